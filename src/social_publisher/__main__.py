@@ -1,0 +1,3 @@
+from social_publisher.cli import main
+
+main()

@@ -1,0 +1,215 @@
+"""The `social-publisher` command line: a thin layer over the stages and the store.
+
+Every PublisherError becomes one line on stderr with its exit code (2 for bad
+usage or input, 1 for failures); tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from social_publisher import clock
+from social_publisher.config import DEFAULT_CONFIG, Config, load_config
+from social_publisher.errors import PublisherError
+from social_publisher.pipeline import STAGE_ORDER, open_store, run_stages
+from social_publisher.report import StageReport
+
+
+class State:
+    def __init__(self, config_path: str, debug: bool):
+        self.config_path = config_path
+        self.debug = debug
+
+    def config(self, *, check_sources: bool = True) -> Config:
+        return load_config(self.config_path, check_sources=check_sources)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode())
+
+
+def _echo_report(report: StageReport) -> None:
+    click.echo(report.summary())
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _run(state: State, stages: tuple[str, ...], as_json: bool) -> None:
+    config = state.config()
+    with open_store(config) as store:
+        reports = run_stages(store, config, stages, on_report=None if as_json else _echo_report)
+    if as_json:
+        data = [r.as_dict() for r in reports]
+        _print_json(data[0] if len(data) == 1 else data)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", default=DEFAULT_CONFIG, show_default=True, metavar="PATH",
+              help="The publisher.toml to use; relative paths in it are relative to the file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="social-publisher")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str, debug: bool) -> None:
+    """Turn your git history, Claude Code sessions and notes into bilingual blog posts.
+
+    Stages, in order: collect -> select -> enrich -> write -> publish.
+    Try `social-publisher demo --dir /tmp/demo` for a complete offline example.
+    """
+    ctx.obj = State(config_path, debug)
+
+
+def _stage_command(name: str, help_text: str) -> None:
+    @cli.command(name=name, help=help_text)
+    @click.option("--json", "as_json", is_flag=True, help="Print the stage report as JSON.")
+    @click.pass_obj
+    def command(state: State, as_json: bool) -> None:
+        _run(state, (name,), as_json)
+
+
+_stage_command("collect", "Read the configured sources and store new activity (incremental).")
+_stage_command("enrich", "Build redacted briefs (the facts a writer may use) for selected stories.")
+_stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
+_stage_command("publish", "Publish approved posts: build the static site and post to enabled channels.")
+
+
+@cli.command(name="select")
+@click.option("--json", "as_json", is_flag=True, help="Print candidates and decisions as JSON.")
+@click.option("--explain", is_flag=True, help="Show each candidate's score, features and why it was kept or dropped.")
+@click.pass_obj
+def select_command(state: State, as_json: bool, explain: bool) -> None:
+    """Group new activity into stories, score them and keep the best."""
+    from social_publisher.select import select
+
+    config = state.config()
+    with open_store(config) as store:
+        report = select(store, config)
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    _echo_report(report)
+    if explain:
+        click.echo(report.explain_text())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print all stage reports as JSON.")
+@click.pass_obj
+def run(state: State, as_json: bool) -> None:
+    """Run every stage in order: collect, select, enrich, write, publish."""
+    _run(state, STAGE_ORDER, as_json)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_obj
+def status(state: State, as_json: bool) -> None:
+    """Counts per stage and today's LLM budget use."""
+    config = state.config(check_sources=False)
+    day = clock.today().isoformat()
+    with open_store(config) as store:
+        counts = store.counts()
+        used = store.llm_calls_on(day)
+    data = {"store": str(config.store.path), "counts": counts,
+            "llm_budget": {"day": day, "used": used, "limit": config.writer.daily_budget,
+                           "backend": config.writer.backend}}
+    if as_json:
+        _print_json(data)
+        return
+    click.echo(f"store: {config.store.path}")
+    for table, by_status in counts.items():
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"
+        click.echo(f"  {table:<13} {detail}")
+    budget = "not used by the offline writer" if config.writer.backend == "offline" else \
+        f"{used} of {config.writer.daily_budget} calls"
+    click.echo(f"LLM budget {day}: {budget}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print every post with its sources as JSON.")
+@click.option("--lang", type=click.Choice(["en", "ru"]), help="Only posts in this language.")
+@click.pass_obj
+def posts(state: State, as_json: bool, lang: str | None) -> None:
+    """List the written posts."""
+    config = state.config(check_sources=False)
+    with open_store(config) as store:
+        stories = {s.id: s for s in store.stories()}
+        rows = []
+        for post in store.posts(lang=lang):
+            story = stories.get(post.story_id)
+            rows.append({
+                "id": post.id, "story_id": post.story_id, "lang": post.lang, "title": post.title,
+                "slug": post.slug, "category": story.category if story else None,
+                "tags": story.tags if story else [], "body_md": post.body_md, "status": post.status,
+                "sources": story.activity_ids if story else [], "llm_calls": post.llm_calls,
+                "backend": post.backend, "created_at": post.created_at,
+            })
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("no posts yet (run `social-publisher run`)")
+    for row in rows:
+        click.echo(f"{row['id']:>4}  {row['lang']}  {row['status']:<9}  {row['title']}")
+
+
+@cli.command()
+@click.pass_obj
+def review(state: State) -> None:
+    """List posts that wait for approval (when [review] auto_approve is off)."""
+    config = state.config(check_sources=False)
+    with open_store(config) as store:
+        waiting = store.posts(status="checked")
+    if not waiting:
+        click.echo("nothing waits for review")
+    for post in waiting:
+        click.echo(f"{post.id:>4}  {post.lang}  {post.title}")
+
+
+@cli.command()
+@click.option("--dir", "directory", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to create the sample workspace in (created if missing).")
+@click.pass_obj
+def demo(state: State, directory: Path) -> None:
+    """Create a sample workspace (3 git projects, Claude Code transcripts, notes) and publish it offline."""
+    from social_publisher.demo import make_workspace
+
+    config_path = make_workspace(directory)
+    click.echo(f"sample workspace: {directory.resolve()}")
+    config = load_config(config_path)
+    with open_store(config) as store:
+        reports = {r.stage: r for r in run_stages(store, config)}
+        stories = len(store.stories(status=("selected", "briefed", "written")))
+        posts_written = len(store.posts())
+    pages = getattr(reports.get("publish"), "pages_built", 0)
+    click.echo(f"activity collected: {reports['collect'].new_activity}")
+    click.echo(f"stories found: {stories}")
+    click.echo(f"posts written: {posts_written}")
+    click.echo(f"pages built: {pages}")
+    click.echo(f"open the site: {config.site.out_dir / 'index.html'}")
+    click.echo(f"run again with: social-publisher --config {config_path} run")
+
+
+def main(argv: list[str] | None = None) -> None:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="social-publisher", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except PublisherError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; run again to resume", err=True)
+        sys.exit(130)
+    sys.exit(0)

@@ -1,0 +1,244 @@
+"""Loads and validates `publisher.toml` (the contract in DESIGN.md).
+
+Validation happens once, at start: unknown keys and bad values are rejected with
+the file, the line and the key's name; relative paths are resolved against the
+directory of the config file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from social_publisher.errors import ConfigError
+
+DEFAULT_CONFIG = "publisher.toml"
+SOURCE_TYPES = ("git", "claude-code", "notes", "codex")
+WRITER_BACKENDS = ("offline", "claude-cli", "anthropic", "openai")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreConfig(_Section):
+    path: Path = Path("state/publisher.db")
+
+
+class SourceConfig(_Section):
+    type: Literal["git", "claude-code", "notes", "codex"]
+    path: Path | None = None
+    project: str | None = None
+    authors: list[str] = Field(default_factory=list)  # git: the user's own names/emails
+
+    @property
+    def name(self) -> str:
+        """A stable name for cursors and reports: type plus resolved path."""
+        return f"{self.type}:{self.path}"
+
+
+class SelectConfig(_Section):
+    max_stories_per_day: int = Field(default=5, ge=1)
+    session_gap_hours: float = Field(default=3.0, gt=0)
+    min_score: float = Field(default=1.0, ge=0)
+
+
+class WriterConfig(_Section):
+    backend: str = "offline"
+    languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["en", "ru"])
+    daily_budget: int = Field(default=100, ge=0)
+    command: str = "claude"
+    model: str = ""
+    base_url: str = ""
+    proofread: bool = False
+    voice: Literal["first_person"] = "first_person"
+    min_words: int = Field(default=150, ge=0)
+    max_words: int = Field(default=900, ge=50)
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in WRITER_BACKENDS:
+            raise ValueError(f"unknown backend {value!r}; choose one of: {', '.join(WRITER_BACKENDS)}")
+        return value
+
+
+class EnrichConfig(_Section):
+    wikipedia: bool = True
+    wikipedia_api: str = "https://{lang}.wikipedia.org/api/rest_v1"
+    jokes: bool = True
+    cover_images: bool = True
+    redact_patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("redact_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"redact pattern {pattern!r} is not a valid regex: {exc}") from None
+        return value
+
+
+class SiteConfig(_Section):
+    out_dir: Path = Path("site")
+    title: str = "Blog"
+    description: str = "Posts about the development process, solved problems and learned technologies"
+    base_url: str = "https://example.org/"
+
+
+class TelegramConfig(_Section):
+    enabled: bool = False
+    token_env: str = "TELEGRAM_BOT_TOKEN"
+    chat_id: str = ""
+    api_base: str = "https://api.telegram.org"
+    languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["ru"])
+
+
+class ReviewConfig(_Section):
+    auto_approve: bool = True
+
+
+class Config(_Section):
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    select: SelectConfig = Field(default_factory=SelectConfig)
+    writer: WriterConfig = Field(default_factory=WriterConfig)
+    enrich: EnrichConfig = Field(default_factory=EnrichConfig)
+    site: SiteConfig = Field(default_factory=SiteConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
+
+    # Set by load_config, not read from the file.
+    config_path: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.config_path.parent if self.config_path else Path.cwd()
+
+    @property
+    def store_path(self) -> Path:
+        return self.store.path
+
+    @property
+    def site_dir(self) -> Path:
+        return self.site.out_dir
+
+
+def load_config(path: str | Path, *, check_sources: bool = True) -> Config:
+    """Read, validate and resolve a config file; raise ConfigError with file:line on any problem."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: config file not found (create one, or run 'social-publisher demo --dir DIR' for an example)"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}:{_toml_error_line(exc)}: invalid TOML: {_strip_position(str(exc))}") from None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe_validation_error(path, text, data, exc)) from None
+    return _resolve(config, path.resolve(), text, check_sources=check_sources)
+
+
+def _resolve(config: Config, path: Path, text: str, *, check_sources: bool) -> Config:
+    base = path.parent
+    config.config_path = path
+
+    def absolute(value: Path) -> Path:
+        value = value.expanduser()
+        return value if value.is_absolute() else (base / value)
+
+    config.store.path = absolute(config.store.path)
+    config.site.out_dir = absolute(config.site.out_dir)
+    for index, source in enumerate(config.sources):
+        if source.path is None:
+            if source.type == "claude-code":
+                source.path = Path("~/.claude/projects")
+            elif source.type == "codex":
+                source.path = Path("~/.codex/sessions")
+            else:
+                line = _line_of_table(text, "sources", index)
+                raise ConfigError(f"{path}:{line}: [[sources]] of type {source.type!r} needs a 'path'")
+        source.path = absolute(source.path)
+        if check_sources and not source.path.exists():
+            line = _line_of_key(text, "sources", "path", index) or _line_of_table(text, "sources", index)
+            raise ConfigError(f"{path}:{line}: source path does not exist: {source.path}")
+    return config
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else 1
+
+
+def _strip_position(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+
+
+def _describe_validation_error(path: Path, text: str, data: dict, exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    loc = [part for part in error["loc"]]
+    section = str(loc[0]) if loc else ""
+    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    key_parts = [str(p) for p in loc if not isinstance(p, int)]
+    key = key_parts[-1] if key_parts else ""
+    line = None
+    if len(key_parts) >= 2 or (len(key_parts) == 1 and index is None and section not in data):
+        line = _line_of_key(text, section if len(key_parts) >= 2 else None, key, index)
+    if line is None and section:
+        line = _line_of_table(text, section, index or 0)
+    where = f"{path}:{line or 1}"
+    dotted = ".".join(key_parts)
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown key '{dotted}'"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: '{dotted}': {message}"
+
+
+def _table_spans(text: str) -> list[tuple[str, int]]:
+    """List (header name, line number) for each [table] / [[array]] header."""
+    spans = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?", line)
+        if match:
+            spans.append((match.group(1), number))
+    return spans
+
+
+def _line_of_table(text: str, section: str, index: int = 0) -> int | None:
+    matches = [number for name, number in _table_spans(text) if name == section]
+    if len(matches) > index:
+        return matches[index]
+    return matches[0] if matches else None
+
+
+def _line_of_key(text: str, section: str | None, key: str, index: int | None = None) -> int | None:
+    """Best-effort line of `key = ...` inside a section (the n-th one for arrays of tables)."""
+    lines = text.splitlines()
+    start = 0
+    if section:
+        header = _line_of_table(text, section, index or 0)
+        if header is None:
+            return None
+        start = header
+    for number in range(start, len(lines)):
+        line = lines[number]
+        if number > start and section and re.match(r"\s*\[", line):
+            break
+        if not section and re.match(r"\s*\[", line):
+            break
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number + 1
+    return None

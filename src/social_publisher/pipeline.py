@@ -1,0 +1,50 @@
+"""The orchestrator: fixes the stage order and runs stages over one store.
+
+Stages never call each other; each reads its input from the store and writes its
+output there, so any stage can be re-run alone and a killed run resumes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from social_publisher.config import Config
+from social_publisher.report import StageReport
+from social_publisher.store import Store
+
+STAGE_ORDER = ("collect", "select", "enrich", "write", "publish")
+
+
+def stage_function(name: str) -> Callable[[Store, Config], StageReport]:
+    """The function that runs stage `name` (imported lazily: a stage's deps load only when used)."""
+    if name == "collect":
+        from social_publisher.collect import collect as function
+    elif name == "select":
+        from social_publisher.select import select as function
+    elif name == "enrich":
+        from social_publisher.enrich import enrich as function
+    elif name == "write":
+        from social_publisher.write import write as function
+    elif name == "publish":
+        from social_publisher.publish import publish as function
+    else:
+        raise KeyError(name)
+    return function
+
+
+def open_store(config: Config) -> Store:
+    return Store(config.store.path)
+
+
+def run_stages(store: Store, config: Config, stages: tuple[str, ...] = STAGE_ORDER,
+               on_report: Callable[[StageReport], None] | None = None) -> list[StageReport]:
+    """Run the given stages in pipeline order; call on_report after each."""
+    reports = []
+    for name in STAGE_ORDER:
+        if name not in stages:
+            continue
+        report = stage_function(name)(store, config)
+        reports.append(report)
+        if on_report:
+            on_report(report)
+    return reports

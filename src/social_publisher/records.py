@@ -1,0 +1,115 @@
+"""Typed records that flow between stages, one per table of DESIGN.md ("Records").
+
+Stages never hand these to each other directly: each stage reads the records of the
+stage before it from the store and writes its own back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+# Activity kinds written by collectors.
+COMMIT = "commit"
+SESSION = "session"  # one turn group of an AI coding session (Claude Code, Codex)
+NOTE = "note"
+
+# Story statuses, in the order a story moves through the pipeline.
+STORY_SELECTED = "selected"
+STORY_BRIEFED = "briefed"
+STORY_WRITTEN = "written"
+STORY_DROPPED = "dropped"  # kept so its activity is not reconsidered
+
+# Post statuses move forward only: draft -> checked -> approved -> published (or rejected).
+POST_DRAFT = "draft"
+POST_CHECKED = "checked"
+POST_APPROVED = "approved"
+POST_PUBLISHED = "published"
+POST_REJECTED = "rejected"
+POST_STATUS_ORDER = (POST_DRAFT, POST_CHECKED, POST_APPROVED, POST_PUBLISHED)
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable identity for a record: sha256 over its identifying parts."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(str(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One event of the developer's work: a commit, a session turn group, a note."""
+
+    source: str  # source type: git | claude-code | notes | codex
+    project: str
+    kind: str  # COMMIT | SESSION | NOTE
+    occurred_at: str  # ISO-8601, UTC
+    author: str
+    text: str  # the human words: commit message, prompts + assistant prose, note body
+    meta: dict[str, Any]
+    fingerprint: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    """A group of activity worth one post: per project and work session, scored."""
+
+    project: str
+    started_at: str
+    ended_at: str
+    score: float
+    category: str
+    tags: list[str]
+    activity_ids: list[int]
+    status: str = STORY_SELECTED
+    explain: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The facts the writer may use for one story, already redacted.
+
+    `facts` keys (all optional except project/category/tags): see enrich/facts.py.
+    """
+
+    story_id: int
+    facts: dict[str, Any]
+    redactions: int = 0
+    wiki: dict[str, Any] | None = None
+    joke_id: str | None = None
+    image_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    """A written post in one language."""
+
+    story_id: int
+    lang: str
+    title: str
+    slug: str
+    body_md: str
+    status: str = POST_DRAFT
+    created_at: str = ""
+    llm_calls: int = 0
+    backend: str = "offline"
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One post on one channel; UNIQUE(post_id, channel) makes re-publishing impossible."""
+
+    post_id: int
+    channel: str
+    status: str  # pending | published | failed
+    remote_id: str | None = None
+    published_at: str | None = None
+    attempts: int = 0
+    last_error: str | None = None

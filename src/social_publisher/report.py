@@ -1,0 +1,21 @@
+"""What each stage returns: counts for the summary line and for `--json` output."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class StageReport:
+    """Base for stage reports: `as_dict()` for --json, `summary()` for a human line, `warnings` shown once."""
+
+    stage: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        fields = {k: v for k, v in self.as_dict().items() if isinstance(v, (int, float)) and k != "stage"}
+        return f"{self.stage}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in fields.items())

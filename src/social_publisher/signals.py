@@ -1,0 +1,108 @@
+"""Text signals shared by select (for scoring) and enrich (for facts).
+
+Pure functions over strings: measured numbers, before/after pairs, trivial
+commit messages. Kept in one place so the selector scores exactly what the
+writer will later be allowed to say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A number with an optional unit: 76.8%, 1,000 steps, 0.4 s, 3x, 120 ms, 2.5 GB
+_UNIT = r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|k|M|pp|points?)"
+_NUMBER = r"(?<![\w.])-?\d{1,3}(?:[,\u00a0]\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?"
+NUMBER_RE = re.compile(rf"(?P<value>{_NUMBER})\s?(?P<unit>{_UNIT})?(?![\w])")
+# "73.0% -> 76.8%", "6 calls → 3", "from 12 s to 3 s"
+BEFORE_AFTER_RE = re.compile(
+    rf"(?P<before>(?:{_NUMBER})\s?{_UNIT}?)(?:\s?[a-zA-Zа-яА-Я/ ]{{0,20}}?)\s*(?:->|→|=>|➜)\s*(?P<after>(?:{_NUMBER})\s?{_UNIT}?)"
+    rf"|from\s+(?P<before2>(?:{_NUMBER})\s?{_UNIT}?)\s+to\s+(?P<after2>(?:{_NUMBER})\s?{_UNIT}?)",
+    re.IGNORECASE,
+)
+_DATE_OR_VERSION_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A number found in text with the words around it (the context a writer may quote)."""
+
+    value: str  # as written, unit included: "76.8%"
+    context: str  # the sentence (trimmed) that holds it
+
+
+def measurements(text: str, *, limit: int = 20) -> list[Measurement]:
+    """Numbers that look measured (with a unit, a decimal point, or beside a metric word).
+
+    Dates, times, versions and bare small integers (step numbers, line numbers) are ignored.
+    """
+    found: list[Measurement] = []
+    seen: set[str] = set()
+    cleaned = _DATE_OR_VERSION_RE.sub(" ", text)
+    for sentence in _sentences(cleaned):
+        for match in NUMBER_RE.finditer(sentence):
+            value, unit = match.group("value"), match.group("unit") or ""
+            if not unit and "." not in value and not _near_metric_word(sentence, match.start()):
+                continue
+            written = f"{value}{unit}" if unit in ("%", "x", "×") else f"{value} {unit}".strip()
+            if written in seen:
+                continue
+            seen.add(written)
+            found.append(Measurement(value=written, context=sentence.strip()[:240]))
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def before_after_pairs(text: str) -> list[tuple[str, str]]:
+    """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3"."""
+    pairs = []
+    for match in BEFORE_AFTER_RE.finditer(text):
+        before = match.group("before") or match.group("before2")
+        after = match.group("after") or match.group("after2")
+        if before and after:
+            pairs.append((before.strip(), after.strip()))
+    return pairs
+
+
+_METRIC_WORDS = re.compile(
+    r"accuracy|loss|latency|throughput|speed|faster|slower|tests?|passed|failed|errors?|calls?|requests?|"
+    r"commits?|rows|records|files|lines|items|users|steps|epochs|score|ratio|rate|memory|seconds|точност|тест|ошиб|запрос",
+    re.IGNORECASE,
+)
+
+
+def _near_metric_word(sentence: str, position: int) -> bool:
+    window = sentence[max(0, position - 40): position + 40]
+    return bool(_METRIC_WORDS.search(window))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+_TRIVIAL_MESSAGE_RE = re.compile(
+    r"^\s*(?:"
+    r"merge (?:branch|pull request|remote-tracking branch)\b.*"
+    r"|merge\b.*\binto\b.*"
+    r"|(?:chore[:(].*)?bump (?:version|deps?|dependencies)\b.*"
+    r"|(?:release|version|v)\s*\d+(?:\.\d+)+\s*$"
+    r"|(?:fix(?:ed|es)?\s+)?typos?\b.*"
+    r"|wip\s*$|\.\s*$|update readme\s*$|formatting\s*$|format code\s*$|lint\s*$|style:.*"
+    r"|revert\b.*"
+    r")",
+    re.IGNORECASE,
+)
+_LOCKFILES = {"poetry.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "uv.lock", "Cargo.lock",
+              "Pipfile.lock", "go.sum", "Gemfile.lock", "composer.lock"}
+
+
+def is_trivial_commit(message: str, files: list[str] | None = None) -> bool:
+    """True for work that never makes a story on its own: merges, bumps, typos, formatting,
+    reverts, lockfile-only changes."""
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    if not first_line or _TRIVIAL_MESSAGE_RE.match(first_line):
+        return True
+    if files and all(f.rsplit("/", 1)[-1] in _LOCKFILES for f in files):
+        return True
+    return False

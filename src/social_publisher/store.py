@@ -1,0 +1,479 @@
+"""The SQLite store: one file, numbered migrations applied on open, and the
+queries every stage uses to read its input and write its output.
+
+Migrations are numbered functions `m001_...`; `PRAGMA user_version` records how
+many have run. Writes go through `transaction()` so a run killed mid-way leaves
+either the whole step or none of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import orjson
+
+from social_publisher import clock
+from social_publisher.errors import StoreError
+from social_publisher.records import (
+    Activity,
+    Brief,
+    Post,
+    POST_STATUS_ORDER,
+    POST_REJECTED,
+    Publication,
+    Story,
+)
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            project TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            meta_json TEXT NOT NULL DEFAULT '{}',
+            fingerprint TEXT NOT NULL UNIQUE,
+            collected_at TEXT NOT NULL,
+            considered_at TEXT            -- set by select once it has looked at the row
+        );
+        CREATE INDEX activity_unconsidered ON activity(considered_at, project, occurred_at);
+
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            project TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            score REAL NOT NULL,
+            category TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL,
+            explain_json TEXT NOT NULL DEFAULT '{}',
+            fingerprint TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE story_activity (
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            activity_id INTEGER NOT NULL REFERENCES activity(id),
+            PRIMARY KEY (story_id, activity_id)
+        );
+
+        CREATE TABLE briefs (
+            story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+            facts_json TEXT NOT NULL,
+            redactions INTEGER NOT NULL DEFAULT 0,
+            wiki_json TEXT,
+            joke_id TEXT,
+            image_path TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            lang TEXT NOT NULL,
+            title TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            body_md TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            llm_calls INTEGER NOT NULL DEFAULT 0,
+            backend TEXT NOT NULL,
+            check_errors TEXT,
+            UNIQUE (story_id, lang),
+            UNIQUE (lang, slug)
+        );
+
+        CREATE TABLE publications (
+            post_id INTEGER NOT NULL REFERENCES posts(id),
+            channel TEXT NOT NULL,
+            remote_id TEXT,
+            published_at TEXT,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            UNIQUE (post_id, channel)
+        );
+
+        CREATE TABLE llm_calls (day TEXT PRIMARY KEY, count INTEGER NOT NULL);
+        CREATE TABLE cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, fetched_at TEXT NOT NULL);
+        CREATE TABLE cursors (source TEXT PRIMARY KEY, position TEXT NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _loads(text: str | None) -> Any:
+    return orjson.loads(text) if text else None
+
+
+class Store:
+    """A connection to the store file with typed helpers per record."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the store: {exc}") from None
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: store schema version {version} is newer than this tool knows "
+                f"({len(MIGRATIONS)}); upgrade social-publisher"
+            )
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                migration(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception. Nestable (inner is a no-op)."""
+        if self.db.in_transaction:
+            yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- activity --------------------------------------------------------------
+
+    def add_activity(self, rows: Iterable[Activity]) -> int:
+        """Insert activity rows; rows whose fingerprint is already stored are ignored.
+
+        Returns how many rows were new.
+        """
+        collected_at = clock.iso(clock.now())
+        before = self.db.total_changes
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO activity"
+                " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, _dumps(a.meta),
+                     a.fingerprint, collected_at)
+                    for a in rows
+                ),
+            )
+        return self.db.total_changes - before
+
+    def activity(self, *, unconsidered: bool = False, ids: Iterable[int] | None = None) -> list[Activity]:
+        """Activity rows in time order; only those select has not looked at when `unconsidered`."""
+        sql = "SELECT * FROM activity"
+        params: list[Any] = []
+        if ids is not None:
+            id_list = list(ids)
+            if not id_list:
+                return []
+            sql += f" WHERE id IN ({','.join('?' * len(id_list))})"
+            params = id_list
+        elif unconsidered:
+            sql += " WHERE considered_at IS NULL"
+        sql += " ORDER BY occurred_at, id"
+        return [_activity(row) for row in self.db.execute(sql, params)]
+
+    def mark_considered(self, activity_ids: Iterable[int]) -> None:
+        stamp = clock.iso(clock.now())
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE activity SET considered_at = ? WHERE id = ? AND considered_at IS NULL",
+                ((stamp, i) for i in activity_ids),
+            )
+
+    # -- stories ---------------------------------------------------------------
+
+    def add_story(self, story: Story) -> int | None:
+        """Store a story and its activity links; returns its id, or None if its fingerprint exists."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO stories"
+                " (project, started_at, ended_at, score, category, tags, status, explain_json, fingerprint, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (story.project, story.started_at, story.ended_at, story.score, story.category,
+                 _dumps(story.tags), story.status, _dumps(story.explain), story.fingerprint,
+                 clock.iso(clock.now())),
+            )
+            if cursor.rowcount == 0:
+                return None
+            story_id = cursor.lastrowid
+            self.db.executemany(
+                "INSERT OR IGNORE INTO story_activity (story_id, activity_id) VALUES (?, ?)",
+                ((story_id, a) for a in story.activity_ids),
+            )
+        return story_id
+
+    def stories(self, *, status: str | Iterable[str] | None = None, ids: Iterable[int] | None = None) -> list[Story]:
+        sql = "SELECT * FROM stories"
+        clauses, params = [], []
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
+            params += statuses
+        if ids is not None:
+            id_list = list(ids)
+            clauses.append(f"id IN ({','.join('?' * len(id_list))})" if id_list else "0")
+            params += id_list
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY started_at, id"
+        rows = self.db.execute(sql, params).fetchall()
+        links: dict[int, list[int]] = {}
+        if rows:
+            for story_id, activity_id in self.db.execute(
+                "SELECT story_id, activity_id FROM story_activity ORDER BY activity_id"
+            ):
+                links.setdefault(story_id, []).append(activity_id)
+        return [_story(row, links.get(row["id"], [])) for row in rows]
+
+    def set_story_status(self, story_id: int, status: str) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE stories SET status = ? WHERE id = ?", (status, story_id))
+
+    # -- briefs ----------------------------------------------------------------
+
+    def save_brief(self, brief: Brief) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO briefs"
+                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (brief.story_id, _dumps(brief.facts), brief.redactions,
+                 _dumps(brief.wiki) if brief.wiki is not None else None, brief.joke_id, brief.image_path,
+                 clock.iso(clock.now())),
+            )
+
+    def brief(self, story_id: int) -> Brief | None:
+        row = self.db.execute("SELECT * FROM briefs WHERE story_id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        return Brief(story_id=row["story_id"], facts=_loads(row["facts_json"]), redactions=row["redactions"],
+                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"])
+
+    def used_joke_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT joke_id FROM briefs WHERE joke_id IS NOT NULL")}
+
+    # -- posts -----------------------------------------------------------------
+
+    def add_post(self, post: Post, check_errors: list[str] | None = None) -> int | None:
+        """Store a post; returns its id, or None when (story, lang) already has one."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO posts"
+                " (story_id, lang, title, slug, body_md, status, created_at, llm_calls, backend, check_errors)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (post.story_id, post.lang, post.title, post.slug, post.body_md, post.status,
+                 post.created_at or clock.iso(clock.now()), post.llm_calls, post.backend,
+                 _dumps(check_errors) if check_errors else None),
+            )
+        return cursor.lastrowid if cursor.rowcount else None
+
+    def slug_taken(self, lang: str, slug: str) -> bool:
+        return self.db.execute("SELECT 1 FROM posts WHERE lang = ? AND slug = ?", (lang, slug)).fetchone() is not None
+
+    def posts(self, *, status: str | Iterable[str] | None = None, lang: str | None = None,
+              story_id: int | None = None) -> list[Post]:
+        sql, clauses, params = "SELECT * FROM posts", [], []
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
+            params += statuses
+        if lang is not None:
+            clauses.append("lang = ?")
+            params.append(lang)
+        if story_id is not None:
+            clauses.append("story_id = ?")
+            params.append(story_id)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY created_at, id"
+        return [_post(row) for row in self.db.execute(sql, params)]
+
+    def set_post_status(self, post_id: int, status: str) -> None:
+        """Move a post forward; moving backwards (or out of rejected) raises ValueError."""
+        row = self.db.execute("SELECT status FROM posts WHERE id = ?", (post_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"no post {post_id}")
+        current = row["status"]
+        if current == status:
+            return
+        allowed = current != POST_REJECTED and (
+            status == POST_REJECTED
+            or POST_STATUS_ORDER.index(status) > POST_STATUS_ORDER.index(current)
+        )
+        if not allowed:
+            raise ValueError(f"post {post_id}: status cannot move from {current} to {status}")
+        with self.transaction():
+            self.db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
+
+    # -- publications ----------------------------------------------------------
+
+    def publication(self, post_id: int, channel: str) -> Publication | None:
+        row = self.db.execute(
+            "SELECT * FROM publications WHERE post_id = ? AND channel = ?", (post_id, channel)
+        ).fetchone()
+        return _publication(row) if row else None
+
+    def publications(self, channel: str | None = None) -> list[Publication]:
+        sql, params = "SELECT * FROM publications", []
+        if channel:
+            sql += " WHERE channel = ?"
+            params.append(channel)
+        return [_publication(row) for row in self.db.execute(sql + " ORDER BY post_id", params)]
+
+    def begin_publication(self, post_id: int, channel: str) -> Publication:
+        """Claim (post, channel) before sending: the row exists before the outside world is touched,
+        so a crash after sending is seen on restart as 'pending' rather than as never tried."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO publications (post_id, channel, status, attempts) VALUES (?, ?, 'pending', 0)",
+                (post_id, channel),
+            )
+            self.db.execute(
+                "UPDATE publications SET attempts = attempts + 1 WHERE post_id = ? AND channel = ?",
+                (post_id, channel),
+            )
+        return self.publication(post_id, channel)  # type: ignore[return-value]
+
+    def finish_publication(self, post_id: int, channel: str, *, remote_id: str | None = None,
+                           error: str | None = None) -> None:
+        with self.transaction():
+            if error is None:
+                self.db.execute(
+                    "UPDATE publications SET status = 'published', remote_id = ?, published_at = ?, last_error = NULL"
+                    " WHERE post_id = ? AND channel = ?",
+                    (remote_id, clock.iso(clock.now()), post_id, channel),
+                )
+            else:
+                self.db.execute(
+                    "UPDATE publications SET status = 'failed', last_error = ? WHERE post_id = ? AND channel = ?",
+                    (error, post_id, channel),
+                )
+
+    # -- cursors, cache, budget ------------------------------------------------
+
+    def cursor(self, source: str) -> Any:
+        row = self.db.execute("SELECT position FROM cursors WHERE source = ?", (source,)).fetchone()
+        return _loads(row["position"]) if row else None
+
+    def set_cursor(self, source: str, position: Any) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO cursors (source, position) VALUES (?, ?)"
+                " ON CONFLICT(source) DO UPDATE SET position = excluded.position",
+                (source, _dumps(position)),
+            )
+
+    def cache_get(self, key: str) -> Any:
+        row = self.db.execute("SELECT value FROM cache WHERE key = ?", (key,)).fetchone()
+        return _loads(row["value"]) if row else None
+
+    def cache_put(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO cache (key, value, fetched_at) VALUES (?, ?, ?)",
+                (key, _dumps(value), clock.iso(clock.now())),
+            )
+
+    def llm_calls_on(self, day: str) -> int:
+        row = self.db.execute("SELECT count FROM llm_calls WHERE day = ?", (day,)).fetchone()
+        return row["count"] if row else 0
+
+    def count_llm_call(self, day: str, n: int = 1) -> int:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO llm_calls (day, count) VALUES (?, ?)"
+                " ON CONFLICT(day) DO UPDATE SET count = count + excluded.count",
+                (day, n),
+            )
+        return self.llm_calls_on(day)
+
+    # -- reporting -------------------------------------------------------------
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Counts per table and status, for `status`."""
+        out: dict[str, dict[str, int]] = {}
+        out["activity"] = {
+            row[0]: row[1] for row in self.db.execute("SELECT source, COUNT(*) FROM activity GROUP BY source")
+        }
+        for table in ("stories", "posts", "publications"):
+            out[table] = {
+                row[0]: row[1]
+                for row in self.db.execute(f"SELECT status, COUNT(*) FROM {table} GROUP BY status")
+            }
+        out["briefs"] = {"total": self.db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]}
+        return out
+
+    def story_sources(self) -> dict[int, list[int]]:
+        links: dict[int, list[int]] = {}
+        for story_id, activity_id in self.db.execute("SELECT story_id, activity_id FROM story_activity"):
+            links.setdefault(story_id, []).append(activity_id)
+        return links
+
+
+def _activity(row: sqlite3.Row) -> Activity:
+    return Activity(source=row["source"], project=row["project"], kind=row["kind"], occurred_at=row["occurred_at"],
+                    author=row["author"], text=row["text"], meta=_loads(row["meta_json"]) or {},
+                    fingerprint=row["fingerprint"], id=row["id"])
+
+
+def _story(row: sqlite3.Row, activity_ids: list[int]) -> Story:
+    return Story(project=row["project"], started_at=row["started_at"], ended_at=row["ended_at"], score=row["score"],
+                 category=row["category"], tags=_loads(row["tags"]) or [], activity_ids=activity_ids,
+                 status=row["status"], explain=_loads(row["explain_json"]) or {}, fingerprint=row["fingerprint"],
+                 id=row["id"])
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(story_id=row["story_id"], lang=row["lang"], title=row["title"], slug=row["slug"],
+                body_md=row["body_md"], status=row["status"], created_at=row["created_at"],
+                llm_calls=row["llm_calls"], backend=row["backend"], id=row["id"])
+
+
+def _publication(row: sqlite3.Row) -> Publication:
+    return Publication(post_id=row["post_id"], channel=row["channel"], status=row["status"],
+                       remote_id=row["remote_id"], published_at=row["published_at"], attempts=row["attempts"],
+                       last_error=row["last_error"])

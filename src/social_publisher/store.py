@@ -28,8 +28,24 @@ from social_publisher.records import (
 )
 
 
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Execute several statements inside the caller's transaction.
+
+    (`executescript` would COMMIT first, so a failed migration could leave half a schema.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
+
+
 def m001_initial(db: sqlite3.Connection) -> None:
-    db.executescript(
+    _run_script(
+        db,
         """
         CREATE TABLE activity (
             id INTEGER PRIMARY KEY,

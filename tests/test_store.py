@@ -1,0 +1,119 @@
+"""The store: migrations on a blank file, idempotent inserts, forward-only statuses."""
+
+from pathlib import Path
+
+import pytest
+
+from social_publisher.records import Activity, Post, Story, fingerprint
+from social_publisher.store import MIGRATIONS, Store
+
+
+def _activity(n: int) -> Activity:
+    return Activity(source="git", project="p", kind="commit", occurred_at=f"2026-11-2{n}T10:00:00+00:00",
+                    author="a", text=f"commit {n}", meta={"n": n}, fingerprint=fingerprint("git", n))
+
+
+def test_blank_database_is_migrated_to_the_latest_schema(tmp_path: Path):
+    with Store(tmp_path / "db.sqlite") as store:
+        assert store.schema_version == len(MIGRATIONS)
+        tables = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"activity", "stories", "story_activity", "briefs", "posts", "publications", "llm_calls", "cache",
+            "cursors"} <= tables
+
+
+def test_reopening_keeps_data_and_does_not_remigrate(tmp_path: Path):
+    path = tmp_path / "db.sqlite"
+    with Store(path) as store:
+        store.add_activity([_activity(1)])
+    with Store(path) as store:
+        assert len(store.activity()) == 1
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path):
+    path = tmp_path / "db.sqlite"
+    with Store(path) as store:
+        store.db.execute("PRAGMA user_version = 99")
+    from social_publisher.errors import StoreError
+
+    with pytest.raises(StoreError, match="newer than this tool knows"):
+        Store(path)
+
+
+def test_activity_fingerprint_deduplicates(store: Store):
+    assert store.add_activity([_activity(1), _activity(2)]) == 2
+    assert store.add_activity([_activity(1), _activity(2), _activity(3)]) == 1
+    assert [a.meta["n"] for a in store.activity()] == [1, 2, 3]
+
+
+def test_mark_considered_hides_rows_from_select(store: Store):
+    store.add_activity([_activity(1), _activity(2)])
+    first = store.activity(unconsidered=True)[0]
+    store.mark_considered([first.id])
+    assert [a.meta["n"] for a in store.activity(unconsidered=True)] == [2]
+
+
+def test_failed_transaction_leaves_nothing(store: Store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_activity([_activity(1)])
+            raise RuntimeError("killed mid-way")
+    assert store.activity() == []
+
+
+def _story(store: Store) -> int:
+    store.add_activity([_activity(1)])
+    activity_id = store.activity()[0].id
+    story_id = store.add_story(Story(project="p", started_at="2026-11-21T10:00:00+00:00",
+                                     ended_at="2026-11-21T11:00:00+00:00", score=3.0, category="feature",
+                                     tags=["python"], activity_ids=[activity_id], fingerprint="s1"))
+    assert story_id is not None
+    return story_id
+
+
+def test_story_is_stored_once_with_its_activity(store: Store):
+    story_id = _story(store)
+    again = store.add_story(Story(project="p", started_at="x", ended_at="x", score=1, category="feature", tags=[],
+                                  activity_ids=[], fingerprint="s1"))
+    assert again is None
+    [story] = store.stories()
+    assert story.id == story_id and story.tags == ["python"] and len(story.activity_ids) == 1
+
+
+def test_post_status_moves_forward_only(store: Store):
+    story_id = _story(store)
+    post_id = store.add_post(Post(story_id=story_id, lang="en", title="T", slug="t", body_md="b"))
+    assert store.add_post(Post(story_id=story_id, lang="en", title="T2", slug="t2", body_md="b")) is None
+    store.set_post_status(post_id, "checked")
+    store.set_post_status(post_id, "approved")
+    with pytest.raises(ValueError, match="cannot move from approved to draft"):
+        store.set_post_status(post_id, "draft")
+    store.set_post_status(post_id, "published")
+    assert store.posts()[0].status == "published"
+
+
+def test_publication_is_unique_per_post_and_channel(store: Store):
+    story_id = _story(store)
+    post_id = store.add_post(Post(story_id=story_id, lang="en", title="T", slug="t", body_md="b"))
+    store.begin_publication(post_id, "site")
+    store.finish_publication(post_id, "site", error="disk full")
+    again = store.begin_publication(post_id, "site")
+    assert again.attempts == 2 and again.status == "failed"
+    store.finish_publication(post_id, "site", remote_id="en/t/")
+    [publication] = store.publications()
+    assert publication.status == "published" and publication.remote_id == "en/t/" and publication.last_error is None
+
+
+def test_llm_budget_counts_per_day(store: Store):
+    assert store.llm_calls_on("2026-11-26") == 0
+    store.count_llm_call("2026-11-26", 2)
+    assert store.count_llm_call("2026-11-26") == 3
+    assert store.llm_calls_on("2026-11-27") == 0
+
+
+def test_cursor_and_cache_roundtrip(store: Store):
+    store.set_cursor("git:/x", {"tips": ["abc"]})
+    store.set_cursor("git:/x", {"tips": ["def"]})
+    assert store.cursor("git:/x") == {"tips": ["def"]}
+    store.cache_put("wiki:en:SQLite", {"extract": "x"})
+    assert store.cache_get("wiki:en:SQLite") == {"extract": "x"}
+    assert store.cache_get("missing") is None

@@ -1,0 +1,247 @@
+"""The git source: one `commit` activity row per commit reachable from the local branches (or a
+detached HEAD), each commit stored once.
+
+How it reads: one `git log --topo-order -z --numstat` subprocess whose output is parsed
+as it streams (never buffered whole). Topological order lets the branch names of every
+commit be computed in the same pass: a commit belongs to the branches of its children.
+
+Incremental: the cursor keeps the branch tips seen last time; the next run asks git only
+for commits reachable from the current tips and not from the old ones (`--not`). A force-push
+cannot lose or duplicate anything: rows are keyed by commit hash and never deleted, and an
+old tip that no longer exists is simply left out of the exclusion list.
+
+Messages that are not UTF-8 are decoded as latin-1 (lossless, never fails) and marked with
+`meta.encoding`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from social_publisher import clock
+from social_publisher.collect import Source, SourceReport, register
+from social_publisher.collect.languages import languages
+from social_publisher.progress import progress_bar
+from social_publisher.records import COMMIT, Activity, fingerprint
+from social_publisher.store import Store
+
+# %x1e starts a record, %x1f separates fields and ends the message; -z ends the header with NUL.
+_FORMAT = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%ae%x1f%B%x1f"
+_RECORD_START = re.compile(rb"\x1e(?=[0-9a-f]{40,64}\x1f)")
+_CHUNK = 1 << 20
+_BATCH = 2000  # rows per store transaction
+_DETACHED = "HEAD"  # the branch name given to commits reachable only from a detached HEAD
+
+
+@register
+class GitSource(Source):
+    type = "git"
+
+    def collect(self, store: Store, report: SourceReport) -> None:
+        repo = Path(self.config.path)
+        try:
+            tips = branch_tips(repo)
+        except GitError as exc:
+            report.skip(f"{repo}: {exc}")
+            return
+        known = set((store.cursor(self.name) or {}).get("tips", []))
+        current = sorted(tips)
+        if set(current) <= known:
+            if set(current) != known:
+                store.set_cursor(self.name, {"tips": current})
+            return
+        excluded = existing_objects(repo, sorted(known))
+        report.files_read += 1
+        authors = [a.lower() for a in self.config.authors]
+        project = self.config.project or repo.resolve().name
+        reader = _LogReader(repo, tips, excluded, authors, project)
+        batch: list[Activity] = []
+        with progress_bar(f"git {project}") as bar:
+            for activity in reader.commits():
+                batch.append(activity)
+                if len(batch) >= _BATCH:
+                    report.new_activity += store.add_activity(batch)
+                    bar.advance(len(batch))
+                    batch.clear()
+            report.new_activity += store.add_activity(batch)
+            bar.advance(len(batch))
+        if reader.error:
+            report.skip(f"{repo}: {reader.error}")
+            return  # the cursor stays: the next run reads again, fingerprints drop what is stored
+        for reason in reader.bad_records:
+            report.skip(reason)
+        store.set_cursor(self.name, {"tips": current})
+
+
+class GitError(Exception):
+    """Raised inside this module when git cannot read the repository; reported, never fatal."""
+
+
+def _git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+    result = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True)
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[0] if message else f"git {args[0]} failed")
+    return result.stdout
+
+
+def branch_tips(repo: Path) -> dict[str, list[str]]:
+    """{commit hash: [branch names pointing at it]} for local branches, plus a detached HEAD."""
+    if not repo.exists():
+        raise GitError("path does not exist")
+    output = _git(repo, "for-each-ref", "--format=%(objectname) %(refname:short)", "refs/heads")
+    tips: dict[str, list[str]] = {}
+    for line in output.decode("utf-8", "replace").splitlines():
+        commit, _, name = line.partition(" ")
+        tips.setdefault(commit, []).append(name)
+    try:
+        head = _git(repo, "rev-parse", "--verify", "-q", "HEAD").decode().strip()
+    except GitError:
+        head = ""  # an empty repository, or HEAD on an unborn branch
+    if head and head not in tips:
+        tips[head] = [_DETACHED]
+    return tips
+
+
+def existing_objects(repo: Path, hashes: list[str]) -> list[str]:
+    """The hashes that still name a commit in the repository (a force-push may have dropped some)."""
+    if not hashes:
+        return []
+    output = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+                  input="".join(f"{h}\n" for h in hashes).encode())
+    return [line.split()[0] for line in output.decode().splitlines() if line.endswith(" commit")]
+
+
+class _LogReader:
+    """Runs one `git log` and turns its streamed output into Activity rows."""
+
+    def __init__(self, repo: Path, tips: dict[str, list[str]], excluded: list[str],
+                 authors: list[str], project: str):
+        self.repo, self.tips, self.excluded = repo, tips, excluded
+        self.authors, self.project = authors, project
+        self.branch_bits = {name: 1 << i for i, name in enumerate(sorted({n for ns in tips.values() for n in ns}))}
+        self.branch_masks: dict[str, int] = {}
+        self.error: str | None = None
+        self.bad_records: list[str] = []
+
+    def commits(self) -> Iterator[Activity]:
+        revisions = "".join(f"{tip}\n" for tip in self.tips) + "".join(f"^{h}\n" for h in self.excluded)
+        with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty git cannot block
+            process = subprocess.Popen(
+                ["git", "-C", str(self.repo), "-c", "log.showSignature=false", "log", "--topo-order", "-z",
+                 f"--format={_FORMAT}", "--numstat", "--no-color", "--no-ext-diff", "--no-textconv", "--stdin"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+            )
+            assert process.stdin and process.stdout
+            process.stdin.write(revisions.encode())  # git reads every revision before it writes output
+            process.stdin.close()
+            try:
+                for record in _records(process.stdout):
+                    activity = self._activity(record)
+                    if activity is not None:
+                        yield activity
+            finally:
+                process.stdout.close()
+                if process.wait() != 0:
+                    stderr.seek(0)
+                    lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+                    self.error = "git log failed: " + (lines[0] if lines else f"exit code {process.returncode}")
+
+    def _activity(self, record: bytes) -> Activity | None:
+        head, _, numstat = record.partition(b"\0")
+        fields = head.split(b"\x1f", 5)
+        if len(fields) != 6:
+            self.bad_records.append(f"{self.repo}: commit {fields[0][:40].decode('ascii', 'replace')}: unreadable log record")
+            return None
+        commit, parents_raw, date_raw, name_raw, email_raw, message_raw = fields
+        commit_hash = commit.decode("ascii", "replace")
+        parents = parents_raw.decode("ascii", "replace").split()
+        message, encoding = _decode(message_raw.removesuffix(b"\x1f"))
+        name, email = _decode(name_raw)[0], _decode(email_raw)[0]
+        try:
+            when = datetime.fromisoformat(date_raw.decode("ascii", "replace"))
+        except ValueError:
+            self.bad_records.append(f"{self.repo}: commit {commit_hash}: bad author date {date_raw!r}")
+            return None
+        files = _numstat(numstat)
+        meta = {
+            "hash": commit_hash, "parents": parents, "is_merge": len(parents) > 1,
+            "own": self._own(name, email), "tz": _offset(when), "branches": self._branches(commit_hash, parents),
+            "repo": str(self.repo), "files": files,
+            "languages": languages((f["path"], (f["added"] or 0) + (f["removed"] or 0)) for f in files),
+        }
+        if encoding != "utf-8":
+            meta["encoding"] = encoding
+        return Activity(source="git", project=self.project, kind=COMMIT, occurred_at=clock.iso(when),
+                        author=f"{name} <{email}>", text=message.rstrip("\n"), meta=meta,
+                        fingerprint=fingerprint("git", commit_hash))
+
+    def _own(self, name: str, email: str) -> bool:
+        if not self.authors:
+            return True
+        candidates = {name.lower(), email.lower(), f"{name} <{email}>".lower()}
+        return any(author in candidates for author in self.authors)
+
+    def _branches(self, commit: str, parents: list[str]) -> list[str]:
+        """Branches containing `commit`; in topological order all its children were seen before it."""
+        mask = self.branch_masks.pop(commit, 0)
+        for name in self.tips.get(commit, ()):
+            mask |= self.branch_bits[name]
+        for parent in parents:
+            self.branch_masks[parent] = self.branch_masks.get(parent, 0) | mask
+        return [name for name, bit in self.branch_bits.items() if mask & bit]
+
+
+def _records(stream) -> Iterator[bytes]:
+    """Split `git log` output into one bytes record per commit, reading 1 MB at a time."""
+    pending = b""
+    while chunk := stream.read(_CHUNK):
+        pending += chunk
+        starts = [match.start() for match in _RECORD_START.finditer(pending)]
+        for start, end in zip(starts, starts[1:]):
+            yield pending[start + 1:end]
+        pending = pending[starts[-1]:] if starts else pending
+    if pending.startswith(b"\x1e"):
+        yield pending[1:]
+
+
+def _numstat(block: bytes) -> list[dict]:
+    """`added\\tremoved\\tpath\\0` entries; a rename has an empty path then `old\\0new\\0`; binary is `-`."""
+    tokens = block.split(b"\0")
+    files = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].lstrip(b"\n")
+        index += 1
+        added, tab, rest = token.partition(b"\t")
+        removed, tab2, path = rest.partition(b"\t")
+        if not (tab and tab2):
+            continue
+        if not path:
+            path = tokens[index + 1] if index + 1 < len(tokens) else b""
+            index += 2
+        files.append({"path": path.decode("utf-8", "replace"),
+                      "added": int(added) if added.isdigit() else None,
+                      "removed": int(removed) if removed.isdigit() else None})
+    return files
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _offset(when: datetime) -> str:
+    offset = when.utcoffset()
+    if offset is None:
+        return "+00:00"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -1,0 +1,131 @@
+"""Stage 5, publish: put approved posts on every enabled channel, exactly once each.
+
+Channels (`Channel` subclasses, registered by name) include the always-on static
+`site`. For each channel the stage claims a publications row before publishing
+(`store.begin_publication`) and records the channel's id or the error after it
+(`finish_publication`). So:
+- a post published on a channel is never sent there again;
+- a failed (post, channel) is retried on the next run, its attempts counted,
+  without touching other channels;
+- a row left "pending" by a crash is retried only on an idempotent channel
+  (re-sending elsewhere could post twice; it is reported instead).
+A post moves to "published" once any channel holds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from social_publisher.config import Config
+from social_publisher.errors import BackendUnavailable
+from social_publisher.publish.channel import CHANNELS, Channel, PublishContext, register
+from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post
+from social_publisher.report import StageReport
+from social_publisher.store import Store
+
+__all__ = ["CHANNELS", "Channel", "PublishContext", "PublishReport", "publish", "register"]
+
+MAX_ERROR_LENGTH = 500
+
+
+@dataclass
+class PublishReport(StageReport):
+    stage: str = "publish"
+    published: int = 0  # new (post, channel) publications in this run
+    failed: int = 0  # (post, channel) attempts that failed in this run; retried next run
+    pages_built: int = 0
+    files_written: int = 0  # site files whose bytes changed
+    files_removed: int = 0
+    site_dir: str = ""
+
+
+def _load_builtin_channels() -> None:
+    from social_publisher.publish import site  # noqa: F401  (registers the site channel)
+
+
+def active_channels(config: Config) -> list[type[Channel]]:
+    """Enabled channels in a fixed order: the site first, then the others by name."""
+    _load_builtin_channels()
+    names = sorted(CHANNELS, key=lambda name: (name != "site", name))
+    return [CHANNELS[name] for name in names if CHANNELS[name].enabled(config)]
+
+
+def publish(store: Store, config: Config) -> PublishReport:
+    report = PublishReport(site_dir=str(config.site.out_dir))
+    context = PublishContext(store=store, config=config, report=report, warnings=report.warnings)
+    for channel_class in active_channels(config):
+        _run_channel(channel_class, context)
+    _mark_published(store)
+    return report
+
+
+def _run_channel(channel_class: type[Channel], context: PublishContext) -> None:
+    store, report, name = context.store, context.report, channel_class.name
+    waiting = _waiting_posts(store, channel_class, report)
+    try:
+        channel = channel_class(context.config)
+        channel.prepare(context)
+    except BackendUnavailable as exc:
+        report.warnings.append(f"{name}: disabled: {exc}")
+        return
+    except Exception as exc:  # a broken channel must not stop the others
+        error = _describe(exc)
+        for post in waiting:
+            store.begin_publication(post.id, name)  # type: ignore[arg-type]
+            store.finish_publication(post.id, name, error=error)  # type: ignore[arg-type]
+        report.failed += len(waiting)
+        report.warnings.append(f"{name}: could not start: {error}; {len(waiting)} post(s) will be retried")
+        return
+    errors = []
+    for post in waiting:
+        store.begin_publication(post.id, name)  # type: ignore[arg-type]
+        try:
+            remote_id = channel.publish(post, context)
+        except Exception as exc:  # recorded on the row; retried on the next run
+            error = _describe(exc)
+            store.finish_publication(post.id, name, error=error)  # type: ignore[arg-type]
+            errors.append(f"post {post.id}: {error}")
+            report.failed += 1
+            continue
+        store.finish_publication(post.id, name, remote_id=str(remote_id))  # type: ignore[arg-type]
+        report.published += 1
+    if errors:
+        report.warnings.append(f"{name}: {len(errors)} post(s) failed, retried next run; first: {errors[0]}")
+    try:
+        channel.finish(context)
+    except Exception as exc:
+        report.warnings.append(f"{name}: finishing failed: {_describe(exc)}")
+
+
+def _waiting_posts(store: Store, channel_class: type[Channel], report: PublishReport) -> list[Post]:
+    """Posts this channel should publish now: new approved ones, failed ones, and (for an
+    idempotent channel) ones a crash left pending."""
+    rows = {row.post_id: row for row in store.publications(channel_class.name)}
+    waiting = []
+    for post in store.posts(status=(POST_APPROVED, POST_PUBLISHED)):
+        row = rows.get(post.id)  # type: ignore[arg-type]
+        if row is None:
+            if post.status == POST_APPROVED or channel_class.backfill:
+                waiting.append(post)
+        elif row.status == "failed":
+            waiting.append(post)
+        elif row.status == "pending":
+            if channel_class.idempotent:
+                waiting.append(post)
+            else:
+                report.warnings.append(
+                    f"{channel_class.name}: post {post.id} was interrupted while being sent and may be there "
+                    "already; not sending it again (check the channel)")
+    return waiting
+
+
+def _mark_published(store: Store) -> None:
+    on_a_channel = {row.post_id for row in store.publications() if row.status == "published"}
+    for post in store.posts(status=POST_APPROVED):
+        if post.id in on_a_channel:
+            store.set_post_status(post.id, POST_PUBLISHED)  # type: ignore[arg-type]
+
+
+def _describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return text[:MAX_ERROR_LENGTH]

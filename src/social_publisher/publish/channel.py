@@ -1,0 +1,80 @@
+"""The channel contract: one small abstract class and a registry by name.
+
+A channel is built once per publish run from the config, prepared once, asked to
+publish each post that waits for it, then finished. The built-in `site` channel
+registers itself exactly as a third-party one would:
+
+    @register
+    class Mastodon(Channel):
+        name = "mastodon"
+        def publish(self, post, context): ...; return status_id
+
+The stage, not the channel, keeps the publications table: it claims a
+(post, channel) row before `publish` and records the returned id or the error
+after it, so a channel never needs to know about retries or duplicates.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from social_publisher.config import Config
+from social_publisher.records import Post
+from social_publisher.store import Store
+
+if TYPE_CHECKING:
+    from social_publisher.publish import PublishReport
+
+
+@dataclass
+class PublishContext:
+    """What a channel may use during one publish run."""
+
+    store: Store
+    config: Config
+    report: "PublishReport"
+    warnings: list[str] = field(default_factory=list)
+
+
+class Channel(ABC):
+    """A place posts are published to. Subclasses set `name` and implement `publish`.
+
+    Class attributes tell the stage how to treat the channel:
+    - `idempotent`: publishing the same post twice has no visible effect, so a publication
+      left "pending" by a crash is simply retried (for others it is reported, never re-sent);
+    - `backfill`: posts published before this channel existed are published to it too.
+    """
+
+    name: ClassVar[str]
+    idempotent: ClassVar[bool] = False
+    backfill: ClassVar[bool] = False
+
+    def __init__(self, config: Config):
+        """Raise errors.BackendUnavailable when something needed is missing (a token, a tool)."""
+        self.config = config
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        """Whether this channel takes part in a run with this config (a registered channel does by default)."""
+        return True
+
+    def prepare(self, context: PublishContext) -> None:
+        """Called once before the posts of a run (even when none waits)."""
+
+    @abstractmethod
+    def publish(self, post: Post, context: PublishContext) -> str:
+        """Publish one post; return the channel's id for it (message id, page URL). Raise on failure."""
+
+    def finish(self, context: PublishContext) -> None:
+        """Called once after the posts of a run."""
+
+
+CHANNELS: dict[str, type[Channel]] = {}
+
+
+def register(cls: type[Channel]) -> type[Channel]:
+    """Class decorator: make a Channel available by its `name`."""
+    CHANNELS[cls.name] = cls
+    return cls

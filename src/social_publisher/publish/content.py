@@ -1,0 +1,184 @@
+"""What the site shows: every approved or published post as a `SitePost`, with its
+story's project and tags, its date, its page path and its translations.
+
+Page paths are stable: a post already published on the site keeps the path
+recorded as its publication's `remote_id`; a new post gets a transliterated slug
+("Привет, мир" -> `ru/privet-mir.html`), made unique within its language by a
+numeric suffix given in post-id order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from slugify import slugify
+
+from social_publisher import clock
+from social_publisher.config import Config
+from social_publisher.publish import render
+from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post, Story, fingerprint
+from social_publisher.store import Store
+
+SITE_CHANNEL = "site"
+ON_SITE = (POST_APPROVED, POST_PUBLISHED)
+SLUG_MAX_LENGTH = 80
+RESERVED_SLUGS = {"index", "feed", "sitemap", "tags", "media", "style"}
+COVER_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SAFE_PATH = re.compile(r"^(?P<lang>[a-z]{2,3})/[a-z0-9][a-z0-9-]*\.html$")
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    source: Path  # the image file the enrich stage made
+    path: str  # where the site keeps its copy, relative to out_dir
+
+
+@dataclass
+class SitePost:
+    post: Post
+    story: Story | None
+    path: str  # relative to out_dir, e.g. "en/faster-tests.html"
+    date: datetime
+    tags: list[Tag]
+    body_html: str
+    excerpt: str
+    minutes: int
+    cover: Cover | None = None
+    translations: list[tuple[str, str]] = field(default_factory=list)  # (lang, path)
+
+    @property
+    def id(self) -> int:
+        return self.post.id  # type: ignore[return-value]
+
+    @property
+    def lang(self) -> str:
+        return self.post.lang
+
+    @property
+    def title(self) -> str:
+        return self.post.title
+
+    @property
+    def project(self) -> str:
+        return self.story.project if self.story else ""
+
+    @property
+    def category(self) -> str:
+        return self.story.category if self.story else ""
+
+
+def site_posts(store: Store, config: Config) -> list[SitePost]:
+    """Every post the site shows, newest first (date, then id, so the order is stable)."""
+    posts = store.posts(status=ON_SITE)
+    stories = {story.id: story for story in store.stories()}
+    recorded = {pub.post_id: pub.remote_id for pub in store.publications(SITE_CHANNEL) if pub.remote_id}
+    paths = assign_paths(posts, recorded)
+    tag_slugs = assign_tag_slugs(str(tag) for story in stories.values() for tag in story.tags)
+    covers: dict[int, Cover | None] = {}
+    items = []
+    for post in posts:
+        story = stories.get(post.story_id)
+        if post.story_id not in covers:
+            covers[post.story_id] = _cover(store, config, post.story_id)
+        tags = _unique_tags([str(tag) for tag in story.tags] if story else [], tag_slugs)
+        items.append(SitePost(
+            post=post, story=story, path=paths[post.id], date=post_date(post, story), tags=tags,
+            body_html=render.render_body(post.body_md, post.title),
+            excerpt=render.excerpt(post.body_md, post.title), minutes=render.reading_minutes(post.body_md),
+            cover=covers[post.story_id],
+        ))
+    by_story: dict[int, list[SitePost]] = {}
+    for item in items:
+        by_story.setdefault(item.post.story_id, []).append(item)
+    for item in items:
+        item.translations = sorted((other.lang, other.path) for other in by_story[item.post.story_id]
+                                   if other.lang != item.lang)
+    items.sort(key=lambda item: (item.date, item.id), reverse=True)
+    return items
+
+
+def post_date(post: Post, story: Story | None) -> datetime:
+    """When the story happened (its end), else when the post was written."""
+    for value in ((story.ended_at if story else ""), post.created_at):
+        if value:
+            try:
+                return clock.parse_iso(value)
+            except ValueError:
+                continue
+    return EPOCH
+
+
+def assign_paths(posts: list[Post], recorded: dict[int, str]) -> dict[int, str]:
+    """Page path per post id: the recorded one when valid, else a new unique slug."""
+    paths: dict[int, str] = {}
+    taken: set[str] = set()
+    ordered = sorted(posts, key=lambda p: p.id or 0)
+    for post in ordered:
+        path = recorded.get(post.id or 0)
+        match = _SAFE_PATH.match(path or "")
+        if match and match.group("lang") == post.lang and path not in taken:
+            paths[post.id] = path  # type: ignore[index, assignment]
+            taken.add(path)  # type: ignore[arg-type]
+    for post in ordered:
+        if post.id in paths:
+            continue
+        base = _slug(post.slug) or _slug(post.title) or f"post-{post.id}"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-post"
+        candidate, number = base, 2
+        while f"{post.lang}/{candidate}.html" in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        paths[post.id] = f"{post.lang}/{candidate}.html"  # type: ignore[index]
+        taken.add(paths[post.id])  # type: ignore[index]
+    return paths
+
+
+# Spelled out so the tags "C++" and "C#" do not both become "c".
+_TAG_REPLACEMENTS = [["++", "pp"], ["#", "sharp"]]
+
+
+def _slug(text: str, *, tag: bool = False) -> str:
+    return slugify(text or "", max_length=SLUG_MAX_LENGTH, word_boundary=True,
+                   replacements=_TAG_REPLACEMENTS if tag else ())
+
+
+def assign_tag_slugs(names) -> dict[str, str]:
+    """File-safe slug per tag name; names that slug alike ("C++" and "c") share a page."""
+    slugs: dict[str, str] = {}
+    for name in sorted(set(names)):
+        slugs[name] = _slug(name, tag=True) or f"tag-{fingerprint(name)[:8]}"
+    return slugs
+
+
+def _unique_tags(names: list[str], slugs: dict[str, str]) -> list[Tag]:
+    seen: set[str] = set()
+    tags = []
+    for name in names:
+        slug = slugs.get(name) or _slug(name, tag=True)
+        if slug and slug not in seen:
+            seen.add(slug)
+            tags.append(Tag(name=name, slug=slug))
+    return tags
+
+
+def _cover(store: Store, config: Config, story_id: int) -> Cover | None:
+    brief = store.brief(story_id)
+    if brief is None or not brief.image_path:
+        return None
+    source = Path(brief.image_path).expanduser()
+    if not source.is_absolute():
+        source = config.base_dir / source
+    suffix = source.suffix.lower()
+    if suffix not in COVER_SUFFIXES or not source.is_file():
+        return None
+    return Cover(source=source, path=f"media/story-{story_id}{suffix}")

@@ -1,0 +1,85 @@
+"""Writes the site's files so that a crash mid-build leaves a usable site.
+
+Each file is written to a temporary name beside it and renamed over the old one
+(a reader sees the old or the new file, never half of one); a file whose bytes
+have not changed is left alone. The builder writes pages before the pages that
+link to them, so at every moment each link points at a file that exists.
+Files the previous build wrote and this one did not are removed at the end,
+listed in a manifest; files the user put in the folder (CNAME, .git) are kept.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from social_publisher.errors import PublisherError
+
+MANIFEST = ".social-publisher-files"
+
+
+class SiteOutputError(PublisherError):
+    """Raised when the site folder cannot be written."""
+
+
+class SiteOutput:
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise SiteOutputError(f"{self.out_dir}: [site] out_dir exists and is not a folder")
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SiteOutputError(f"{self.out_dir}: cannot create the site folder: {exc}") from None
+        self.previous = self._read_manifest()
+        self.written: list[str] = []
+        self.changed = 0
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        """Write one file (path relative to out_dir, '/'-separated) atomically, if its bytes changed."""
+        if relative in self.written:
+            raise ValueError(f"site file written twice in one build: {relative}")
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        target = self.out_dir / relative
+        self.written.append(relative)
+        if target.is_file() and target.read_bytes() == content:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(content)
+        os.replace(temporary, target)
+        self.changed += 1
+
+    def commit(self) -> list[str]:
+        """Remove files of the previous build that this build did not write; record this build's files."""
+        keep = set(self.written)
+        removed = []
+        root = self.out_dir.resolve()
+        for relative in sorted(self.previous - keep):
+            target = (self.out_dir / relative).resolve()
+            if root not in target.parents or not target.is_file():
+                continue  # a tampered manifest never makes us delete outside the site
+            target.unlink()
+            removed.append(relative)
+            self._remove_empty_parents(target.parent, root)
+        manifest = "".join(f"{relative}\n" for relative in sorted(keep))
+        temporary = self.out_dir / f".{MANIFEST}.tmp"
+        temporary.write_text(manifest, encoding="utf-8")
+        os.replace(temporary, self.out_dir / MANIFEST)
+        return removed
+
+    def _read_manifest(self) -> set[str]:
+        try:
+            text = (self.out_dir / MANIFEST).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return set()
+        return {line.strip() for line in text.splitlines() if line.strip()}
+
+    @staticmethod
+    def _remove_empty_parents(folder: Path, root: Path) -> None:
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent

@@ -1,0 +1,108 @@
+"""Markdown to HTML for the site: a post body, its excerpt and its length.
+
+markdown-it-py with the `commonmark` preset and `html=False`: raw HTML in a body is
+escaped, `javascript:` links are refused. Tables and strikethrough are enabled
+because writers use them. The page shows the post title as its only <h1>, so a
+body that opens by repeating the title loses that heading and any other `#`
+heading is rendered as <h2>. Fenced code with a known language is highlighted
+with Pygments (CSS classes only; the colours live in style.css).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+WORDS_PER_MINUTE = 200
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments spans for a known language; "" lets markdown-it escape the code plainly."""
+    if not lang:
+        return ""
+    try:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
+    except ImportError:  # Pygments comes with rich; without it code is shown unhighlighted.
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, HtmlFormatter(nowrap=True))
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable(["table", "strikethrough"])
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text).strip().casefold()
+
+
+def _tokens(body_md: str, title: str) -> list[Token]:
+    tokens = _markdown().parse(body_md)
+    if (len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+            and _normalise(tokens[1].content) == _normalise(title)):
+        tokens = tokens[3:]
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+    return tokens
+
+
+def render_body(body_md: str, title: str) -> str:
+    """The body as safe HTML, without a leading heading that repeats the title."""
+    md = _markdown()
+    return md.renderer.render(_tokens(body_md, title), md.options, {})
+
+
+def plain_paragraphs(body_md: str, title: str) -> list[str]:
+    """The text of each paragraph, Markdown markup removed (for excerpts and feeds)."""
+    paragraphs: list[str] = []
+    inside = False
+    for token in _tokens(body_md, title):
+        if token.type == "paragraph_open":
+            inside = True
+        elif token.type == "paragraph_close":
+            inside = False
+        elif inside and token.type == "inline":
+            text = "".join(_inline_text(child) for child in token.children or [])
+            text = re.sub(r"\s+", " ", text).strip()
+            if text:
+                paragraphs.append(text)
+    return paragraphs
+
+
+def _inline_text(token: Token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    if token.type == "image":
+        return "".join(_inline_text(child) for child in token.children or [])
+    return ""
+
+
+def excerpt(body_md: str, title: str, limit: int = 240) -> str:
+    """The opening of the post as plain text, cut at a word boundary near `limit` characters."""
+    text = ""
+    for paragraph in plain_paragraphs(body_md, title):
+        text = f"{text} {paragraph}".strip()
+        if len(text) >= limit * 0.6:
+            break
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:—-")
+    return cut + "…"
+
+
+def reading_minutes(body_md: str) -> int:
+    words = len(re.findall(r"\w+", body_md))
+    return max(1, round(words / WORDS_PER_MINUTE))

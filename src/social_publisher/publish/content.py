@@ -91,11 +91,10 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
         if post.story_id not in covers:
             covers[post.story_id] = _cover(store, config, post.story_id)
         tags = _unique_tags([str(tag) for tag in story.tags] if story else [], tag_slugs)
+        body = render.render_post(post.body_md, post.title)
         items.append(SitePost(
             post=post, story=story, path=paths[post.id], date=post_date(post, story), tags=tags,
-            body_html=render.render_body(post.body_md, post.title),
-            excerpt=render.excerpt(post.body_md, post.title), minutes=render.reading_minutes(post.body_md),
-            cover=covers[post.story_id],
+            body_html=body.html, excerpt=body.excerpt, minutes=body.minutes, cover=covers[post.story_id],
         ))
     by_story: dict[int, list[SitePost]] = {}
     for item in items:

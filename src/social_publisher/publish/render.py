@@ -11,7 +11,9 @@ with Pygments (CSS classes only; the colours live in style.css).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -19,21 +21,34 @@ from markdown_it.token import Token
 WORDS_PER_MINUTE = 200
 
 
-def _highlight(code: str, lang: str, _attrs: str) -> str:
-    """Pygments spans for a known language; "" lets markdown-it escape the code plainly."""
-    if not lang:
-        return ""
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    excerpt: str
+    minutes: int  # reading time
+
+
+@lru_cache(maxsize=64)
+def _lexer(lang: str) -> Any:
     try:
-        from pygments import highlight
-        from pygments.formatters import HtmlFormatter
         from pygments.lexers import get_lexer_by_name
         from pygments.util import ClassNotFound
     except ImportError:  # Pygments comes with rich; without it code is shown unhighlighted.
-        return ""
+        return None
     try:
-        lexer = get_lexer_by_name(lang)
+        return get_lexer_by_name(lang)
     except ClassNotFound:
+        return None
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments spans for a known language; "" lets markdown-it escape the code plainly."""
+    lexer = _lexer(lang) if lang else None
+    if lexer is None:
         return ""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
     return highlight(code, lexer, HtmlFormatter(nowrap=True))
 
 
@@ -57,17 +72,30 @@ def _tokens(body_md: str, title: str) -> list[Token]:
     return tokens
 
 
+def render_post(body_md: str, title: str, excerpt_limit: int = 240) -> RenderedBody:
+    """Everything a page needs from a body, parsed once."""
+    md = _markdown()
+    tokens = _tokens(body_md, title)
+    return RenderedBody(html=md.renderer.render(tokens, md.options, {}),
+                        excerpt=_excerpt(_paragraphs(tokens), excerpt_limit),
+                        minutes=reading_minutes(body_md))
+
+
 def render_body(body_md: str, title: str) -> str:
     """The body as safe HTML, without a leading heading that repeats the title."""
-    md = _markdown()
-    return md.renderer.render(_tokens(body_md, title), md.options, {})
+    return render_post(body_md, title).html
 
 
-def plain_paragraphs(body_md: str, title: str) -> list[str]:
-    """The text of each paragraph, Markdown markup removed (for excerpts and feeds)."""
+def excerpt(body_md: str, title: str, limit: int = 240) -> str:
+    """The opening of the post as plain text, cut at a word boundary near `limit` characters."""
+    return _excerpt(_paragraphs(_tokens(body_md, title)), limit)
+
+
+def _paragraphs(tokens: list[Token]) -> list[str]:
+    """The text of each paragraph, Markdown markup removed."""
     paragraphs: list[str] = []
     inside = False
-    for token in _tokens(body_md, title):
+    for token in tokens:
         if token.type == "paragraph_open":
             inside = True
         elif token.type == "paragraph_close":
@@ -90,10 +118,9 @@ def _inline_text(token: Token) -> str:
     return ""
 
 
-def excerpt(body_md: str, title: str, limit: int = 240) -> str:
-    """The opening of the post as plain text, cut at a word boundary near `limit` characters."""
+def _excerpt(paragraphs: list[str], limit: int) -> str:
     text = ""
-    for paragraph in plain_paragraphs(body_md, title):
+    for paragraph in paragraphs:
         text = f"{text} {paragraph}".strip()
         if len(text) >= limit * 0.6:
             break

@@ -2,8 +2,9 @@
 
 Each file is written to a temporary name beside it and renamed over the old one
 (a reader sees the old or the new file, never half of one); a file whose bytes
-have not changed is left alone. The builder writes pages before the pages that
-link to them, so at every moment each link points at a file that exists.
+have not changed is left alone. The builder writes each page before the pages
+that list it (posts, then tag pages, then indexes, the root index last), so a
+reader who starts from index.html meets no broken link at any moment.
 Files the previous build wrote and this one did not are removed at the end,
 listed in a manifest; files the user put in the folder (CNAME, .git) are kept.
 """

@@ -45,6 +45,11 @@ class SelectConfig(_Section):
     max_stories_per_day: int = Field(default=5, ge=1)
     session_gap_hours: float = Field(default=3.0, gt=0)
     min_score: float = Field(default=1.0, ge=0)
+    # Similarity (0-100) at or above which a story of the same project with overlapping tags
+    # counts as the same story told again.
+    duplicate_threshold: float = Field(default=65.0, ge=0, le=100)
+    # Leave a session whose last activity is within session_gap_hours of now for the next run.
+    hold_open_sessions: bool = True
 
 
 class WriterConfig(_Section):

@@ -11,13 +11,19 @@ import re
 from dataclasses import dataclass
 
 # A number with an optional unit: 76.8%, 1,000 steps, 0.4 s, 3x, 120 ms, 2.5 GB
-_UNIT = r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|k|M|pp|points?)"
-_NUMBER = r"(?<![\w.])-?\d{1,3}(?:[,\u00a0]\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?"
+_UNIT = (r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|k|M|pp|points?"
+         r"|мс|сек|с|мин|ч|КБ|МБ|ГБ|ТБ|п\.п\.|раза?)")
+# Thousands with a comma or a no-break space (1,000), a Russian decimal comma before a unit (76,8%),
+# or a plain number.
+_NUMBER = (rf"(?<![\w.,])-?\d{{1,3}}(?:[,\u00a0]\d{{3}})+(?:\.\d+)?(?!,\d)"
+           rf"|(?<![\w.,])-?\d+,\d{{1,2}}(?=\s?{_UNIT}(?!\w))"
+           r"|(?<![\w.,])-?\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(rf"(?P<value>{_NUMBER})\s?(?P<unit>{_UNIT})?(?![\w])")
 # "73.0% -> 76.8%", "6 calls → 3", "from 12 s to 3 s"
 BEFORE_AFTER_RE = re.compile(
     rf"(?P<before>(?:{_NUMBER})\s?{_UNIT}?)(?:\s?[a-zA-Zа-яА-Я/ ]{{0,20}}?)\s*(?:->|→|=>|➜)\s*(?P<after>(?:{_NUMBER})\s?{_UNIT}?)"
-    rf"|from\s+(?P<before2>(?:{_NUMBER})\s?{_UNIT}?)\s+to\s+(?P<after2>(?:{_NUMBER})\s?{_UNIT}?)",
+    rf"|from\s+(?P<before2>(?:{_NUMBER})\s?{_UNIT}?)\s+to\s+(?P<after2>(?:{_NUMBER})\s?{_UNIT}?)"
+    rf"|(?<!\w)с\s+(?P<before3>(?:{_NUMBER})\s?{_UNIT}?)\s+до\s+(?P<after3>(?:{_NUMBER})\s?{_UNIT}?)",
     re.IGNORECASE,
 )
 _DATE_OR_VERSION_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
@@ -58,8 +64,8 @@ def before_after_pairs(text: str) -> list[tuple[str, str]]:
     """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3"."""
     pairs = []
     for match in BEFORE_AFTER_RE.finditer(text):
-        before = match.group("before") or match.group("before2")
-        after = match.group("after") or match.group("after2")
+        before = match.group("before") or match.group("before2") or match.group("before3")
+        after = match.group("after") or match.group("after2") or match.group("after3")
         if before and after:
             pairs.append((before.strip(), after.strip()))
     return pairs
@@ -81,28 +87,55 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
-_TRIVIAL_MESSAGE_RE = re.compile(
-    r"^\s*(?:"
-    r"merge (?:branch|pull request|remote-tracking branch)\b.*"
-    r"|merge\b.*\binto\b.*"
-    r"|(?:chore[:(].*)?bump (?:version|deps?|dependencies)\b.*"
-    r"|(?:release|version|v)\s*\d+(?:\.\d+)+\s*$"
-    r"|(?:fix(?:ed|es)?\s+)?typos?\b.*"
-    r"|wip\s*$|\.\s*$|update readme\s*$|formatting\s*$|format code\s*$|lint\s*$|style:.*"
-    r"|revert\b.*"
-    r")",
-    re.IGNORECASE,
+_TRIVIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(rf"^\s*(?:{pattern})", re.IGNORECASE))
+    for reason, pattern in (
+        ("merge", r"merge (?:branch|pull request|remote-tracking branch)\b.*|merge\b.*\binto\b.*"),
+        ("version bump", r"(?:chore[:(].*)?bump (?:version|deps?|dependencies)\b.*"
+                         r"|(?:chore(?:\(\w+\))?:\s*)?bump\s+\S+\s+from\s+\S+\s+to\s+\S+\s*$"
+                         r"|(?:release|version|v)\s*\d+(?:\.\d+)+\s*$"
+                         r"|(?:chore\(release\)|release):?\s*v?\d+(?:\.\d+)+.*"
+                         r"|(?:update|upgrade) (?:deps|dependencies|lock ?files?|\S+\.lock)\s*$"),
+        ("typo", r"(?:fix(?:ed|es)?\s+)?typos?\b.*|fix(?:ed|es)?\s+(?:a\s+|some\s+)?(?:typos?|spelling)\b.*"
+                 r"|spelling\b.*|исправ\w*\s+опечат\w*.*|опечатк\w*.*"),
+        ("formatting", r"formatting\s*$|format code\s*$|lint\s*$|style:.*"
+                       r"|(?:run|apply|ran)\s+(?:black|ruff format|prettier|isort|gofmt|rustfmt)\b.*"
+                       r"|(?:re)?format(?:ted)?\s+(?:with|using)\s+\S+\s*$|reformat\w*\b.*"
+                       r"|fix(?:ed|es)?\s+(?:lint|linting|flake8|ruff)(?:\s+(?:errors|warnings|issues))?\s*$"
+                       r"|whitespace\b.*|trailing whitespace.*"),
+        ("revert", r"revert\b.*"),
+        ("no content", r"wip\s*$|\.\s*$|update readme(?:\.md)?\s*$"),
+    )
 )
 _LOCKFILES = {"poetry.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "uv.lock", "Cargo.lock",
               "Pipfile.lock", "go.sum", "Gemfile.lock", "composer.lock"}
 
 
+def trivial_reason(message: str, files: list[str] | None = None) -> str | None:
+    """Why a commit is trivial ("merge", "version bump", "typo", "formatting", "revert",
+    "no content", "lockfile only"), or None when it may be substantial."""
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    if not first_line:
+        return "no content"
+    for reason, pattern in _TRIVIAL_PATTERNS:
+        if pattern.match(first_line):
+            return reason
+    if files and all(f.rsplit("/", 1)[-1] in _LOCKFILES for f in files):
+        return "lockfile only"
+    return None
+
+
 def is_trivial_commit(message: str, files: list[str] | None = None) -> bool:
     """True for work that never makes a story on its own: merges, bumps, typos, formatting,
     reverts, lockfile-only changes."""
-    first_line = message.strip().splitlines()[0] if message.strip() else ""
-    if not first_line or _TRIVIAL_MESSAGE_RE.match(first_line):
-        return True
-    if files and all(f.rsplit("/", 1)[-1] in _LOCKFILES for f in files):
-        return True
-    return False
+    return trivial_reason(message, files) is not None
+
+
+_STRIP_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+                       r"|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b")
+
+
+def strip_dates_and_versions(text: str) -> str:
+    """Text with dates, clock times, version numbers and commit hashes blanked out, so that
+    "v1.2.3 -> v1.2.4" or "2026-11-20 -> 2026-11-21" is never read as a measured change."""
+    return _STRIP_RE.sub(" ", text)

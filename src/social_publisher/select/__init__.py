@@ -1,0 +1,158 @@
+"""Stage 2, select: turn new activity into a few stories worth reading, explainably.
+
+    activity (unconsidered) -> groups (grouping.py) -> candidates (candidates.py: facts.py,
+    tags.py, features.py, categories.py) -> decisions (dedupe.py + the daily cap, below)
+    -> stories (status "selected" or "dropped") + activity marked considered
+
+Decisions are made best first (score, then start time, then fingerprint, so the same
+store always gives the same stories in the same order):
+- a candidate whose rows are all trivial is never a story and is not stored;
+- below `select.min_score` -> dropped;
+- a near-duplicate of a stored story that is not dropped, or of one kept earlier in this
+  run (same project, shared tag, similar text) -> dropped;
+- over `select.max_stories_per_day` for its day (the UTC date it started), counting the
+  stories already stored for that day -> dropped;
+- otherwise kept, status "selected".
+Dropped candidates are stored with status "dropped" and the reason in `explain`, so they
+show in `status` and their activity is never reconsidered.
+
+Open sessions: when `select.hold_open_sessions` is on (the default), a group whose last
+activity is within `session_gap_hours` of now (`clock.now()`) is still going on; its rows
+are left unconsidered and it is decided on a later run, once the session has closed.
+
+Everything is written in one transaction: stories and considered marks land together.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from social_publisher import clock
+from social_publisher.config import Config
+from social_publisher.records import STORY_DROPPED, STORY_SELECTED, Story
+from social_publisher.select.candidates import Built, CandidateBuilder, signature_of
+from social_publisher.select.dedupe import DuplicateIndex, Signature
+from social_publisher.select.facts import reverted_hashes, row_facts
+from social_publisher.select.grouping import group_activity
+from social_publisher.select.report import DROPPED, HELD, KEPT, TRIVIAL, Candidate, SelectReport
+from social_publisher.store import Store
+
+__all__ = ["select", "SelectReport", "Candidate"]
+
+
+def select(store: Store, config: Config) -> SelectReport:
+    settings = config.select
+    gap = timedelta(hours=settings.session_gap_hours)
+    now = clock.now()
+    report = SelectReport()
+    rows = store.activity(unconsidered=True)
+    report.activity_read = len(rows)
+    if not rows:
+        return report
+
+    stored = store.stories()
+    known_tags: dict[str, set[str]] = {}
+    for story in stored:
+        known_tags.setdefault(story.project, set()).update(story.tags)
+    builder = CandidateBuilder(rows, known_tags)
+
+    decided: list[Built] = []
+    held: list[Candidate] = []
+    for group in group_activity(rows, gap):
+        built = builder.build(group)
+        if settings.hold_open_sessions and group.is_open(now, gap):
+            built.candidate.decision = HELD
+            built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
+                                      f"{settings.session_gap_hours:g} h of now ({clock.iso(now)}); decided next run")
+            held.append(built.candidate)
+            report.held_sessions += 1
+            report.activity_held += len(group.rows)
+            continue
+        decided.append(built)
+
+    _decide(decided, stored, store, settings, report)
+
+    considered = [i for b in decided for i in b.candidate.considered_ids]
+    with store.transaction():
+        for built in sorted(decided, key=lambda b: (b.candidate.started_at, b.candidate.fingerprint)):
+            _store_story(store, built, report)
+        store.mark_considered(considered)
+    report.activity_considered = len(considered)
+    report.candidates = [b.candidate for b in _decision_order(decided)] + held
+    return report
+
+
+def _decision_order(built: list[Built]) -> list[Built]:
+    return sorted(built, key=lambda b: (-b.candidate.score, b.candidate.started_at, b.candidate.fingerprint))
+
+
+def _decide(built: list[Built], stored: list[Story], store: Store, settings, report: SelectReport) -> None:
+    index = DuplicateIndex(settings.duplicate_threshold)
+    per_day: Counter[str] = Counter()
+    for story in stored:
+        if story.status == STORY_DROPPED:
+            continue
+        per_day[story.started_at[:10]] += 1
+        index.add(story.project, f"story {story.id} ({story.started_at[:10]})", story.tags,
+                  _stored_signature(store, story))
+
+    cap = settings.max_stories_per_day
+    for item in _decision_order(built):
+        c = item.candidate
+        if not item.substance:
+            c.decision = TRIVIAL
+            c.reason = "only trivial work: " + ", ".join(f"{n} {why}" for why, n in c.excluded.items())
+            report.trivial_groups += 1
+            continue
+        report.candidates_found += 1
+        if c.score < settings.min_score:
+            c.decision, c.reason = DROPPED, f"below min score: {c.score:g} < {settings.min_score:g}"
+            report.dropped_low_score += 1
+            continue
+        duplicate = index.find(c.project, c.tags, item.signature)
+        if duplicate is not None:
+            known, score = duplicate
+            c.decision = DROPPED
+            c.duplicate_of, c.similarity = known.label, round(score, 1)
+            shared = sorted(known.tags & set(c.tags))
+            c.reason = (f"near-duplicate: {score:.0f}% like {known.label} of the same project"
+                        + (f", shared tags {', '.join(shared)}" if shared else ""))
+            report.dropped_duplicate += 1
+            continue
+        if per_day[c.day] >= cap:
+            c.decision = DROPPED
+            c.reason = f"over the daily cap: {cap} better stories already kept for {c.day}"
+            report.dropped_over_cap += 1
+            continue
+        per_day[c.day] += 1
+        c.decision = KEPT
+        c.reason = (f"score {c.score:g} >= min {settings.min_score:g}; no near-duplicate; "
+                    f"story {per_day[c.day]} of at most {cap} on {c.day}")
+        index.add(c.project, f"the {c.day} story “{c.headline[:50]}”", c.tags, item.signature)
+
+
+def _stored_signature(store: Store, story: Story) -> Signature:
+    key = story.explain.get("signature") if isinstance(story.explain, dict) else None
+    if isinstance(key, str):
+        return Signature.from_key(key)
+    # A story stored without a signature (written by another tool): rebuild it from its activity.
+    rows = store.activity(ids=story.activity_ids)
+    reverted = reverted_hashes(rows)
+    return signature_of([f for f in (row_facts(r, reverted) for r in rows) if not f.excluded])
+
+
+def _store_story(store: Store, built: Built, report: SelectReport) -> None:
+    c = built.candidate
+    if c.decision not in (KEPT, DROPPED):
+        return
+    story = Story(project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score,
+                  category=c.category, tags=c.tags, activity_ids=c.activity_ids,
+                  status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
+                  explain=c.explain(built.signature.key), fingerprint=c.fingerprint)
+    c.story_id = store.add_story(story)
+    if c.story_id is None:
+        report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")
+    elif c.decision == KEPT:
+        report.stories_selected += 1
+

@@ -1,0 +1,106 @@
+"""Turns one group of activity into a scored, categorised, tagged candidate story."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from social_publisher.records import NOTE, SESSION, fingerprint
+from social_publisher.select.categories import classify
+from social_publisher.select.dedupe import Signature
+from social_publisher.select.facts import RowFacts, reverted_hashes, row_facts
+from social_publisher.select.features import GOAL_RE, extract_features, total
+from social_publisher.select.grouping import Group
+from social_publisher.select.report import Candidate
+from social_publisher.select.tags import TagEvidence, detect_in_command, detect_in_path, detect_in_text, tag_for_alias
+
+_NOTE_CHARS = 2000  # of a note's body that the duplicate signature reads
+
+
+@dataclass
+class Built:
+    candidate: Candidate
+    signature: Signature
+    substance: list[RowFacts]
+
+
+class CandidateBuilder:
+    """Builds candidates in time order, remembering per project which technologies it has seen,
+    so "new technologies" means new to that project."""
+
+    def __init__(self, all_rows, known_tags: dict[str, set[str]]):
+        self._reverted = reverted_hashes(all_rows)
+        self._known_tags = known_tags
+
+    def build(self, group: Group) -> Built:
+        facts = [row_facts(row, self._reverted) for row in group.rows]
+        substance = [f for f in facts if not f.excluded]
+        excluded = Counter(f.excluded for f in facts if f.excluded)
+        found, installed = _detect_tags(substance)
+        tags = found.tags()
+        known = self._known_tags.get(group.project)
+        new_tags = list(installed)
+        if known is not None:  # a project seen before: a tag it never had is new
+            new_tags += [t for t in tags if t not in known and t not in new_tags]
+        if substance:
+            self._known_tags.setdefault(group.project, set()).update(tags)
+        features = extract_features(substance, new_tags=new_tags) if substance else []
+        classification = classify(substance, features, tags)
+        fingerprints = sorted(f.activity.fingerprint for f in (substance or facts))
+        candidate = Candidate(
+            project=group.project, started_at=group.started_at, ended_at=group.ended_at, day=group.day,
+            fingerprint=fingerprint("story", *fingerprints), headline=_headline(substance or facts),
+            score=total(features), category=classification.category if substance else "-", tags=tags,
+            features={f.name: f.as_dict() for f in features}, tag_evidence=found.explain(),
+            category_points=classification.as_dict()["points"],
+            activity_ids=[f.activity.id for f in substance if f.activity.id is not None],
+            considered_ids=[row.id for row in group.rows if row.id is not None],
+            excluded=dict(sorted(excluded.items())),
+        )
+        return Built(candidate, signature_of(substance, features), substance)
+
+
+def signature_of(substance: list[RowFacts], features=()) -> Signature:
+    texts = [f.human[:_NOTE_CHARS] if f.kind == NOTE else f.human for f in substance]
+    for feature in features:
+        if feature.name in ("before_after", "measurements"):
+            texts.extend(feature.evidence)
+    return Signature.of(texts)
+
+
+def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
+    found = TagEvidence()
+    installed: list[str] = []
+    for row in rows:
+        for change in row.files:
+            if not change.generated:
+                detect_in_path(change.path, found)
+        for language in row.activity.meta.get("languages") or []:
+            tag = tag_for_alias(str(language))
+            if tag:
+                found.add(tag, 1.0, f"language {language}")
+        for command, _ in row.commands:
+            for tag in detect_in_command(command, found):
+                if tag not in installed:
+                    installed.append(tag)
+        detect_in_text(row.human, found)
+        if row.prose:
+            detect_in_text(row.prose, found, weight=0.5)
+        for error in row.errors:
+            detect_in_text(error, found, weight=0.5)
+    return found, installed
+
+
+def _headline(rows: list[RowFacts]) -> str:
+    notes = [r.label for r in rows if r.kind == NOTE and r.label]
+    if notes:
+        return notes[0]
+    goals = [r.label for r in rows if r.kind == SESSION and GOAL_RE.search(r.label) and len(r.label.split()) >= 4]
+    if goals:
+        return goals[0]
+    labelled = [(index, r) for index, r in enumerate(rows) if r.label]
+    if not labelled:
+        return ""
+    # The commit that changed the most tells the most about the session.
+    _, best = max(labelled, key=lambda item: (sum((f.added or 0) + (f.removed or 0) for f in item[1].files), -item[0]))
+    return best.label

@@ -1,0 +1,134 @@
+"""Finds a story that tells again what an earlier story told.
+
+A story's *signature* is the 40 most frequent word stems of what the user wrote (commit
+messages, prompts, notes) plus its measured numbers. Stems are the first six characters
+of a lower-cased word, with ё read as е and one Russian ending cut first, so English
+plurals and Russian case endings ("роутер", "роутера"; "точность", "точности") meet;
+numbers keep their digits ("76,8" and "76.8" are one).
+
+Two stories are near-duplicates when they belong to the same project, share a tag (or
+both have none), and their signatures are at least `duplicate_threshold` similar. The
+similarity is rapidfuzz's character-level ratio over the sorted stems, taken with the
+share of stems the two have in common, whichever is higher — the ratio forgives small
+spelling differences, the shared share forgives a different order of telling.
+
+Only stories of the same project are compared, and a cheap shared-stem count filters
+the pairs before rapidfuzz runs, so the check stays linear in practice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+SIGNATURE_SIZE = 40
+_MIN_STEMS = 5
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
+_STOPWORDS = frozenset("""
+a about above after again all also an and any are as at be because been before being below between both but by
+can could did do does doing done down during each few for from further get got had has have having he her here
+him his how i if in into is it its itself just let me more most my no nor not now of off on once only or other
+our out over own same she should so some such than that the their them then there these they this those through
+to too under until up very was we were what when where which while who why will with would you your
+и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня
+еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там
+потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже
+себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас
+были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего
+них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более
+всегда конечно всю между это
+""".split())
+
+
+@dataclass
+class Signature:
+    stems: frozenset[str]
+    key: str  # the stems, sorted and joined: what rapidfuzz compares
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "Signature":
+        counts: Counter[str] = Counter()
+        for text in texts:
+            for token in _TOKEN_RE.findall(text.lower().replace("ё", "е")):
+                stem = _stem(token)
+                if stem:
+                    counts[stem] += 1
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:SIGNATURE_SIZE]
+        stems = frozenset(stem for stem, _ in top)
+        return cls(stems, " ".join(sorted(stems)))
+
+    @classmethod
+    def from_key(cls, key: str) -> "Signature":
+        stems = frozenset(key.split())
+        return cls(stems, " ".join(sorted(stems)))
+
+
+# Russian endings, longest first; one is cut before truncating, so "роутера" meets "роутер".
+_RU_ENDINGS = tuple(sorted(
+    "ами ями ого его ому ему ыми ими ой ей ом ем ам ям ах ях ов ев ую юю ая яя ое ее ые ие ый ий ы и а я о е у ю ь"
+    .split(), key=len, reverse=True))
+
+
+def _stem(token: str) -> str | None:
+    if token[0].isdigit():
+        number = token.replace(",", ".")
+        return number if len(number) >= 2 else None
+    if len(token) < 3 or token in _STOPWORDS:
+        return None
+    if "а" <= token[-1] <= "я":
+        for ending in _RU_ENDINGS:
+            if token.endswith(ending) and len(token) - len(ending) >= 3:
+                token = token[: -len(ending)]
+                break
+    return token[:6]
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """0-100: how much two signatures tell the same thing."""
+    if len(a.stems) < _MIN_STEMS or len(b.stems) < _MIN_STEMS:
+        return 0.0
+    shared = len(a.stems & b.stems)
+    dice = 200.0 * shared / (len(a.stems) + len(b.stems))
+    return max(dice, fuzz.ratio(a.key, b.key))
+
+
+@dataclass
+class Known:
+    """A story already kept (stored earlier or selected in this run) that later ones are checked against."""
+
+    label: str  # "story 12" or "candidate <fingerprint>"
+    tags: frozenset[str]
+    signature: Signature
+
+
+@dataclass
+class DuplicateIndex:
+    threshold: float
+    by_project: dict[str, list[Known]] = field(default_factory=dict)
+
+    def add(self, project: str, label: str, tags: list[str], signature: Signature) -> None:
+        self.by_project.setdefault(project, []).append(Known(label, frozenset(tags), signature))
+
+    def find(self, project: str, tags: list[str], signature: Signature) -> tuple[Known, float] | None:
+        """The most similar known story of the project at or above the threshold, if any."""
+        if len(signature.stems) < _MIN_STEMS:
+            return None
+        tag_set = frozenset(tags)
+        # Dice >= t needs at least t/200 * (|a| + |b|) shared stems; the ratio can forgive some
+        # misses, so the prefilter asks for a third of that before paying for rapidfuzz.
+        best: tuple[Known, float] | None = None
+        for known in self.by_project.get(project, ()):
+            if tag_set and known.tags and not (tag_set & known.tags):
+                continue
+            if bool(tag_set) != bool(known.tags):
+                continue
+            shared = len(signature.stems & known.signature.stems)
+            if shared * 600 < self.threshold * (len(signature.stems) + len(known.signature.stems)):
+                continue
+            score = similarity(signature, known.signature)
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = (known, score)
+        return best

@@ -1,0 +1,279 @@
+"""The documented list of tags a story may carry, and how each is detected.
+
+Every tag a story gets comes from `TAGS` below: a canonical name plus the ways it
+shows up in activity. Detection looks at, in order of trust:
+
+- files touched (extensions such as `.py`, names such as `Dockerfile`, folders such as
+  `.github/workflows/`) and the languages the git collector reported;
+- imports written in text or code blocks (`import torch` -> pytorch);
+- commands run in AI sessions (`docker build` -> docker, `pip install aiogram` -> telegram);
+- words in the text (aliases; Cyrillic aliases also match their inflected forms,
+  so "телеграме" -> telegram).
+
+Words in commit messages, prompts and notes count fully; words in the assistant's prose
+count half, because an assistant mentions many things the work never touched. A tag
+needs at least one point to be kept. To add a tag, add a `Tag(...)` line: nothing else
+needs to change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    words: tuple[str, ...] = ()  # aliases matched case-insensitively as whole words
+    cased: tuple[str, ...] = ()  # aliases matched only as written (for words that are also English words)
+    extensions: tuple[str, ...] = ()  # file extensions, with the dot
+    files: tuple[str, ...] = ()  # file names (basename) or folder prefixes ending in "/"
+    imports: tuple[str, ...] = ()  # top-level module names
+    commands: tuple[str, ...] = ()  # programs run in a shell
+    packages: tuple[str, ...] = ()  # names given to pip/npm/cargo/... install
+
+
+TAGS: tuple[Tag, ...] = (
+    # languages
+    Tag("python", words=("python", "python3", "cpython", "питон"), extensions=(".py", ".pyi", ".pyx"),
+        files=("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "requirements-dev.txt", "Pipfile",
+               "uv.lock", "poetry.lock", "tox.ini"),
+        commands=("python", "python3", "pip", "pip3", "uv", "poetry", "pipx")),
+    Tag("javascript", words=("javascript", "ecmascript"), extensions=(".js", ".mjs", ".cjs", ".jsx")),
+    Tag("typescript", words=("typescript",), extensions=(".ts", ".tsx", ".mts"), files=("tsconfig.json",),
+        commands=("tsc",)),
+    Tag("nodejs", words=("node.js", "nodejs"), files=("package.json", "package-lock.json", "yarn.lock",
+                                                       "pnpm-lock.yaml"),
+        commands=("node", "npm", "npx", "yarn", "pnpm")),
+    Tag("rust", words=("rust", "rustc"), extensions=(".rs",), files=("Cargo.toml", "Cargo.lock"),
+        commands=("cargo", "rustc", "rustup")),
+    Tag("go", words=("golang",), extensions=(".go",), files=("go.mod", "go.sum"), commands=("go",)),
+    Tag("java", words=("java",), extensions=(".java",), files=("pom.xml", "build.gradle"),
+        commands=("mvn", "gradle", "java")),
+    Tag("kotlin", words=("kotlin",), extensions=(".kt", ".kts")),
+    Tag("swift", cased=("Swift", "SwiftUI"), extensions=(".swift",), files=("Package.swift",)),
+    Tag("c", extensions=(".c", ".h"), commands=("gcc", "clang")),
+    Tag("cpp", words=("c++", "cpp"), extensions=(".cpp", ".cc", ".cxx", ".hpp"), files=("CMakeLists.txt",),
+        commands=("cmake", "g++", "clang++")),
+    Tag("csharp", words=("c#", "csharp", ".net", "dotnet"), extensions=(".cs", ".csproj"), commands=("dotnet",)),
+    Tag("ruby", words=("ruby", "ruby on rails"), extensions=(".rb",), files=("Gemfile",), commands=("bundle", "rake")),
+    Tag("php", words=("php", "laravel"), extensions=(".php",), files=("composer.json",), commands=("php",)),
+    Tag("bash", words=("bash", "shell script", "zsh"), extensions=(".sh", ".bash", ".zsh"), commands=("bash", "sh")),
+    Tag("sql", words=("sql",), extensions=(".sql",)),
+    Tag("html-css", words=("html", "css", "tailwind"), extensions=(".html", ".htm", ".css", ".scss", ".sass")),
+    # data stores
+    Tag("sqlite", words=("sqlite", "sqlite3"), extensions=(".sqlite", ".sqlite3", ".db"), imports=("sqlite3",),
+        commands=("sqlite3",)),
+    Tag("postgresql", words=("postgres", "postgresql", "psql", "постгрес"), imports=("psycopg", "psycopg2", "asyncpg"),
+        commands=("psql", "pg_dump"), packages=("psycopg", "psycopg2", "psycopg2-binary", "asyncpg")),
+    Tag("mysql", words=("mysql", "mariadb"), imports=("pymysql", "mysqldb"), commands=("mysql",)),
+    Tag("redis", words=("redis",), imports=("redis",), commands=("redis-cli", "redis-server"), packages=("redis",)),
+    Tag("mongodb", words=("mongodb", "mongo"), imports=("pymongo", "motor"), commands=("mongosh",),
+        packages=("pymongo", "motor", "mongodb")),
+    # infrastructure
+    Tag("docker", words=("docker", "dockerfile", "docker-compose", "container image", "докер"),
+        files=("Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yaml", "compose.yml",
+               ".dockerignore"),
+        commands=("docker", "docker-compose", "podman")),
+    Tag("kubernetes", words=("kubernetes", "k8s", "kubectl", "helm chart"), files=("Chart.yaml", "k8s/"),
+        commands=("kubectl", "helm", "k3s", "minikube")),
+    Tag("terraform", words=("terraform",), extensions=(".tf",), commands=("terraform",)),
+    Tag("ansible", words=("ansible", "ansible playbook"), commands=("ansible", "ansible-playbook")),
+    Tag("nginx", words=("nginx",), files=("nginx.conf", "nginx/"), commands=("nginx",)),
+    Tag("traefik", words=("traefik",), files=("traefik.yml", "traefik.toml")),
+    Tag("authelia", words=("authelia",)),
+    Tag("systemd", words=("systemd", "systemctl", "journalctl"), extensions=(".service", ".timer"),
+        commands=("systemctl", "journalctl")),
+    Tag("github-actions", words=("github actions", "github action"), files=(".github/workflows/",)),
+    Tag("aws", words=("aws", "amazon s3", "aws lambda", "ec2"), imports=("boto3",), commands=("aws",),
+        packages=("boto3",)),
+    Tag("linux", words=("linux", "ubuntu", "debian", "линукс"), commands=("apt", "apt-get")),
+    # frameworks and libraries
+    Tag("telegram", words=("telegram", "bot api", "aiogram", "telebot", "телеграм", "телеграмм"),
+        imports=("telegram", "aiogram", "telebot", "pyrogram", "telethon"),
+        packages=("python-telegram-bot", "aiogram", "pytelegrambotapi", "pyrogram", "telethon")),
+    Tag("fastapi", words=("fastapi",), imports=("fastapi",), commands=("uvicorn",), packages=("fastapi",)),
+    Tag("django", words=("django",), imports=("django",), files=("manage.py",), packages=("django",)),
+    Tag("flask", words=("flask",), imports=("flask",), packages=("flask",)),
+    Tag("react", cased=("React", "ReactJS", "Next.js", "NextJS"), extensions=(".jsx", ".tsx"),
+        packages=("react", "next")),
+    Tag("vue", words=("vue", "vue.js", "nuxt"), extensions=(".vue",), packages=("vue", "nuxt")),
+    Tag("sqlalchemy", words=("sqlalchemy", "alembic"), imports=("sqlalchemy", "alembic"),
+        packages=("sqlalchemy", "alembic")),
+    Tag("pydantic", words=("pydantic",), imports=("pydantic",), packages=("pydantic",)),
+    Tag("asyncio", words=("asyncio", "async/await"), imports=("asyncio", "trio", "anyio")),
+    Tag("pytest", words=("pytest",), imports=("pytest",), files=("conftest.py", "pytest.ini"), commands=("pytest",),
+        packages=("pytest",)),
+    # machine learning and AI
+    Tag("pytorch", words=("pytorch", "torch"), imports=("torch", "torchvision", "lightning"),
+        packages=("torch", "torchvision", "pytorch", "lightning", "pytorch-lightning")),
+    Tag("tensorflow", words=("tensorflow", "keras"), imports=("tensorflow", "keras"),
+        packages=("tensorflow", "keras")),
+    Tag("jax", words=("jax", "flax"), imports=("jax", "flax"), packages=("jax", "flax")),
+    Tag("numpy", words=("numpy",), imports=("numpy",), packages=("numpy",)),
+    Tag("pandas", words=("pandas", "dataframe"), imports=("pandas", "polars"), packages=("pandas", "polars")),
+    Tag("scikit-learn", words=("scikit-learn", "sklearn"), imports=("sklearn",), packages=("scikit-learn",)),
+    Tag("huggingface", words=("hugging face", "huggingface", "transformers library"),
+        imports=("transformers", "datasets", "peft", "accelerate"),
+        packages=("transformers", "datasets", "peft", "accelerate")),
+    Tag("llm", words=("llm", "llms", "large language model", "gpt", "qwen", "llama", "mistral", "lora", "qlora",
+                      "fine-tuning", "fine-tune", "mixture of experts", "moe", "rag", "языковая модель", "нейросет"),
+        imports=("vllm", "llama_cpp"), packages=("vllm", "llama-cpp-python")),
+    Tag("claude", words=("claude", "claude code", "anthropic"), imports=("anthropic",), commands=("claude",),
+        packages=("anthropic",)),
+    Tag("openai", words=("openai", "chatgpt"), imports=("openai",), packages=("openai",)),
+    Tag("ollama", words=("ollama",), imports=("ollama",), commands=("ollama",), packages=("ollama",)),
+    Tag("jupyter", words=("jupyter", "jupyter notebook", "ipynb"), extensions=(".ipynb",), commands=("jupyter",)),
+)
+
+TAG_NAMES: tuple[str, ...] = tuple(tag.name for tag in TAGS)
+MAX_TAGS = 8
+
+_EXTENSIONS = {ext: tag.name for tag in TAGS for ext in tag.extensions}
+_FILE_NAMES = {name: tag.name for tag in TAGS for name in tag.files if not name.endswith("/")}
+_FOLDERS = tuple((folder, tag.name) for tag in TAGS for folder in tag.files if folder.endswith("/"))
+_IMPORTS = {module: tag.name for tag in TAGS for module in tag.imports}
+_COMMANDS = {command: tag.name for tag in TAGS for command in tag.commands}
+_PACKAGES = {package.lower(): tag.name for tag in TAGS for package in tag.packages}
+# A tag's own name is an alias too, unless it is an everyday word ("go", "c") or needs its case ("React").
+_ALIASES = {alias.lower(): tag.name for tag in TAGS
+            for alias in ((tag.name,) if len(tag.name) > 2 and not tag.cased else ()) + tag.words}
+_CASED = {alias: tag.name for tag in TAGS for alias in tag.cased}
+
+
+def _alias_pattern(aliases: Iterable[str]) -> str:
+    parts = []
+    for alias in sorted(aliases, key=lambda a: (-len(a), a)):
+        escaped = re.escape(alias).replace(r"\ ", r"\s+")
+        # Russian inflects nouns: "телеграм" should match "телеграме", "телеграмом".
+        parts.append(escaped + (r"\w*" if re.search("[а-яё]", alias) else ""))
+    return "|".join(parts)
+
+
+_WORD_RE = re.compile(rf"(?<![\w.#+-])(?:{_alias_pattern(_ALIASES)})(?![\w#+])", re.IGNORECASE)
+_CASED_RE = re.compile(rf"(?<![\w.])(?:{_alias_pattern(_CASED)})(?![\w])")
+_IMPORT_RE = re.compile(r"^[ \t>]*(?:from\s+([A-Za-z_][\w]*)[\w.]*\s+import\b|import\s+([A-Za-z_][\w]*))", re.MULTILINE)
+_INSTALL_RE = re.compile(
+    r"\b(?:pip3?|uv pip|python3? -m pip)\s+install\s+(?P<pip>[^;&|]+)"
+    r"|\b(?:uv|poetry|cargo|pnpm|yarn)\s+add\s+(?P<add>[^;&|]+)"
+    r"|\bnpm\s+(?:install|i)\s+(?P<npm>[^;&|]+)"
+    r"|\bgo\s+get\s+(?P<go>[^;&|]+)"
+)
+
+
+class TagEvidence:
+    """Points and evidence per tag, filled by the detect_* functions."""
+
+    def __init__(self) -> None:
+        self.points: dict[str, float] = {}
+        self.evidence: dict[str, list[str]] = {}
+
+    def add(self, tag: str, points: float, evidence: str) -> None:
+        self.points[tag] = self.points.get(tag, 0.0) + points
+        items = self.evidence.setdefault(tag, [])
+        if len(items) < 3 and evidence not in items:
+            items.append(evidence)
+
+    def tags(self, limit: int = MAX_TAGS) -> list[str]:
+        """Kept tags, strongest first (ties by name, so the order is stable)."""
+        kept = [(tag, points) for tag, points in self.points.items() if points >= 1.0]
+        kept.sort(key=lambda item: (-item[1], item[0]))
+        return [tag for tag, _ in kept[:limit]]
+
+    def explain(self, limit: int = MAX_TAGS) -> dict[str, list[str]]:
+        return {tag: self.evidence[tag] for tag in self.tags(limit)}
+
+
+def tag_for_alias(word: str) -> str | None:
+    """The canonical tag for a name or alias ("PyTorch", "torch", "Python") or None."""
+    lowered = word.strip().lower()
+    return _ALIASES.get(lowered) or _PACKAGES.get(lowered) or _IMPORTS.get(lowered) or _CASED.get(word.strip())
+
+
+def detect_in_path(path: str, found: TagEvidence) -> None:
+    base = path.rsplit("/", 1)[-1]
+    tag = _FILE_NAMES.get(base)
+    if tag:
+        found.add(tag, 1.0, f"file {path}")
+    dot = base.rfind(".")
+    if dot > 0:
+        tag = _EXTENSIONS.get(base[dot:].lower())
+        if tag:
+            found.add(tag, 1.0, f"file {path}")
+    for folder, tag in _FOLDERS:
+        if path.startswith(folder) or f"/{folder}" in path:
+            found.add(tag, 1.0, f"file {path}")
+
+
+def detect_in_text(text: str, found: TagEvidence, *, weight: float = 1.0) -> None:
+    for match in _WORD_RE.finditer(text):
+        word = match.group(0)
+        tag = _ALIASES.get(re.sub(r"\s+", " ", word.lower())) or _cyrillic_tag(word)
+        if tag:
+            found.add(tag, weight, f"text '{word}'")
+    for match in _CASED_RE.finditer(text):
+        found.add(_CASED[match.group(0)], weight, f"text '{match.group(0)}'")
+    if "import" in text:
+        for match in _IMPORT_RE.finditer(text):
+            module = match.group(1) or match.group(2)
+            tag = _IMPORTS.get(module)
+            if tag:
+                found.add(tag, 1.0, f"import {module}")
+
+
+def _cyrillic_tag(word: str) -> str | None:
+    lowered = word.lower()
+    for alias, tag in _ALIASES.items():
+        if re.search("[а-яё]", alias) and lowered.startswith(alias):
+            return tag
+    return None
+
+
+def detect_in_command(command: str, found: TagEvidence) -> list[str]:
+    """Tag the programs a shell command runs; return tags of packages it installs (new technologies)."""
+    for program in command_programs(command):
+        tag = _COMMANDS.get(program)
+        if tag:
+            found.add(tag, 1.0, f"command {program}")
+    installed = []
+    for tag in installed_packages(command):
+        found.add(tag, 1.0, f"installed in `{command[:60]}`")
+        installed.append(tag)
+    return installed
+
+
+def installed_packages(command: str) -> list[str]:
+    tags = []
+    for match in _INSTALL_RE.finditer(command):
+        args = next(group for group in match.groups() if group)
+        for arg in args.split():
+            if arg.startswith("-"):
+                continue
+            name = re.split(r"[=<>\[@~!]", arg.strip("'\""), maxsplit=1)[0].lower()
+            tag = _PACKAGES.get(name) or _PACKAGES.get(name.rsplit("/", 1)[-1])
+            if tag and tag not in tags:
+                tags.append(tag)
+    return tags
+
+
+def command_programs(command: str) -> list[str]:
+    """The programs a shell line runs: `cd x && uv run pytest -q | tail` -> ["cd", "pytest", "tail"]."""
+    programs = []
+    for part in re.split(r"&&|\|\||[;|]", command):
+        words = part.split()
+        while words and ("=" in words[0] and not words[0].startswith("=")):
+            words = words[1:]  # VAR=value prefixes
+        while words and words[0] in ("sudo", "time", "exec", "nohup", "env"):
+            words = words[1:]
+        if len(words) >= 3 and words[0] in ("python", "python3") and words[1] == "-m":
+            programs.append(words[0])
+            words = words[2:]
+        elif len(words) >= 3 and words[0] in ("uv", "poetry", "pdm", "hatch") and words[1] == "run":
+            words = words[2:]
+        elif len(words) >= 2 and words[0] in ("npx", "pnpx", "bunx"):
+            words = words[1:]
+        if words:
+            programs.append(words[0].rsplit("/", 1)[-1])
+    return programs

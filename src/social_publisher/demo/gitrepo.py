@@ -53,3 +53,25 @@ class GitRepo:
 
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").strip()
+
+    def branch(self) -> str:
+        """The name of the checked-out branch."""
+        return self.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+
+    def switch(self, branch: str, *, create: bool = False) -> None:
+        """Check out `branch`, creating it at HEAD when `create` is set."""
+        self.git("switch", "-q", *(["-c"] if create else []), branch)
+
+    def merge(self, branch: str, message: str, *, when: datetime,
+              author: str = "Demo Developer", email: str = "dev@example.org") -> str:
+        """Merge `branch` into the current branch as a real merge commit (--no-ff) at `when`."""
+        stamp = when.isoformat()
+        env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+               "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email,
+               "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email}
+        self.git("merge", "-q", "--no-ff", "--no-edit", "-m", message, branch, env=env)
+        return self.head()
+
+    def shortstat(self, rev: str = "HEAD") -> str:
+        """' 2 files changed, 30 insertions(+), 4 deletions(-)' for one commit (first parent for merges)."""
+        return self.git("show", "--shortstat", "--format=", "--diff-merges=first-parent", rev).strip("\n")

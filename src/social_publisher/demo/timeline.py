@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Iterable, Protocol
 
+from social_publisher.config import SelectConfig
 from social_publisher.demo.script import Project
 
-# Everything must have happened at least this long before "now".
-MARGIN = timedelta(minutes=15)
+# Everything must have happened at least this long before "now": select holds back a work
+# session whose last activity is within session_gap_hours of now as still going on.
+MARGIN = timedelta(hours=SelectConfig().session_gap_hours, minutes=30)
 
 
 class Dated(Protocol):

@@ -15,9 +15,10 @@ _UNIT = (r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|
          r"|мс|сек|с|мин|ч|КБ|МБ|ГБ|ТБ|п\.п\.|раза?)")
 # Thousands with a comma or a no-break space (1,000), a Russian decimal comma before a unit (76,8%),
 # or a plain number.
-_NUMBER = (rf"(?<![\w.,])-?\d{{1,3}}(?:[,\u00a0]\d{{3}})+(?:\.\d+)?(?!,\d)"
-           rf"|(?<![\w.,])-?\d+,\d{{1,2}}(?=\s?{_UNIT}(?!\w))"
-           r"|(?<![\w.,])-?\d+(?:\.\d+)?")
+# A number glued to a name by a hyphen (CIFAR-10, GPT-4) is part of the name, not a measurement.
+_NUMBER = (rf"(?<![\w.,])(?<![^\W\d_]-)-?\d{{1,3}}(?:[,\u00a0]\d{{3}})+(?:\.\d+)?(?!,\d)"
+           rf"|(?<![\w.,])(?<![^\W\d_]-)-?\d+,\d{{1,2}}(?=\s?{_UNIT}(?!\w))"
+           r"|(?<![\w.,])(?<![^\W\d_]-)-?\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(rf"(?P<value>{_NUMBER})\s?(?P<unit>{_UNIT})?(?![\w])")
 # "73.0% -> 76.8%", "6 calls → 3", "from 12 s to 3 s"
 BEFORE_AFTER_RE = re.compile(

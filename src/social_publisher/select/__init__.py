@@ -16,9 +16,13 @@ store always gives the same stories in the same order):
 Dropped candidates are stored with status "dropped" and the reason in `explain`, so they
 show in `status` and their activity is never reconsidered.
 
-Open sessions: when `select.hold_open_sessions` is on (the default), a group whose last
-activity is within `session_gap_hours` of now (`clock.now()`) is still going on; its rows
-are left unconsidered and it is decided on a later run, once the session has closed.
+Open sessions: when `select.hold_open_sessions` is on, a group whose last activity is
+within `session_gap_hours` of now (`clock.now()`) is still going on; its rows are left
+unconsidered and it is decided on a later run, once the session has closed. It is off by
+default: the usual daily run comes after the day's work, and the demo (whose last session
+ends minutes before "now") must show all of its stories at once. With it off, work that
+continues a session already selected becomes a new group, which the near-duplicate check
+drops when it only retells the same story.
 
 Everything is written in one transaction: stories and considered marks land together.
 """

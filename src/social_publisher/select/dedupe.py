@@ -6,8 +6,8 @@ of a lower-cased word, with ё read as е and one Russian ending cut first, so E
 plurals and Russian case endings ("роутер", "роутера"; "точность", "точности") meet;
 numbers keep their digits ("76,8" and "76.8" are one).
 
-Two stories are near-duplicates when they belong to the same project, share a tag (or
-both have none), and their signatures are at least `duplicate_threshold` similar. The
+Two stories are near-duplicates when they belong to the same project, share a tag (a
+story with no tags is not told apart by tags), and their signatures are at least `duplicate_threshold` similar. The
 similarity is rapidfuzz's character-level ratio over the sorted stems, taken with the
 share of stems the two have in common, whichever is higher — the ratio forgives small
 spelling differences, the shared share forgives a different order of telling.
@@ -122,8 +122,6 @@ class DuplicateIndex:
         best: tuple[Known, float] | None = None
         for known in self.by_project.get(project, ()):
             if tag_set and known.tags and not (tag_set & known.tags):
-                continue
-            if bool(tag_set) != bool(known.tags):
                 continue
             shared = len(signature.stems & known.signature.stems)
             if shared * 600 < self.threshold * (len(signature.stems) + len(known.signature.stems)):

@@ -50,7 +50,10 @@ def make_workspace(directory: Path) -> Path:
     except BaseException:
         # The folder was empty: clear what we made so the next attempt starts clean.
         for child in directory.iterdir():
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
         raise
     return config_path
 

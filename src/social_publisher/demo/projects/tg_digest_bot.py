@@ -1,8 +1,8 @@
 """Demo project "tg-digest-bot": a Telegram bot with a bug found and fixed.
 
-Day 1: the morning digest lost 37 of 120 messages to HTTP 429; a failing test, then
-retry_after honoured (tests pass), then pacing removes the 429s (2 min 48 s -> 9.9 s),
-merged from a fix branch. Day 2: parts under 4096 characters were still too long for
+Day 1: the bot moves into this repository, and the morning digest loses 37 of 120
+messages to HTTP 429; a failing test, then retry_after honoured (tests pass), then
+pacing removes the 429s (2 min 48 s -> 9.9 s), merged from a fix branch. Day 2: parts under 4096 characters were still too long for
 Telegram, which counts UTF-16 units. Day 3: only a typo fix and a version bump.
 """
 
@@ -405,8 +405,9 @@ SESSION_UTF16 = Session(day=2, at="20:10", summary="Telegram message length is c
 ))
 
 PROJECT = Project(name="tg-digest-bot", utc_offset_hours=3, blocks=(
-    Chores(day=0, at="18:20", commits=(
-        Commit("Initial digest bot\n\nFeeds in, one HTML digest out at 08:00 and 20:00, sent with the Bot API.",
+    Chores(day=1, at="08:45", commits=(
+        Commit("Import tg-digest-bot 1.4.0 from the old repository\n\n"
+               "Feeds in, one HTML digest out at 08:00 and 20:00, sent with the Bot API.",
                files={"README.md": README, "pyproject.toml": PYPROJECT, "CHANGELOG.md": CHANGELOG,
                       "bot/__init__.py": '__version__ = "1.4.0"\n', "bot/sender.py": SENDER_PY,
                       "bot/digest.py": DIGEST_PY, "bot/replay.py": REPLAY_PY,

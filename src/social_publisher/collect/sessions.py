@@ -1,0 +1,158 @@
+"""Turn groups of an AI coding session (Claude Code, Codex): what one activity row holds.
+
+A turn group is a real user prompt and everything until the next real prompt: the
+assistant's prose, the tool calls (files edited or written, commands and whether they
+failed), errors. `SessionTracker` accumulates the group being read, closes it when the
+next prompt begins and turns closed groups into `session` activity rows.
+
+Memory stays bounded however long a turn runs: prose, commands, errors and file lists
+are capped (the counters in `tool_calls` keep the true totals), and large tool outputs
+and thinking blocks are kept only as byte counts and a short head.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from social_publisher import clock
+from social_publisher.records import SESSION, Activity, fingerprint
+
+MAX_PROSE_CHARS = 20_000
+MAX_COMMANDS = 100
+MAX_ERRORS = 30
+MAX_FILES = 200
+HEAD_CHARS = 300
+
+
+def head(text: str, limit: int = HEAD_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass
+class TurnGroup:
+    """Everything of one turn group; `prompt` is None for a group that began without one."""
+
+    prompt: str | None = None
+    started_at: str | None = None  # timestamps as written in the transcript (ISO, usually with Z)
+    ended_at: str | None = None
+    assistant_text: list[str] = field(default_factory=list)
+    files_edited: dict[str, None] = field(default_factory=dict)  # ordered sets
+    files_written: dict[str, None] = field(default_factory=dict)
+    commands: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    tool_calls: Counter = field(default_factory=Counter)
+    thinking_bytes: int = 0
+    tool_output_bytes: int = 0
+    prose_chars: int = 0
+    cwd: str | None = None
+    git_branch: str | None = None
+    _calls: dict[str, tuple[str, dict[str, Any] | None]] = field(default_factory=dict)  # call id -> (tool, command)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.prompt or self.assistant_text or self.tool_calls or self.errors)
+
+    def seen_at(self, timestamp: Any) -> None:
+        if isinstance(timestamp, str) and timestamp:
+            if self.started_at is None:
+                self.started_at = timestamp
+            self.ended_at = timestamp
+
+    def add_prose(self, text: str) -> None:
+        text = text.strip()
+        if text and self.prose_chars < MAX_PROSE_CHARS:
+            text = text[: MAX_PROSE_CHARS - self.prose_chars]
+            self.assistant_text.append(text)
+            self.prose_chars += len(text)
+
+    def add_call(self, tool: str, call_id: Any) -> None:
+        self.tool_calls[tool] += 1
+        if isinstance(call_id, str):
+            self._calls[call_id] = (tool, None)
+
+    def add_command(self, command: str, call_id: Any, tool: str) -> None:
+        self.tool_calls[tool] += 1
+        entry = {"command": head(command, 2000), "failed": False} if len(self.commands) < MAX_COMMANDS else None
+        if entry is not None:
+            self.commands.append(entry)
+        if isinstance(call_id, str):
+            self._calls[call_id] = (tool, entry)
+
+    def edited(self, path: Any) -> None:
+        if isinstance(path, str) and path and len(self.files_edited) < MAX_FILES:
+            self.files_edited[path] = None
+
+    def written(self, path: Any) -> None:
+        if isinstance(path, str) and path and len(self.files_written) < MAX_FILES:
+            self.files_written[path] = None
+
+    def add_result(self, call_id: Any, *, failed: bool, output: str, size: int | None = None) -> None:
+        """A tool's answer: marks its command failed, keeps an error's head, counts the output size."""
+        size = len(output) if size is None else size
+        self.tool_output_bytes += size
+        tool, command = self._calls.get(call_id, ("tool", None)) if isinstance(call_id, str) else ("tool", None)
+        if command is not None:
+            command["failed"] = command["failed"] or failed
+            command["output_bytes"] = size
+            command["output_head"] = head(output)
+        if failed:
+            self.add_error(f"{tool}: {output.strip()}")
+
+    def add_error(self, text: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(head(text.strip()))
+
+
+@dataclass
+class SessionState:
+    """What a session knows across turn groups; saved in the cursor so a resumed read starts right."""
+
+    session_id: str
+    transcript: str
+    cwd: str | None = None
+    git_branch: str | None = None
+    started_at: str | None = None
+    summary: str | None = None
+    turn: int = 0  # the index the next closed group gets
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SessionState":
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def _iso(timestamp: str | None, fallback: str) -> str:
+    if timestamp:
+        try:
+            return clock.iso(datetime.fromisoformat(timestamp.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    return fallback
+
+
+def group_activity(source: str, state: SessionState, group: TurnGroup, project: str | None) -> Activity:
+    """The activity row for a closed group; its fingerprint is (source, session id, turn index)."""
+    session_start = _iso(state.started_at, clock.iso(clock.now()))
+    started = _iso(group.started_at, session_start)
+    cwd = group.cwd or state.cwd
+    prompt = group.prompt or ""
+    meta = {
+        "session_id": state.session_id, "turn_index": state.turn, "cwd": cwd,
+        "git_branch": group.git_branch or state.git_branch,
+        "started_at": started, "ended_at": _iso(group.ended_at, started), "session_started_at": session_start,
+        "prompt": group.prompt, "assistant_text": group.assistant_text,
+        "files_edited": list(group.files_edited), "files_written": list(group.files_written),
+        "commands": group.commands, "errors": group.errors, "tool_calls": dict(group.tool_calls),
+        "summary": state.summary, "transcript": state.transcript,
+        "thinking_bytes": group.thinking_bytes, "tool_output_bytes": group.tool_output_bytes,
+    }
+    text = "\n\n".join(part for part in [prompt, "\n\n".join(group.assistant_text)] if part)
+    return Activity(source=source, project=project or (Path(cwd).name if cwd else "") or "unknown",
+                    kind=SESSION, occurred_at=started, author="", text=text, meta=meta,
+                    fingerprint=fingerprint(source, state.session_id, state.turn))

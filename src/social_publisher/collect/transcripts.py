@@ -1,0 +1,322 @@
+"""Reading JSONL session transcripts (Claude Code, Codex) incrementally, line by line.
+
+`TranscriptSource` finds the transcript files under the source's folder and, for each
+file that changed, reads the complete lines after the stored byte offset and hands each
+parsed line to the subclass (`handle`), which feeds a `Tracker`.
+
+When a turn group is stored — the resume rule:
+- a group is closed (becomes an activity row) when the next real user prompt begins;
+- the last group of a file is closed only when the session is idle: its newest line is
+  more than IDLE_MINUTES old (by the line timestamps, compared with `clock.now()`).
+The stored cursor points at the first line of the group still open, with the session
+state as it was there, so the next run re-reads that group whole: a transcript appended
+later yields exactly the new turns, none twice and none lost. Lines appended after an
+idle group was closed (rare: a tool approved an hour later) form a group of their own with
+no prompt.
+
+A partial last line (the writer is mid-line) is left for the next run. A bad line is
+reported once as `path:line: reason` (the cursor remembers which lines were reported) and
+skipped; the rest of the file is read. A line longer than MAX_LINE_BYTES is skipped without
+being loaded, so memory stays flat whatever the file holds.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from social_publisher import clock
+from social_publisher.collect import Source, SourceReport
+from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity
+from social_publisher.progress import progress_bar
+from social_publisher.records import Activity
+from social_publisher.store import Store
+
+IDLE_MINUTES = 30
+MAX_LINE_BYTES = 16 << 20
+FLUSH_GROUPS = 200  # closed groups written to the store (with the cursor) in one transaction
+_BUFFER = 1 << 20
+
+
+@dataclass
+class Transcript:
+    """One session's main file and the side files (subagents) whose lines belong to it."""
+
+    path: Path
+    session_id: str
+    companions: list[Path]
+
+
+class BadLine(Exception):
+    """Raised by a source's `parse` for a line it cannot use; the message is the reason."""
+
+
+def complete_lines(file: IO[bytes], offset: int, line_no: int) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, offset after the line, raw line) for each complete line from `offset`.
+
+    Stops before a partial last line. A line longer than MAX_LINE_BYTES is skipped in chunks and
+    yielded as None (its length is the offset difference).
+    """
+    file.seek(offset)
+    readline = file.readline
+    while True:
+        raw = readline(MAX_LINE_BYTES)
+        if not raw:
+            return
+        if raw[-1] != 10:  # no newline: a partial last line, or a line over the limit
+            if len(raw) < MAX_LINE_BYTES:
+                return
+            length = len(raw)
+            while True:
+                more = readline(MAX_LINE_BYTES)
+                if not more:
+                    return
+                length += len(more)
+                if more[-1] == 10:
+                    break
+            offset += length
+            line_no += 1
+            yield line_no, offset, None
+            continue
+        offset += len(raw)
+        line_no += 1
+        yield line_no, offset, raw
+
+
+class Tracker:
+    """The read position in one transcript, the open turn group and the groups closed so far."""
+
+    def __init__(self, source: "TranscriptSource", path: Path, state: SessionState, offset: int, line_no: int):
+        self.source, self.path = source, path
+        self.state = state
+        self.group = TurnGroup()
+        self.closed: list[Activity] = []
+        self.line_start, self.line_no = offset, line_no  # of the line being handled
+        self.group_start, self.group_line = offset, line_no  # where the open group began
+        self.companions: list[CompanionStream] = []
+        self.last_seen: str | None = None  # newest timestamp in the file
+
+    def seen_at(self, timestamp: Any) -> None:
+        if isinstance(timestamp, str) and timestamp:
+            self.group.seen_at(timestamp)
+            if self.state.started_at is None:
+                self.state.started_at = timestamp
+            if self.last_seen is None or timestamp > self.last_seen:
+                self.last_seen = timestamp
+
+    def begin_turn(self, prompt: str, timestamp: Any) -> None:
+        """A real user prompt: close the open group (if it holds anything) and start a new one here."""
+        if self.group.has_content:
+            self.close(timestamp if isinstance(timestamp, str) else None)
+        self.group = TurnGroup(prompt=prompt, cwd=self.state.cwd, git_branch=self.state.git_branch)
+        self.group_start, self.group_line = self.line_start, self.line_no - 1
+        self.seen_at(timestamp)
+
+    def close(self, until: str | None) -> None:
+        """Store the open group as a row; side-file lines older than `until` are added to it first."""
+        for companion in self.companions:
+            companion.drain(self, until)
+        self.closed.append(group_activity(self.source.type, self.state, self.group, self.source.config.project))
+        self.state.turn += 1
+        self.group = TurnGroup(cwd=self.state.cwd, git_branch=self.state.git_branch)
+
+
+class CompanionStream:
+    """A side file (a subagent's transcript) whose lines are added to the parent's groups by time."""
+
+    def __init__(self, source: "TranscriptSource", path: Path, cursor: dict[str, Any] | None,
+                 report: SourceReport):
+        self.source, self.path, self.report = source, path, report
+        cursor = cursor or {}
+        self.offset, self.line_no = cursor.get("offset", 0), cursor.get("line", 0)
+        self.reported = cursor.get("reported", 0)
+        self.file: IO[bytes] | None = None
+        self.lines: Iterator | None = None
+        self.peeked: tuple[int, int, Any, Any] | None = None  # line, end offset, parsed line, timestamp
+        self.read = False
+
+    def _peek(self) -> tuple[int, int, Any, Any] | None:
+        if self.peeked is None:
+            if self.lines is None:
+                try:
+                    self.file = open(self.path, "rb", buffering=_BUFFER)
+                except OSError as exc:
+                    self.report.skip(f"{self.path}: cannot read: {exc.strerror or exc}")
+                    self.lines = iter(())
+                    return None
+                self.lines = complete_lines(self.file, self.offset, self.line_no)
+                self.read = True
+            for line_no, end, raw in self.lines:
+                try:
+                    parsed = self.source.parse(raw)
+                except BadLine as exc:
+                    if line_no > self.reported:
+                        self.report.skip(f"{self.path}:{line_no}: {exc}")
+                        self.reported = line_no
+                    self.offset, self.line_no = end, line_no
+                    continue
+                timestamp = parsed.get("timestamp") if isinstance(parsed, dict) else None
+                self.peeked = (line_no, end, parsed, timestamp)
+                break
+        return self.peeked
+
+    def drain(self, tracker: Tracker, until: str | None) -> None:
+        while (item := self._peek()) is not None:
+            line_no, end, parsed, timestamp = item
+            if until is not None and isinstance(timestamp, str) and timestamp >= until:
+                return
+            self.source.handle(parsed, tracker, sidechain=True)
+            self.peeked = None
+            self.offset, self.line_no = end, line_no
+
+    def cursor(self) -> dict[str, Any]:
+        size, mtime = _stat(self.path)
+        return {"offset": self.offset, "line": self.line_no, "size": size, "mtime": mtime, "reported": self.reported}
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def _is_idle(last_seen: str | None, fallback_mtime_ns: int) -> bool:
+    limit = clock.now() - timedelta(minutes=IDLE_MINUTES)
+    if last_seen:
+        try:
+            return datetime.fromisoformat(last_seen.replace("Z", "+00:00")) < limit
+        except ValueError:
+            pass
+    return fallback_mtime_ns / 1e9 < limit.timestamp()
+
+
+class TranscriptSource(Source):
+    """Base class for JSONL session sources; subclasses find transcripts and interpret lines."""
+
+    @abstractmethod
+    def transcripts(self, root: Path) -> list[Transcript]:
+        """The transcripts under `root`, each with the side files that belong to its session."""
+
+    @abstractmethod
+    def handle(self, line: Any, tracker: Tracker, *, sidechain: bool = False) -> None:
+        """Apply one parsed line to the tracker (call tracker.begin_turn for a real prompt)."""
+
+    def parse(self, raw: bytes | None) -> Any:
+        """Bytes of one line -> a JSON object; BadLine for anything else."""
+        if raw is None:
+            raise BadLine(f"line longer than {MAX_LINE_BYTES >> 20} MB, skipped")
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise BadLine(_json_reason(raw, exc)) from None
+        if not isinstance(parsed, dict):
+            raise BadLine(f"not a JSON object ({type(parsed).__name__})")
+        return parsed
+
+    def cursor_key(self, path: Path) -> str:
+        return f"{self.name}|{path}"
+
+    # -- the collect loop -----------------------------------------------------------------
+
+    def collect(self, store: Store, report: SourceReport) -> None:
+        root = Path(self.config.path).expanduser()
+        if not root.is_dir():
+            report.skip(f"{root}: transcript folder not found")
+            return
+        work = []
+        for transcript in self.transcripts(root):
+            cursor = store.cursor(self.cursor_key(transcript.path)) or {}
+            size, mtime = _stat(transcript.path)
+            if size < 0:
+                continue
+            changed = (size, mtime) != (cursor.get("size"), cursor.get("mtime"))
+            open_group = cursor.get("offset", 0) < size
+            if changed or (open_group and _is_idle(cursor.get("last_seen"), mtime)):
+                work.append((transcript, cursor, size))
+        total = sum(size - min(cursor.get("offset", 0), size) for _, cursor, size in work)
+        with progress_bar(f"{self.type} transcripts", total=total or None) as bar:
+            for transcript, cursor, _ in work:
+                self._read(transcript, cursor, store, report, bar)
+
+    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, report: SourceReport,
+              bar) -> None:
+        path = transcript.path
+        size, mtime = _stat(path)
+        offset = cursor.get("offset", 0)
+        if offset > size:  # the file was rewritten shorter: read it again from the start
+            cursor = {}
+            offset = 0
+        state = SessionState.from_dict(cursor["state"]) if "state" in cursor else \
+            SessionState(session_id=transcript.session_id, transcript=str(path))
+        tracker = Tracker(self, path, state, offset, cursor.get("line", 0))
+        tracker.last_seen = cursor.get("last_seen")
+        reported = cursor.get("reported", 0)
+        tracker.companions = [
+            CompanionStream(self, side, store.cursor(self.cursor_key(side)), report) for side in transcript.companions
+        ]
+        try:
+            file = open(path, "rb", buffering=_BUFFER)
+        except OSError as exc:
+            report.skip(f"{path}: cannot read: {exc.strerror or exc}")
+            return
+        report.files_read += 1
+        flushed_at = offset
+        try:
+            with file:
+                for line_no, end, raw in complete_lines(file, offset, tracker.line_no):
+                    tracker.line_no = line_no
+                    try:
+                        self.handle(self.parse(raw), tracker)
+                    except BadLine as exc:
+                        if line_no > reported:
+                            report.skip(f"{path}:{line_no}: {exc}")
+                            reported = line_no
+                    tracker.line_start = end
+                    if len(tracker.closed) >= FLUSH_GROUPS:
+                        self._flush(store, report, tracker, reported, size, mtime)
+                        bar.advance(tracker.group_start - flushed_at)
+                        flushed_at = tracker.group_start
+            if _is_idle(tracker.last_seen, mtime):
+                if tracker.group.has_content:
+                    tracker.close(None)
+                tracker.group = TurnGroup(cwd=state.cwd, git_branch=state.git_branch)
+                tracker.group_start, tracker.group_line = tracker.line_start, tracker.line_no
+            self._flush(store, report, tracker, reported, size, mtime)
+            bar.advance(max(0, size - flushed_at))
+        finally:
+            for companion in tracker.companions:
+                companion.close()
+
+    def _flush(self, store: Store, report: SourceReport, tracker: Tracker, reported: int, size: int,
+               mtime: int) -> None:
+        """Store the closed groups and the cursors (main file and side files) in one transaction."""
+        with store.transaction():
+            report.new_activity += store.add_activity(tracker.closed)
+            store.set_cursor(self.cursor_key(tracker.path), {
+                "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
+                "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
+            })
+            for companion in tracker.companions:
+                if companion.read:
+                    store.set_cursor(self.cursor_key(companion.path), companion.cursor())
+        tracker.closed.clear()
+
+
+def _json_reason(raw: bytes, exc: Exception) -> str:
+    if b"\0" in raw:
+        return "binary data, not a JSON line"
+    message = str(exc).split(": line 1 column")[0]
+    return f"invalid JSON ({message})"

@@ -255,6 +255,20 @@ def test_a_folder_with_other_content_is_refused(tmp_path: Path):
         make_workspace(tmp_path)
 
 
+def test_a_build_that_fails_half_way_leaves_the_folder_empty(tmp_path: Path, monkeypatch):
+    import social_publisher.demo as demo
+
+    def broken_notes(directory: Path, first_day) -> list[Path]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(demo, "write_notes", broken_notes)
+    with pytest.raises(OSError):
+        make_workspace(tmp_path / "ws")
+    assert list((tmp_path / "ws").iterdir()) == []  # the repositories made before the failure are gone
+    monkeypatch.undo()
+    assert make_workspace(tmp_path / "ws").is_file()
+
+
 def test_an_empty_existing_folder_is_used(tmp_path: Path):
     assert make_workspace(tmp_path) == tmp_path / "publisher.toml"
     assert (tmp_path / "projects" / "llm-router" / ".git").is_dir()

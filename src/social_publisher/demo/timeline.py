@@ -14,8 +14,9 @@ from typing import Iterable, Protocol
 from social_publisher.config import SelectConfig
 from social_publisher.demo.script import Project
 
-# Everything must have happened at least this long before "now": select holds back a work
-# session whose last activity is within session_gap_hours of now as still going on.
+# Everything must have happened at least this long before "now": with [select]
+# hold_open_sessions on, a work session whose last activity is within session_gap_hours
+# of now counts as still going on and is held back.
 MARGIN = timedelta(hours=SelectConfig().session_gap_hours, minutes=30)
 
 

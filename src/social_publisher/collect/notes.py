@@ -123,6 +123,8 @@ def parse_note(data: bytes) -> tuple[dict[str, Any], str]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadNote(f"{line}: invalid YAML front matter: {problem}") from None
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. `date: 2026-02-30`
+        raise BadNote(f"2: invalid front matter value: {exc}") from None
     if not isinstance(front, dict):
         raise BadNote(f"2: front matter is a {type(front).__name__}, expected key: value pairs")
     newline_after = text.find("\n", end.end())

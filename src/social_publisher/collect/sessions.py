@@ -28,6 +28,11 @@ MAX_FILES = 200
 HEAD_CHARS = 300
 
 
+def is_timestamp(value: Any) -> bool:
+    """Cheap shape check (YYYY-MM-...) so a garbage timestamp never becomes a group's start or end."""
+    return isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit()
+
+
 def head(text: str, limit: int = HEAD_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -57,7 +62,7 @@ class TurnGroup:
         return bool(self.prompt or self.assistant_text or self.tool_calls or self.errors)
 
     def seen_at(self, timestamp: Any) -> None:
-        if isinstance(timestamp, str) and timestamp:
+        if is_timestamp(timestamp):
             if self.started_at is None:
                 self.started_at = timestamp
             self.ended_at = timestamp

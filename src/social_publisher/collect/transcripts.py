@@ -34,7 +34,7 @@ import orjson
 
 from social_publisher import clock
 from social_publisher.collect import Source, SourceReport
-from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity
+from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity, is_timestamp
 from social_publisher.progress import progress_bar
 from social_publisher.records import Activity
 from social_publisher.store import Store
@@ -104,7 +104,7 @@ class Tracker:
         self.last_seen: str | None = None  # newest timestamp in the file
 
     def seen_at(self, timestamp: Any) -> None:
-        if isinstance(timestamp, str) and timestamp:
+        if is_timestamp(timestamp):
             self.group.seen_at(timestamp)
             if self.state.started_at is None:
                 self.state.started_at = timestamp
@@ -114,7 +114,7 @@ class Tracker:
     def begin_turn(self, prompt: str, timestamp: Any) -> None:
         """A real user prompt: close the open group (if it holds anything) and start a new one here."""
         if self.group.has_content:
-            self.close(timestamp if isinstance(timestamp, str) else None)
+            self.close(timestamp if is_timestamp(timestamp) else None)
         self.group = TurnGroup(prompt=prompt, cwd=self.state.cwd, git_branch=self.state.git_branch)
         self.group_start, self.group_line = self.line_start, self.line_no - 1
         self.seen_at(timestamp)
@@ -170,7 +170,7 @@ class CompanionStream:
     def drain(self, tracker: Tracker, until: str | None) -> None:
         while (item := self._peek()) is not None:
             line_no, end, parsed, timestamp = item
-            if until is not None and isinstance(timestamp, str) and timestamp >= until:
+            if until is not None and is_timestamp(timestamp) and timestamp >= until:
                 return
             self.source.handle(parsed, tracker, sidechain=True)
             self.peeked = None

@@ -208,22 +208,27 @@ def test_a_copied_store_selects_identically(tmp_path):
     assert outputs[0] == outputs[1]
 
 
-def test_an_open_session_is_held_until_it_closes_when_asked(store, monkeypatch):
+def test_an_open_session_is_held_until_it_closes(store, monkeypatch):
     monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", at(21, 11))  # the bug session's last activity is 10:15
     store.add_activity(bug_session("cache-tool", 21))
-    report = select(store, config(hold_open_sessions=True))
+    report = select(store, config())
     assert kept(store) == [] and report.held_sessions == 1 and report.activity_held == 3
     assert len(store.activity(unconsidered=True)) == 3
     assert "session still open" in report.explain_text()
-    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", at(21, 14))
-    report = select(store, config(hold_open_sessions=True))
-    assert len(kept(store)) == 1 and report.held_sessions == 0
+    # the session goes on: a later turn joins the same group instead of starting a second story
+    store.add_activity([turn("cache-tool", "s-bug", 2, at(21, 12), "Add a regression test for the lock",
+                             "Added test_parallel_import; 43 passed.", edited=["tests/test_cache.py"],
+                             commands=[("uv run pytest -q", False)])])
+    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", at(21, 16))
+    report = select(store, config())
+    (story,) = kept(store)
+    assert len(story.activity_ids) == 4 and report.held_sessions == 0
 
 
-def test_open_sessions_are_decided_at_once_by_default(store, monkeypatch):
+def test_open_sessions_are_decided_at_once_when_holding_is_off(store, monkeypatch):
     monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", at(21, 11))
     store.add_activity(bug_session("cache-tool", 21))
-    select(store, config())
+    select(store, config(hold_open_sessions=False))
     assert len(kept(store)) == 1
 
 

@@ -48,9 +48,9 @@ class SelectConfig(_Section):
     # Similarity (0-100) at or above which a story of the same project with overlapping tags
     # counts as the same story told again.
     duplicate_threshold: float = Field(default=65.0, ge=0, le=100)
-    # Leave a session whose last activity is within session_gap_hours of now for the next run
-    # (turn on when select runs during the working day, so one session is not split in two).
-    hold_open_sessions: bool = False
+    # Leave a session whose last activity is within session_gap_hours of now for the next run,
+    # so a session still going on is not split into two stories.
+    hold_open_sessions: bool = True
 
 
 class WriterConfig(_Section):

@@ -16,13 +16,13 @@ store always gives the same stories in the same order):
 Dropped candidates are stored with status "dropped" and the reason in `explain`, so they
 show in `status` and their activity is never reconsidered.
 
-Open sessions: when `select.hold_open_sessions` is on, a group whose last activity is
-within `session_gap_hours` of now (`clock.now()`) is still going on; its rows are left
-unconsidered and it is decided on a later run, once the session has closed. It is off by
-default: the usual daily run comes after the day's work, and the demo (whose last session
-ends minutes before "now") must show all of its stories at once. With it off, work that
-continues a session already selected becomes a new group, which the near-duplicate check
-drops when it only retells the same story.
+Open sessions: with `select.hold_open_sessions` on (the default), a group whose last
+activity is within `session_gap_hours` of now (`clock.now()`, so `SOCIAL_PUBLISHER_NOW`
+replays work) is still going on; its rows are left unconsidered and it is decided on a
+later run, once the session has closed, so a session is never cut into two stories. The
+report counts such sessions and `--explain` lists them as HELD. With it off, everything
+is decided at once, and work that continues a session already selected becomes a new
+group, which the near-duplicate check drops when it only retells the same story.
 
 Everything is written in one transaction: stories and considered marks land together.
 """

@@ -131,8 +131,14 @@ TAGS: tuple[Tag, ...] = (
 TAG_NAMES: tuple[str, ...] = tuple(tag.name for tag in TAGS)
 MAX_TAGS = 8
 
-_EXTENSIONS = {ext: tag.name for tag in TAGS for ext in tag.extensions}
-_FILE_NAMES = {name: tag.name for tag in TAGS for name in tag.files if not name.endswith("/")}
+_EXTENSIONS: dict[str, list[str]] = {}
+_FILE_NAMES: dict[str, list[str]] = {}
+for _tag in TAGS:
+    for _ext in _tag.extensions:
+        _EXTENSIONS.setdefault(_ext, []).append(_tag.name)  # .tsx is typescript and react
+    for _name in _tag.files:
+        if not _name.endswith("/"):
+            _FILE_NAMES.setdefault(_name, []).append(_tag.name)
 _FOLDERS = tuple((folder, tag.name) for tag in TAGS for folder in tag.files if folder.endswith("/"))
 _IMPORTS = {module: tag.name for tag in TAGS for module in tag.imports}
 _COMMANDS = {command: tag.name for tag in TAGS for command in tag.commands}
@@ -194,14 +200,10 @@ def tag_for_alias(word: str) -> str | None:
 
 def detect_in_path(path: str, found: TagEvidence) -> None:
     base = path.rsplit("/", 1)[-1]
-    tag = _FILE_NAMES.get(base)
-    if tag:
-        found.add(tag, 1.0, f"file {path}")
     dot = base.rfind(".")
-    if dot > 0:
-        tag = _EXTENSIONS.get(base[dot:].lower())
-        if tag:
-            found.add(tag, 1.0, f"file {path}")
+    tags = _FILE_NAMES.get(base, []) + (_EXTENSIONS.get(base[dot:].lower(), []) if dot > 0 else [])
+    for tag in dict.fromkeys(tags):
+        found.add(tag, 1.0, f"file {path}")
     for folder, tag in _FOLDERS:
         if path.startswith(folder) or f"/{folder}" in path:
             found.add(tag, 1.0, f"file {path}")

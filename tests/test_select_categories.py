@@ -1,0 +1,110 @@
+"""Each category, judged on activity a person would file under it; features on their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from social_publisher.config import Config
+from social_publisher.select import select
+from test_select_support import at, bug_session, commit, note, turn
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", "2026-11-28T12:00:00+00:00")
+
+
+def only_story(store, rows):
+    store.add_activity(rows)
+    report = select(store, Config())
+    stories = store.stories(status="selected")
+    assert len(stories) == 1, report.explain_text()
+    return stories[0]
+
+
+def test_bug_fix(store):
+    assert only_story(store, bug_session("cache-tool", 21)).category == "bug_fix"
+
+
+def test_experiment(store):
+    story = only_story(store, [
+        turn("llm", "s", 0, at(21, 9), "Compare the baseline with curriculum data on GSM8K and measure accuracy",
+             "Phase 29a: accuracy 76.8% → 73.0% with the borderline solutions; perplexity 1.60 → 2.16.",
+             commands=[("python train.py --phase 29a", False), ("python eval.py --bench gsm8k", False)],
+             edited=["train.py", "configs/phase29a.yaml"]),
+        commit("llm", at(21, 12), "Phase 29a: curriculum experiment with borderline solutions\n\n"
+               "Trained 500 steps on 89 borderline solutions; accuracy on GSM8K dropped from 76.8% to 73.0%.",
+               [("train.py", 30, 4), ("configs/phase29a.yaml", 20, 0), ("results/phase29a.json", 12, 0)]),
+    ])
+    assert story.category == "experiment"
+    assert "76.8% → 73.0%" in story.explain["features"]["before_after"]["evidence"]
+
+
+def test_refactor(store):
+    story = only_story(store, [
+        commit("app", at(21, 9), "Refactor the storage layer: extract a Repository class\n\n"
+               "Split the 900-line db.py into repository.py and queries.py, simplify the callers and remove the "
+               "duplicated connection handling that lived in three places.",
+               [("src/db.py", 20, 640), ("src/repository.py", 210, 0), ("src/queries.py", 180, 0),
+                ("src/api/handlers.py", 40, 90)]),
+    ])
+    assert story.category == "refactor"
+
+
+def test_infrastructure(store):
+    story = only_story(store, [
+        commit("homelab", at(21, 9), "Deploy the bot with Docker Compose behind nginx\n\n"
+               "Add a Dockerfile, a compose file with the bot and nginx as a TLS proxy, and a CI workflow that "
+               "builds the image on every push.",
+               [("Dockerfile", 25, 0), ("docker-compose.yml", 40, 0), ("nginx/bot.conf", 30, 0),
+                (".github/workflows/build.yml", 35, 0)]),
+    ])
+    assert story.category == "infrastructure"
+    assert {"docker", "nginx", "github-actions"} <= set(story.tags)
+
+
+def test_docs(store):
+    story = only_story(store, [
+        commit("lib", at(21, 9), "docs: write the configuration guide\n\nDocument every key of publisher.toml "
+               "with an example, the defaults and what each source type reads from disk.",
+               [("docs/configuration.md", 220, 5), ("README.md", 30, 10)]),
+    ])
+    assert story.category == "docs"
+
+
+def test_learning(store):
+    story = only_story(store, [
+        turn("notes", "s", 0, at(21, 20), "How does SQLite WAL mode let readers and a writer work at once?",
+             "In WAL mode writes go to a separate log; readers keep reading the main file..."),
+        note("notes", at(21, 21), "TIL: how SQLite WAL works",
+             "I wanted to understand why our readers never block. In WAL mode a writer appends pages to the "
+             "write-ahead log and readers see a snapshot; a checkpoint copies pages back every 1000 pages."),
+    ])
+    assert story.category == "learning"
+    assert "sqlite" in story.tags
+
+
+def test_feature(store):
+    story = only_story(store, [
+        turn("bot", "s", 0, at(21, 9), "Add a /digest command that sends the day's posts to the Telegram channel",
+             "Added the /digest handler and its test.", edited=["bot/digest.py", "tests/test_digest.py"],
+             commands=[("pytest -q", False)]),
+        commit("bot", at(21, 10), "Add /digest command for the daily summary",
+               [("bot/digest.py", 120, 0), ("tests/test_digest.py", 60, 0)]),
+    ])
+    assert story.category == "feature"
+    assert "telegram" in story.tags
+
+
+def test_new_technology_for_a_project_scores(store):
+    store.add_activity(bug_session("cache-tool", 20, "s-old"))
+    select(store, Config())
+    store.add_activity([
+        turn("cache-tool", "s-new", 0, at(23, 9), "Add a Redis layer in front of the SQLite cache to cut read latency",
+             "Installed redis; reads went from 40 ms to 2 ms.", commands=[("uv pip install redis", False)],
+             edited=["src/cache.py"]),
+    ])
+    select(store, Config())
+    newest = store.stories(status="selected")[-1]
+    assert newest.explain["features"]["new_technologies"]["evidence"] == ["redis"]
+    assert "redis" in newest.tags

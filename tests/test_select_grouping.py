@@ -1,0 +1,69 @@
+"""Grouping: per project, per work session; notes of the day join; an AI session stays whole."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from social_publisher.select.grouping import group_activity
+from test_select_support import at, commit, note, turn
+
+GAP = timedelta(hours=3)
+
+
+def fingerprints(groups):
+    return [[row.fingerprint for row in g.rows] for g in groups]
+
+
+def test_activity_closer_than_the_gap_is_one_session_and_a_longer_pause_splits():
+    rows = [commit("p", at(20, 9), "a"), commit("p", at(20, 11), "b"), commit("p", at(20, 15, 30), "c")]
+    groups = group_activity(rows, GAP)
+    assert [len(g.rows) for g in groups] == [2, 1]
+    assert [len(g.rows) for g in group_activity(rows, timedelta(hours=5))] == [3]
+
+
+def test_projects_never_share_a_group():
+    rows = [commit("a", at(20, 9), "x"), commit("b", at(20, 9, 5), "y")]
+    groups = group_activity(rows, GAP)
+    assert sorted(g.project for g in groups) == ["a", "b"]
+
+
+def test_the_gap_counts_from_the_end_of_a_long_turn():
+    rows = [turn("p", "s", 0, at(20, 9), "Long work", minutes=200), commit("p", at(20, 14), "Done")]
+    assert len(group_activity(rows, GAP)) == 1
+
+
+def test_an_ai_session_resumed_after_a_long_pause_stays_one_group():
+    rows = [turn("p", "s1", 0, at(20, 9), "start"), turn("p", "s1", 1, at(20, 17), "resume"),
+            turn("p", "s2", 0, at(20, 20), "other session")]
+    # s1 spans 9:00-17:20 across a long pause; s2 at 20:00 starts within 3 h of 17:20
+    assert [len(g.rows) for g in group_activity(rows, GAP)] == [3]
+    rows[2] = turn("p", "s2", 0, at(20, 20, 30), "other session")
+    assert [len(g.rows) for g in group_activity(rows, GAP)] == [2, 1]
+
+
+def test_a_note_joins_the_nearest_session_of_its_project_and_day():
+    morning = commit("p", at(20, 9), "morning")
+    evening = commit("p", at(20, 19), "evening")
+    written = note("p", at(20, 21), "What I learned", "text")
+    other_day = note("p", at(22, 10), "Another day", "text")
+    other_project = note("q", at(20, 21), "Elsewhere", "text")
+    groups = group_activity([morning, evening, written, other_day, other_project], GAP)
+    by_first = {g.rows[0].fingerprint: g for g in groups}
+    assert [r.fingerprint for r in by_first[evening.fingerprint].rows] == [evening.fingerprint, written.fingerprint]
+    assert len(by_first[morning.fingerprint].rows) == 1
+    assert [g.project for g in groups if g.rows == [other_day]] == ["p"]
+    assert any(g.rows == [other_project] for g in groups)
+
+
+def test_groups_come_in_time_order_whatever_the_input_order():
+    rows = [commit("b", at(21, 9), "x"), commit("a", at(20, 9), "y"), note("c", at(19, 9), "n", "t")]
+    assert fingerprints(group_activity(rows, GAP)) == fingerprints(group_activity(list(reversed(rows)), GAP))
+    assert [g.project for g in group_activity(rows, GAP)] == ["c", "a", "b"]
+
+
+def test_a_group_knows_its_day_and_whether_it_is_still_open():
+    (group,) = group_activity([turn("p", "s", 0, at(20, 9), "x", minutes=30)], GAP)
+    assert group.day == "2026-11-20" and group.ended_at == at(20, 9, 30)
+    from social_publisher.clock import parse_iso
+    assert group.is_open(parse_iso(at(20, 12)), GAP)
+    assert not group.is_open(parse_iso(at(20, 12, 31)), GAP)

@@ -395,3 +395,25 @@ def test_every_good_line_is_kept_and_every_bad_line_reported(tmp_path_factory, p
         report = collect(store, root)
         assert report.skipped == garbage
         assert [a.meta["prompt"] for a in rows(store)] == prompts
+
+
+def test_status_warns_about_transcripts_aging_out(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from social_publisher.cli import cli
+
+    monkeypatch.delenv("SOCIAL_PUBLISHER_NOW", raising=False)
+    projects = tmp_path / "claude"
+    old = write(projects, a_full_session())
+    month_ago = datetime.now(timezone.utc).timestamp() - 27 * 24 * 3600
+    os.utime(old, (month_ago, month_ago))
+    config = tmp_path / "publisher.toml"
+    config.write_text(f'[[sources]]\ntype = "claude-code"\npath = "{projects}"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "status"])
+    assert result.exit_code == 0, result.output
+    assert "1 Claude Code transcript(s) older than 25 days were never collected" in result.stderr
+    as_json = CliRunner().invoke(cli, ["--config", str(config), "status", "--json"])
+    assert json.loads(as_json.stdout)["transcripts_aging_out"] == [str(old)]
+    CliRunner().invoke(cli, ["--config", str(config), "collect"])
+    after = CliRunner().invoke(cli, ["--config", str(config), "status", "--json"])
+    assert json.loads(after.stdout)["transcripts_aging_out"] == []

@@ -109,17 +109,25 @@ def run(state: State, as_json: bool) -> None:
 @click.pass_obj
 def status(state: State, as_json: bool) -> None:
     """Counts per stage and today's LLM budget use."""
+    from social_publisher.collect.claude_code import AGE_OUT_WARNING_DAYS, aging_out_everywhere
+
     config = state.config(check_sources=False)
     day = clock.today().isoformat()
     with open_store(config) as store:
         counts = store.counts()
         used = store.llm_calls_on(day)
+        aging = [str(path) for path in aging_out_everywhere(store, config, clock.now())]
     data = {"store": str(config.store.path), "counts": counts,
             "llm_budget": {"day": day, "used": used, "limit": config.writer.daily_budget,
-                           "backend": config.writer.backend}}
+                           "backend": config.writer.backend},
+            "transcripts_aging_out": aging}
     if as_json:
         _print_json(data)
         return
+    if aging:
+        click.echo(f"warning: {len(aging)} Claude Code transcript(s) older than {AGE_OUT_WARNING_DAYS} days were "
+                   f"never collected; Claude Code deletes them after 30 days: run `social-publisher collect` "
+                   f"(first: {aging[0]})", err=True)
     click.echo(f"store: {config.store.path}")
     for table, by_status in counts.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"

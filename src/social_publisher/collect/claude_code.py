@@ -27,7 +27,7 @@ import orjson
 from social_publisher.collect import register
 from social_publisher.collect.sessions import TurnGroup
 from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, _stat
-from social_publisher.config import SourceConfig
+from social_publisher.config import Config, SourceConfig
 from social_publisher.store import Store
 
 AGE_OUT_WARNING_DAYS = 25  # Claude Code's cleanupPeriodDays defaults to 30
@@ -208,3 +208,9 @@ def aging_out(store: Store, source: SourceConfig, now: datetime) -> list[Path]:
         if cursor.get("size") != size or cursor.get("offset", 0) < size:
             found.append(path)
     return found
+
+
+def aging_out_everywhere(store: Store, config: Config, now: datetime) -> list[Path]:
+    """`aging_out` over every claude-code source of the config (for `status`)."""
+    return [path for source in config.sources if source.type == "claude-code"
+            for path in aging_out(store, source, now)]

@@ -1,0 +1,201 @@
+"""Turn an action from the facts ("Add retry to the fetcher", "added a cache") into
+first-person phrases in English and Russian.
+
+Commit subjects and session sentences start with a verb; the verb is looked up
+in a small bilingual table and the rest (the object) is kept as written. An
+action whose verb is unknown, or that is written in the other language, is
+quoted instead of paraphrased, so nothing is ever translated by guesswork.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# base: (past, gerund, ru past (masculine, "я ..."), ru infinitive, kind)
+VERBS: dict[str, tuple[str, str, str, str, str]] = {
+    "add": ("added", "adding", "добавил", "добавить", "feature"),
+    "implement": ("implemented", "implementing", "реализовал", "реализовать", "feature"),
+    "introduce": ("introduced", "introducing", "ввёл", "ввести", "feature"),
+    "support": ("added support for", "supporting", "добавил поддержку", "поддержать", "feature"),
+    "create": ("created", "creating", "создал", "создать", "feature"),
+    "build": ("built", "building", "собрал", "собрать", "feature"),
+    "write": ("wrote", "writing", "написал", "написать", "feature"),
+    "make": ("made", "making", "сделал", "сделать", "feature"),
+    "enable": ("enabled", "enabling", "включил", "включить", "feature"),
+    "allow": ("allowed", "allowing", "разрешил", "разрешить", "feature"),
+    "wire": ("wired", "wiring", "подключил", "подключить", "feature"),
+    "integrate": ("integrated", "integrating", "встроил", "встроить", "feature"),
+    "fix": ("fixed", "fixing", "исправил", "исправить", "fix"),
+    "handle": ("handled", "handling", "обработал", "обработать", "fix"),
+    "prevent": ("prevented", "preventing", "предотвратил", "предотвратить", "fix"),
+    "avoid": ("avoided", "avoiding", "избежал", "избежать", "fix"),
+    "repair": ("repaired", "repairing", "починил", "починить", "fix"),
+    "resolve": ("resolved", "resolving", "устранил", "устранить", "fix"),
+    "guard": ("guarded", "guarding", "защитил", "защитить", "fix"),
+    "speed": ("sped", "speeding", "ускорил", "ускорить", "perf"),
+    "optimize": ("optimized", "optimizing", "оптимизировал", "оптимизировать", "perf"),
+    "optimise": ("optimised", "optimising", "оптимизировал", "оптимизировать", "perf"),
+    "cache": ("cached", "caching", "закешировал", "закешировать", "perf"),
+    "reduce": ("reduced", "reducing", "сократил", "сократить", "perf"),
+    "lower": ("lowered", "lowering", "снизил", "снизить", "perf"),
+    "batch": ("batched", "batching", "сгруппировал", "сгруппировать", "perf"),
+    "parallelize": ("parallelized", "parallelizing", "распараллелил", "распараллелить", "perf"),
+    "increase": ("increased", "increasing", "увеличил", "увеличить", "perf"),
+    "limit": ("limited", "limiting", "ограничил", "ограничить", "perf"),
+    "refactor": ("refactored", "refactoring", "переработал", "переработать", "refactor"),
+    "rewrite": ("rewrote", "rewriting", "переписал", "переписать", "refactor"),
+    "extract": ("extracted", "extracting", "вынес", "вынести", "refactor"),
+    "split": ("split", "splitting", "разделил", "разделить", "refactor"),
+    "simplify": ("simplified", "simplifying", "упростил", "упростить", "refactor"),
+    "rename": ("renamed", "renaming", "переименовал", "переименовать", "refactor"),
+    "move": ("moved", "moving", "перенёс", "перенести", "refactor"),
+    "replace": ("replaced", "replacing", "заменил", "заменить", "refactor"),
+    "remove": ("removed", "removing", "убрал", "убрать", "refactor"),
+    "delete": ("deleted", "deleting", "удалил", "удалить", "refactor"),
+    "drop": ("dropped", "dropping", "убрал", "убрать", "refactor"),
+    "clean": ("cleaned", "cleaning", "почистил", "почистить", "refactor"),
+    "tidy": ("tidied", "tidying", "привёл в порядок", "привести в порядок", "refactor"),
+    "switch": ("switched", "switching", "переключил", "переключить", "refactor"),
+    "change": ("changed", "changing", "изменил", "изменить", "refactor"),
+    "update": ("updated", "updating", "обновил", "обновить", "refactor"),
+    "improve": ("improved", "improving", "улучшил", "улучшить", "refactor"),
+    "tighten": ("tightened", "tightening", "ужесточил", "ужесточить", "refactor"),
+    "unify": ("unified", "unifying", "унифицировал", "унифицировать", "refactor"),
+    "test": ("tested", "testing", "покрыл тестами", "покрыть тестами", "test"),
+    "cover": ("covered", "covering", "покрыл", "покрыть", "test"),
+    "check": ("checked", "checking", "проверил", "проверить", "test"),
+    "validate": ("validated", "validating", "добавил проверку", "проверить", "test"),
+    "verify": ("verified", "verifying", "проверил", "проверить", "test"),
+    "document": ("documented", "documenting", "описал", "описать", "docs"),
+    "describe": ("described", "describing", "описал", "описать", "docs"),
+    "explain": ("explained", "explaining", "объяснил", "объяснить", "docs"),
+    "train": ("trained", "training", "обучил", "обучить", "experiment"),
+    "tune": ("tuned", "tuning", "настроил", "настроить", "experiment"),
+    "measure": ("measured", "measuring", "измерил", "измерить", "experiment"),
+    "benchmark": ("benchmarked", "benchmarking", "замерил", "замерить", "experiment"),
+    "evaluate": ("evaluated", "evaluating", "оценил", "оценить", "experiment"),
+    "compare": ("compared", "comparing", "сравнил", "сравнить", "experiment"),
+    "try": ("tried", "trying", "попробовал", "попробовать", "experiment"),
+    "experiment": ("experimented with", "experimenting with", "поэкспериментировал с", "поэкспериментировать с",
+                   "experiment"),
+    "configure": ("configured", "configuring", "настроил", "настроить", "infra"),
+    "set": ("set", "setting", "настроил", "настроить", "infra"),
+    "deploy": ("deployed", "deploying", "развернул", "развернуть", "infra"),
+    "migrate": ("migrated", "migrating", "перевёл", "перевести", "infra"),
+    "upgrade": ("upgraded", "upgrading", "обновил", "обновить", "infra"),
+    "pin": ("pinned", "pinning", "зафиксировал", "зафиксировать", "infra"),
+    "log": ("logged", "logging", "залогировал", "залогировать", "infra"),
+    "run": ("ran", "running", "запустил", "запустить", "infra"),
+    "ship": ("shipped", "shipping", "выкатил", "выкатить", "infra"),
+    "release": ("released", "releasing", "выпустил", "выпустить", "infra"),
+}
+# Verb forms as they appear in subjects and sentences -> base.
+_IRREGULAR = {"wrote": "write", "written": "write", "made": "make", "built": "build", "sped": "speed",
+              "ran": "run", "split": "split", "set": "set", "tried": "try", "tidied": "tidy",
+              "simplified": "simplify", "unified": "unify", "verified": "verify", "parallelised": "parallelize",
+              "rewrote": "rewrite", "rewritten": "rewrite"}
+_PHRASAL = {"speed up": "speed", "set up": "set", "clean up": "clean", "tidy up": "tidy", "wire up": "wire",
+            "sped up": "speed", "cleaned up": "clean", "wired up": "wire", "tidied up": "tidy"}
+# Russian past forms -> base, so a Russian subject can still be classified.
+_RU_PAST = {ru: base for base, (_, _, ru, _, _) in VERBS.items() if " " not in ru and ":" not in ru}
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CODEY = re.compile(r"(?<![`\w])((?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|"
+                    r"toml|yaml|yml|json|md|txt|cfg|ini|html|css|lock)|\w+_\w+|\w+\(\))(?![`\w])")
+
+
+def language_of(text: str) -> str:
+    """"ru" when most letters are Cyrillic, else "en"."""
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    return "ru" if cyrillic > latin else "en"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action split into its verb (a VERBS key, or None) and the rest."""
+
+    original: str
+    lang: str
+    verb: str | None
+    obj: str
+
+    @property
+    def kind(self) -> str:
+        return VERBS[self.verb][4] if self.verb else "other"
+
+    @property
+    def known(self) -> bool:
+        return self.verb is not None and bool(self.obj)
+
+
+def parse(text: str) -> Action:
+    text = text.strip().rstrip(".!")
+    lang = language_of(text)
+    lowered = text.lower()
+    if lang == "ru":
+        first, _, rest = text.partition(" ")
+        base = _RU_PAST.get(first.lower())
+        return Action(text, lang, base, rest.strip())
+    for phrase, base in _PHRASAL.items():
+        if lowered.startswith(phrase + " "):
+            return Action(text, lang, base, text[len(phrase):].strip())
+    first, _, rest = text.partition(" ")
+    base = _base_form(first.lower())
+    rest = rest.strip()
+    if base == "experiment" and rest.lower().startswith("with "):
+        rest = rest[5:]
+    return Action(text, lang, base, rest)
+
+
+def _base_form(word: str) -> str | None:
+    if word in VERBS:
+        return word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""),
+                                ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix):
+            candidate = word[: -len(suffix)] + replacement
+            if candidate in VERBS:
+                return candidate
+            if len(candidate) > 2 and candidate[-1] == candidate[-2] and candidate[:-1] in VERBS:
+                return candidate[:-1]  # "dropped" -> "drop"
+    return None
+
+
+def mark_code(text: str) -> str:
+    """Wrap file names and identifiers in backticks so they read (and are checked) as code."""
+    return _CODEY.sub(r"`\1`", text)
+
+
+def past(action: Action, lang: str) -> str | None:
+    """'added retry to the fetcher' / 'добавил «retry to the fetcher»'; None when it must be quoted instead."""
+    if not action.known:
+        return None
+    if action.lang == lang == "ru":
+        return action.original[:1].lower() + action.original[1:]
+    if action.lang == "ru":
+        return None
+    en_past, _, ru_past, _, _ = VERBS[action.verb]  # type: ignore[index]
+    if lang == "en":
+        return f"{en_past}{' up' if action.verb in ('speed',) else ''} {mark_code(action.obj)}"
+    return f"{ru_past} «{mark_code(action.obj)}»"
+
+
+def gerund(action: Action) -> str | None:
+    """'Adding retry to the fetcher' (English titles); None when the action is not an English verb phrase."""
+    if not action.known or action.lang != "en":
+        return None
+    return f"{VERBS[action.verb][1]}{' up' if action.verb == 'speed' else ''} {action.obj}"  # type: ignore[index]
+
+
+def infinitive(action: Action, lang: str) -> str | None:
+    """'fix timeout handling' / 'исправить «timeout handling»'."""
+    if not action.known:
+        return None
+    if action.lang == "ru":
+        return None
+    if lang == "en":
+        return f"{action.verb}{' up' if action.verb == 'speed' else ''} {mark_code(action.obj)}"
+    return f"{VERBS[action.verb][3]} «{mark_code(action.obj)}»"  # type: ignore[index]

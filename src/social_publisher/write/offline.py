@@ -1,0 +1,549 @@
+"""The offline writer: a deterministic bilingual post composed from the brief, no network.
+
+It first makes a language-independent *plan* (which facts to tell, in which
+order, which phrasing variant), then renders the plan in English or Russian
+with the frames of `phrases.py`. Both languages render the same plan, so they
+carry the same numbers; every number comes from the brief. Strings the writer
+would quote but that a check would reject (instructions, metadata, credential
+talk, third-person narration) are left out of the plan. The retry (`attempt` 1)
+picks other variants and quotes less.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import orjson
+from rapidfuzz import fuzz
+
+from social_publisher.enrich import jokes
+from social_publisher.records import Brief
+from social_publisher.write import text as measure
+from social_publisher.write.actions import Action, gerund, infinitive, language_of, mark_code, parse, past
+from social_publisher.write.base import Draft, Writer, register
+from social_publisher.write.checks import quotable
+from social_publisher.write.phrases import KIND_OF_CATEGORY, METRICS, PHRASES, RU_UNITS
+
+LANGS = ("en", "ru")
+# Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
+CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0},
+        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1})
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
+                "into", "vs", "via", "but", "nor"}
+_TRAILING_JUNK = _SMALL_WORDS | {"и", "в", "на", "с", "для", "по", "к", "из", "от"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one post will tell, chosen once for both languages."""
+
+    project: str
+    kind: str
+    seed: str
+    conservative: bool
+    level: int
+    headline: Action | None
+    problem: dict[str, str] | None
+    goal: str | None
+    actions: list[Action]
+    files: list[str]
+    more_files: bool
+    stats: dict[str, int]
+    tool: str | None
+    fail_then_pass: str | None
+    failed_only: str | None
+    commands: list[str]
+    pairs: list[dict[str, str]]
+    numbers: list[dict[str, str]]
+    lessons: list[str]
+    next: list[str]
+    joke: jokes.Joke | None = None
+    facts: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@register
+class OfflineWriter(Writer):
+    """Composes posts from bilingual templates; makes no network call (llm_calls stays 0)."""
+
+    name = "offline"
+
+    def draft(self, brief: Brief, lang: str, *, attempt: int = 0) -> Draft:
+        plan = make_plan(brief, attempt=attempt, min_words=self.config.writer.min_words)
+        return render(plan, lang)
+
+
+# -- planning ---------------------------------------------------------------------------------------
+
+
+def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150) -> Plan:
+    """The plan for a brief; detail level 1 when level 0 would be shorter than `min_words` in either language."""
+    plan = _plan(brief, attempt, level=0)
+    if min(measure.words(render(plan, lang).body_md) for lang in LANGS) < min_words:
+        plan = _plan(brief, attempt, level=1)
+    return plan
+
+
+def _plan(brief: Brief, attempt: int, level: int) -> Plan:
+    facts = brief.facts
+    caps = CAPS[level]
+    conservative = attempt > 0
+    seed = hashlib.sha256(orjson.dumps(facts, option=orjson.OPT_SORT_KEYS) + f":{attempt}".encode()).hexdigest()
+
+    def free_text_ok(value: str | None) -> bool:
+        return bool(value) and quotable(value)
+
+    headline = parse(facts["headline"]) if facts.get("headline") and quotable(facts["headline"]) else None
+    problem = facts.get("problem") if facts.get("problem") and quotable(facts["problem"].get("text", "")) else None
+    goal = facts.get("goal") if free_text_ok(facts.get("goal")) else None
+    actions = _distinct_actions([parse(a["text"]) for a in facts.get("actions", []) if quotable(a.get("text", ""))])
+    if conservative:
+        actions = [a for a in actions if a.known] or actions[:2]
+    commands = facts.get("commands", [])
+    failed = {c["command"] for c in commands if c.get("failed")}
+    passed = {c["command"] for c in commands if not c.get("failed")}
+    fail_then_pass = next((c["command"] for c in commands if c["command"] in failed & passed), None)
+    failed_only = next((c["command"] for c in commands if c["command"] in failed - passed), None)
+    if problem and problem.get("kind") == "failed_command" and problem.get("text") == failed_only:
+        failed_only = None
+    others = [c["command"] for c in commands if c["command"] not in failed]
+    pairs = [p for p in facts.get("before_after", []) if p.get("before") and p.get("after")][: caps["pairs"]]
+    in_pairs = {p["before"] for p in pairs} | {p["after"] for p in pairs}
+    numbers = []
+    for number in facts.get("numbers", []):
+        if number["value"] in in_pairs:
+            continue
+        labelled = metric_label(number.get("context", ""), number["value"]) is not None
+        if labelled or (not conservative and quotable(number.get("context", ""))):
+            numbers.append(number)
+    files = facts.get("files", [])
+    sources = facts.get("sources", [])
+    tool = "Claude Code" if "claude-code" in sources else "Codex" if "codex" in sources else None
+    return Plan(
+        project=facts.get("project", ""),
+        kind=_kind(facts.get("category", ""), headline, problem),
+        seed=seed,
+        conservative=conservative,
+        level=level,
+        headline=headline,
+        problem=problem,
+        goal=goal,
+        actions=actions[: caps["actions"]],
+        files=files[: caps["files"]],
+        more_files=len(files) > caps["files"],
+        stats=facts.get("stats", {}),
+        tool=tool,
+        fail_then_pass=fail_then_pass,
+        failed_only=failed_only,
+        commands=list(dict.fromkeys(others))[: caps["commands"]],
+        pairs=pairs,
+        numbers=numbers[: caps["numbers"]],
+        # The retry quotes less: one lesson, no next step.
+        lessons=[s for s in facts.get("lessons", []) if free_text_ok(s)][: 1 if conservative else caps["lessons"]],
+        next=[s for s in facts.get("next", []) if free_text_ok(s)][: 0 if conservative else caps["next"]],
+        joke=jokes.get(brief.joke_id),
+        facts=facts,
+    )
+
+
+def _kind(category: str, headline: Action | None, problem: dict[str, str] | None) -> str:
+    lowered = category.lower()
+    for kind, words in KIND_OF_CATEGORY:
+        if any(word in lowered for word in words):
+            return kind
+    if headline and headline.kind != "other":
+        return headline.kind
+    return "fix" if problem else "other"
+
+
+def _distinct_actions(actions: list[Action]) -> list[Action]:
+    kept: list[Action] = []
+    for action in actions:
+        if all(fuzz.token_set_ratio(action.obj or action.original, k.obj or k.original) < 80 for k in kept):
+            kept.append(action)
+    return kept
+
+
+def metric_label(context: str, value: str) -> tuple[str, str] | None:
+    """(English, Russian) label for a number: the metric word nearest to it in its sentence."""
+    position = context.find(value)
+    if position < 0:
+        position = context.find(value.split()[0])
+    best: tuple[int, tuple[str, str]] | None = None
+    for match in re.finditer(r"[A-Za-zА-Яа-яЁё]+", context):
+        label = METRICS.get(match.group(0).lower())
+        if label is None:
+            continue
+        distance = abs(match.start() - position) if match.start() > position else abs(position - match.end())
+        if distance <= 40 and (best is None or distance < best[0]):
+            best = (distance, label)
+    return best[1] if best else None
+
+
+# -- rendering ----------------------------------------------------------------------------------------
+
+
+class _Frames:
+    """Picks a phrasing variant per key by a hash of the plan's seed."""
+
+    def __init__(self, lang: str, seed: str):
+        self.lang, self.seed = lang, seed
+        self.book = PHRASES[lang]
+
+    def variants(self, key: str) -> list[str]:
+        if key in self.book:
+            return self.book[key]
+        return self.book[key.split(":")[0] + ":other"]
+
+    def pick(self, key: str, **values: str) -> str:
+        options = self.variants(key)
+        index = int(hashlib.sha256(f"{self.seed}:{key}".encode()).hexdigest(), 16) % len(options)
+        return options[index].format(**values)
+
+
+def render(plan: Plan, lang: str) -> Draft:
+    frames = _Frames(lang, plan.seed)
+    project = f"**{plan.project}**"
+    parts: list[str] = []
+    parts += _opening(plan, lang, frames, project)
+    parts.append(frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"))
+    parts += _work(plan, lang, frames)
+    parts += _numbers(plan, lang, frames)
+    parts += _lessons(plan, lang, frames)
+    if plan.next:
+        parts.append(frames.pick("next", q=_quote_end(plan.next[0], lang)))
+    if plan.joke:
+        parts.append(f"{plan.joke.text(lang)} 😄")
+    else:
+        parts.append(frames.pick("no_joke", P=project))
+    body = "\n\n".join(part.strip() for part in parts if part and part.strip())
+    body = re.sub(r"[ \t]+\n", "\n", body)
+    return Draft(title=make_title(plan, lang), body_md=body + "\n")
+
+
+def _opening(plan: Plan, lang: str, frames: _Frames, project: str) -> list[str]:
+    problem, goal = plan.problem, plan.goal
+    first: str
+    if problem and problem["kind"] == "error":
+        first = frames.pick("open:error", P=project, err=_code(problem["text"]))
+    elif problem and problem["kind"] == "failed_command":
+        first = frames.pick("open:failed_command", P=project, cmd=_code(problem["text"]))
+    elif problem and problem["kind"] == "fix":
+        action = parse(problem["text"])
+        inf = infinitive(action, lang)
+        first = (frames.pick("open:fix", P=project, inf=inf) if inf
+                 else frames.pick("open:fix_quoted", P=project, q=_quote_inline(problem["text"], lang)))
+    elif problem and problem["kind"] == "note" and not plan.conservative:
+        first = frames.pick("open:note", P=project, q=_quote_end(problem["text"], lang))
+    elif goal:
+        return [frames.pick("open:goal", P=project, q=_quote_end(goal, lang))]
+    elif plan.pairs:
+        first = frames.pick("open:pair", P=project, before=_bold(_value(plan.pairs[0]["before"], lang)))
+    elif plan.headline and infinitive(plan.headline, lang):
+        first = frames.pick("open:headline", P=project, inf=infinitive(plan.headline, lang))
+    else:
+        first = frames.pick("open:plain", P=project)
+    paragraphs = [first]
+    if goal:
+        paragraphs.append(frames.pick("goal_after_problem", q=_quote_end(goal, lang)))
+    return paragraphs
+
+
+def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
+    paragraphs = []
+    told = [(a, past(a, lang)) for a in plan.actions]
+    known = [phrase for _, phrase in told if phrase]
+    quoted = [_quote_inline(a.original, lang) for a, phrase in told if not phrase]
+    sentences = []
+    connectors = frames.pick("steps").split("|")
+    for index, phrase in enumerate(known[: len(connectors) - 1]):
+        last = index == len(known) - 1 and index > 0
+        connector = connectors[-1] if last else connectors[index]
+        sentences.append(f"{connector} {phrase}.")
+    if quoted:
+        and_word = " and " if lang == "en" else " и "
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + and_word + quoted[-1]
+        sentences.append(frames.pick("quoted_one" if len(quoted) == 1 else "quoted_many", q=listed, qs=listed))
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+
+    facts_sentences = []
+    if plan.files:
+        more = frames.pick("files_more") if plan.more_files else ""
+        facts_sentences.append(frames.pick("files", files=_join([_code(f) for f in plan.files], lang), more=more))
+    stats = plan.stats
+    if stats.get("commits"):
+        lines = ""
+        if stats.get("lines_added") or stats.get("lines_removed"):
+            lines = frames.pick("stats_lines", added=str(stats.get("lines_added", 0)),
+                                removed=str(stats.get("lines_removed", 0)))
+        facts_sentences.append(frames.pick(
+            "stats", commits=_count(stats["commits"], "commit", lang),
+            files_changed=_count(stats.get("files_changed", 0), "file", lang), lines=lines))
+    if facts_sentences:
+        paragraphs.append(" ".join(facts_sentences))
+
+    session_sentences = []
+    if plan.tool and stats.get("sessions"):
+        session_sentences.append(frames.pick(
+            "session", tool=plan.tool, sessions=_count(stats["sessions"], "session", lang),
+            prompts=_count(stats.get("prompts", 0), "prompt", lang)))
+    if plan.fail_then_pass:
+        session_sentences.append(_capital(frames.pick("fail_then_pass", cmd=_code(plan.fail_then_pass))))
+    elif plan.failed_only:
+        session_sentences.append(_capital(frames.pick("failed_only", cmd=_code(plan.failed_only))))
+    if plan.commands:
+        session_sentences.append(frames.pick("commands", cmds=_join([_code(c) for c in plan.commands], lang)))
+    if session_sentences:
+        paragraphs.append(" ".join(session_sentences))
+    return paragraphs
+
+
+def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
+    if not plan.pairs and not plan.numbers:
+        return []
+    bullets = []
+    for pair in plan.pairs:
+        label = metric_label(pair.get("context", ""), pair["before"])
+        arrow = f"{_bold(_value(pair['before'], lang))} → {_bold(_value(pair['after'], lang))}"
+        if label:
+            bullets.append(f"- {_capital(label[0 if lang == 'en' else 1])}: {arrow}")
+        elif not plan.conservative and quotable(pair.get("context", "")):
+            bullets.append(f"- {arrow} — {_quote_inline(pair['context'], lang)}")
+        else:
+            bullets.append(f"- {arrow}")
+    by_context: dict[str, list[str]] = {}
+    for number in plan.numbers:
+        by_context.setdefault(number.get("context", ""), []).append(number["value"])
+    for context, values in by_context.items():
+        shown = ", ".join(_bold(_value(v, lang)) for v in values)
+        labels = [metric_label(context, v) for v in values]
+        if len(values) > 1 and not plan.conservative and quotable(context):
+            bullets.append(f"- {shown} — {_quote_inline(context, lang)}")
+            continue
+        for value, label in zip(values, labels):
+            if label:
+                bullets.append(f"- {_capital(label[0 if lang == 'en' else 1])}: {_bold(_value(value, lang))}")
+            else:
+                bullets.append(f"- {_bold(_value(value, lang))} — {_quote_inline(context, lang)}")
+    heading = frames.pick("head_numbers_pairs" if plan.pairs else "head_numbers")
+    return [heading, frames.pick("numbers_intro"), "\n".join(bullets)]
+
+
+def _lessons(plan: Plan, lang: str, frames: _Frames) -> list[str]:
+    heading = frames.pick("head_lessons")
+    if not plan.lessons:
+        return [heading, frames.pick(f"reflection:{plan.kind}")]
+    paragraphs = [heading]
+    for index, lesson in enumerate(plan.lessons):
+        lead = frames.pick("lesson_lead" if index == 0 else "lesson_more")
+        if language_of(lesson) == lang:
+            paragraphs.append(f"{lead} {_lower_first(lesson)}")
+        else:
+            paragraphs.append(f"{lead}\n\n> {lesson}")
+    return paragraphs
+
+
+# -- titles -------------------------------------------------------------------------------------------
+
+
+def make_title(plan: Plan, lang: str) -> str:
+    """A title of 6-10 words (5-10 in Russian) naming what was done, with the key number when there is one."""
+    specific, fallbacks = _title_candidates_en(plan) if lang == "en" else _title_candidates_ru(plan)
+    low = 6 if lang == "en" else 5
+    fitting = [t for t in specific if t.text and low <= measure.words(t.text) <= 10]
+    if fitting:
+        # Best first: the whole action, then a number in the title, then more of the action kept;
+        # among equals the story's hash picks, so titles vary between stories.
+        best = max(t.rank for t in fitting)
+        equals = [t.text for t in fitting if t.rank == best]
+        return equals[int(plan.seed[:8], 16) % len(equals)]
+    for title in fallbacks:
+        if low - 1 <= measure.words(title) <= 12:
+            return title
+    return fallbacks[-1]
+
+
+@dataclass(frozen=True)
+class _Title:
+    text: str
+    complete: bool  # the action phrase fitted whole
+    kept: int = 0  # words of the action phrase kept
+
+    @property
+    def rank(self) -> tuple[bool, bool, int]:
+        return (self.complete, bool(re.search(r"\d", self.text)), self.kept)
+
+
+def _fit(template: str, phrase: str, limit: int = 10) -> _Title:
+    """Fill `{X}` with as many words of `phrase` as fit in `limit` words, without a dangling preposition."""
+    fixed = measure.words(template.replace("{X}", ""))
+    all_words = phrase.split()
+    room = limit - fixed
+    words = all_words[:max(room, 0)]
+    while words and words[-1].lower().strip(",;:«»") in _TRAILING_JUNK:
+        words.pop()
+    if not words:
+        return _Title("", False)
+    return _Title(template.replace("{X}", " ".join(words)), len(words) == len(all_words), len(words))
+
+
+def _title_case(text: str) -> str:
+    out = []
+    for index, word in enumerate(text.replace("`", "").split()):
+        if re.search(r"[._/\d]|[a-z][A-Z]|^[A-Z]{2,}", word) or (index and out[-1][-1:].isdigit() and len(word) <= 4):
+            out.append(word)
+        elif index > 0 and word.lower() in _SMALL_WORDS and not out[-1].endswith(":"):
+            out.append(word.lower())
+        else:
+            out.append(word[:1].upper() + word[1:])
+    return " ".join(out)
+
+
+def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
+    project = plan.project
+    kind_phrase = PHRASES["en"].get(f"title_kind:{plan.kind}", PHRASES["en"]["title_kind:other"])[0]
+    g = gerund(plan.headline) if plan.headline else None
+    noun = plan.headline.original if plan.headline and not plan.headline.known and plan.headline.lang == "en" else None
+    pair = plan.pairs[0] if plan.pairs else None
+    out: list[_Title] = []
+    fallbacks: list[str] = []
+    if pair:
+        b, a = pair["before"], pair["after"]
+        if g:
+            out += [_fit(f"From {b} to {a}: {{X}}", g), _fit(f"{{X}}: {b} → {a}", g)]
+        if noun:
+            out += [_fit(f"From {b} to {a}: {{X}}", noun), _fit(f"{{X}}: {b} → {a}", noun)]
+        fallbacks.append(f"From {b} to {a}: {kind_phrase}")
+    elif g:
+        counted = next((n for n in plan.numbers if metric_label(n.get("context", ""), n["value"])), None)
+        if counted:
+            label = metric_label(counted.get("context", ""), counted["value"])
+            out.append(_fit(f"{{X}}: {counted['value']} {label[0]}", g))  # type: ignore[index]
+    if g:
+        past_phrase = past(plan.headline, "en") if plan.headline else None
+        out += [_fit("How I {X}", past_phrase or g), _fit(f"{{X}} in {project}", g),
+                _fit(f"How I {{X}} in {project}", past_phrase or g)]
+    if noun:
+        out.append(_fit(f"{{X}} in {project}", noun))
+    fallbacks.append(f"{kind_phrase} in {project}")
+    return ([replace(t, text=_title_case(t.text)) for t in out if t.text],
+            [_title_case(t) for t in fallbacks])
+
+
+def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
+    project = plan.project
+    kind_phrase = PHRASES["ru"].get(f"title_kind:{plan.kind}", PHRASES["ru"]["title_kind:other"])[0]
+    kind_phrase = kind_phrase.format(P=project)
+    pair = plan.pairs[0] if plan.pairs else None
+    arrow = f"{_value(pair['before'], 'ru')} → {_value(pair['after'], 'ru')}" if pair else ""
+    out: list[_Title] = []
+    headline = plan.headline
+    if headline and headline.known:
+        whole = len(headline.obj.split())
+        for room in (5, 4, 3, 2):
+            phrase = _ru_past_short(headline, room)
+            if not phrase:
+                continue
+            complete, kept = room >= whole, min(room, whole)
+            if pair:
+                out += [_Title(f"{arrow}: как я {phrase}", complete, kept),
+                        _Title(f"Как я {phrase} в {project}: {arrow}", complete, kept)]
+            out += [_Title(f"Как я {phrase} в {project}", complete, kept),
+                    _Title(f"{project}: как я {phrase}", complete, kept)]
+    fallbacks = [f"{arrow}: {kind_phrase[:1].lower()}{kind_phrase[1:]}"] if pair else []
+    fallbacks.append(kind_phrase)
+    return [replace(t, text=t.text.replace("`", "")) for t in out], fallbacks
+
+
+def _ru_past_short(action: Action, max_obj_words: int) -> str | None:
+    if action.lang == "ru":
+        words = action.original.split()
+        phrase = " ".join(words[: max_obj_words + 1])
+        return phrase[:1].lower() + phrase[1:]
+    words = action.obj.split()[:max_obj_words]
+    while words and words[-1].lower() in _TRAILING_JUNK:
+        words.pop()
+    if not words:
+        return None
+    return past(replace(action, obj=" ".join(words)), "ru")
+
+
+# -- small formatting helpers ---------------------------------------------------------------------------
+
+
+_COUNT_WORDS = {
+    "en": {"commit": ("one commit", "commits"), "file": ("one file", "files"),
+           "session": ("one session", "sessions"), "prompt": ("a single prompt", "prompts")},
+    "ru": {"commit": ("один коммит", ("коммит", "коммита", "коммитов")),
+           "file": ("один файл", ("файл", "файла", "файлов")),
+           "session": ("в одной сессии", ("сессии", "сессиях", "сессиях")),
+           "prompt": ("один запрос", ("запрос", "запроса", "запросов"))},
+}
+
+
+def _count(n: int, noun: str, lang: str) -> str:
+    """'one commit' / '3 commits' / 'один коммит' / '5 коммитов' (1 as a word in both languages)."""
+    one, many = _COUNT_WORDS[lang][noun]
+    if n == 1:
+        return one
+    if lang == "en":
+        return f"{n} {many}"
+    if noun == "session":
+        return f"в {n} {many[1]}"
+    return f"{n} {_ru_plural(n, many)}"
+
+
+def _ru_plural(n: int, forms: tuple[str, str, str]) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def _value(value: str, lang: str) -> str:
+    if lang != "ru":
+        return value
+    number, _, unit = value.partition(" ")
+    return f"{number} {RU_UNITS.get(unit, unit)}".strip()
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def _code(text: str) -> str:
+    return f"`{text.replace('`', chr(39))}`"
+
+
+def _quote_inline(text: str, lang: str) -> str:
+    text = text.strip()
+    return f"«{text}»" if lang == "ru" else f"“{text}”"
+
+
+def _quote_end(text: str, lang: str) -> str:
+    """A quote that closes its sentence: inline in the post's language, a blockquote otherwise."""
+    text = text.strip()
+    if language_of(text) == lang:
+        return _quote_inline(mark_code(text), lang)
+    return "\n\n> " + text
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" and " if lang == "en" else " и ") + items[-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text and not text.startswith("`") else text
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower() and first not in ("I", "I'm", "I've"):
+        return text[:1].lower() + text[1:]
+    return text

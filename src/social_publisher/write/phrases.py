@@ -1,0 +1,258 @@
+"""The offline writer's bilingual phrasebook: every sentence frame it may use, in English and Russian.
+
+Each key holds a few variants; the writer picks one by a hash of the story, so
+posts differ from each other but a given story always reads the same. Frames
+take only values from the brief (already formatted: bold, code, quotes), and
+every frame is first person. Keys with a `:kind` suffix are chosen by the
+story's kind (fix, perf, feature, refactor, test, docs, experiment, infra, other).
+"""
+
+from __future__ import annotations
+
+EN: dict[str, list[str]] = {
+    # -- opening: drop the reader into the problem
+    "open:error": [
+        "It started with an error in {P} that refused to go away: {err}.",
+        "The work on {P} began with this line in my terminal: {err}.",
+        "Nothing derails a plan like an error, and {P} greeted me with this one: {err}.",
+    ],
+    "open:failed_command": [
+        "The first run of {cmd} in {P} came back red, and that is where this story starts.",
+        "In {P}, {cmd} failed, and I could not move on until it passed.",
+    ],
+    "open:fix": [
+        "Something in {P} was broken, and I had to {inf}.",
+        "This one is a repair job in {P}: I needed to {inf}.",
+    ],
+    "open:fix_quoted": [
+        "Something in {P} was broken; the fix I ended up committing is called {q}.",
+    ],
+    "open:note": [
+        "My notes on {P} open with a complaint: {q}",
+        "I wrote this down while working on {P}: {q}",
+    ],
+    "open:goal": [
+        "I sat down with one goal for {P}: {q}",
+        "The plan for {P} was simple, at least in my head: {q}",
+        "Here is what I wanted from {P}: {q}",
+    ],
+    "open:pair": [
+        "The number that bothered me in {P} was {before}.",
+        "In {P}, one number kept nagging me: {before}.",
+    ],
+    "open:headline": [
+        "{P} needed one thing from me: I had to {inf}.",
+        "This one is about {P} and a single task: I set out to {inf}.",
+    ],
+    "open:plain": [
+        "Here is what happened in {P} recently, told the way I lived it.",
+        "I spent a stretch of time on {P}, and this is what came out of it.",
+    ],
+    "goal_after_problem": [
+        "What I wanted was simple: {q}",
+        "My own words when I started: {q}",
+    ],
+    # -- what I did
+    "head_work:fix": ["## How I fixed it", "## Tracking it down", "## The fix"],
+    "head_work:perf": ["## Making it faster", "## Chasing the slow part"],
+    "head_work:other": ["## What I did", "## The work", "## Getting it done"],
+    "steps": [
+        "First I|Then I|After that I|Next I|I also|Finally, I",
+        "To begin with, I|Next I|Then I|On top of that I|I also|In the end I",
+    ],
+    "quoted_one": ["One more change went in as {q}.", "I also committed {q}."],
+    "quoted_many": ["The rest went in as {qs}.", "Other changes went in as {qs}."],
+    "files": [
+        "The changes landed in {files}{more}.",
+        "Most of the work happened in {files}{more}.",
+        "The files I touched: {files}{more}.",
+    ],
+    "files_more": [", plus a few others"],
+    "stats": [
+        "All told: {commits}, {files_changed} changed{lines}.",
+        "In numbers, that came to {commits} across {files_changed}{lines}.",
+    ],
+    "stats_lines": [", with {added} lines added and {removed} removed"],
+    "session": [
+        "Much of it happened in {sessions} with {tool}, over {prompts}.",
+        "I worked through it with {tool}: {sessions}, {prompts}.",
+    ],
+    "fail_then_pass": [
+        "{cmd} failed at first; by the end it passed.",
+        "The first {cmd} run failed, the last one passed.",
+    ],
+    "failed_only": ["{cmd} failed along the way."],
+    "commands": ["Along the way I ran {cmds}.", "To check my work I ran {cmds}."],
+    # -- numbers
+    "head_numbers": ["## The numbers", "## What the numbers said"],
+    "head_numbers_pairs": ["## Before and after", "## The numbers", "## What the numbers said"],
+    "numbers_intro": ["Here is what I measured:", "The measurements, as they came out:", "What the numbers looked like:"],
+    # -- lessons
+    "head_lessons": ["## What I learned", "## The lesson", "## What I took away"],
+    "lesson_lead": [
+        "The main thing I learned:",
+        "Looking back, this is what stuck with me:",
+        "If I keep one line from all this, it is this one:",
+    ],
+    "lesson_more": ["And one more:", "Another thing I noted:"],
+    "reflection:fix": ["What I take from it: I reproduce the failure first and fix it second, because the error text alone rarely tells the whole story."],
+    "reflection:perf": ["What I take from it: I measure before and after, or the speed-up is only a feeling."],
+    "reflection:refactor": ["What I take from it: small, well-named pieces are easier for me to change than one clever block."],
+    "reflection:feature": ["What I take from it: for me a feature is done when its tests are, not when the code first runs."],
+    "reflection:test": ["What I take from it: a test I trust is worth more to me than three I have to rerun."],
+    "reflection:docs": ["What I take from it: when I write things down, I find the gaps I did not know I had."],
+    "reflection:experiment": ["What I take from it: a result means little to me until I understand why it happened."],
+    "reflection:infra": ["What I take from it: the setup I can rebuild from scratch is the only one I really trust."],
+    "reflection:other": ["What I take from it: writing down what I did is my fastest way to see what I missed."],
+    "next": ["Next on my list: {q}", "What comes next: {q}"],
+    "no_joke": ["That's all from {P} for now; I suspect the next bug is already on its way 😄"],
+    # -- titles
+    "title_kind:fix": ["Tracking Down a Stubborn Bug"],
+    "title_kind:perf": ["Finding Where the Time Went"],
+    "title_kind:feature": ["Building the Next Piece"],
+    "title_kind:refactor": ["Cleaning Up the Code"],
+    "title_kind:test": ["Making the Tests Count"],
+    "title_kind:docs": ["Writing It All Down"],
+    "title_kind:experiment": ["What the Experiment Showed Me"],
+    "title_kind:infra": ["Getting the Setup Right"],
+    "title_kind:other": ["What I Changed and Why"],
+}
+
+RU: dict[str, list[str]] = {
+    "open:error": [
+        "Всё началось с ошибки в {P}, которая никак не хотела уходить: {err}.",
+        "Работа над {P} началась с такой строки в терминале: {err}.",
+        "Ничто так не ломает планы, как ошибка, и {P} встретил меня вот такой: {err}.",
+    ],
+    "open:failed_command": [
+        "Первый же запуск {cmd} в {P} закончился ошибкой — с этого всё и началось.",
+        "В {P} упал {cmd}, и двигаться дальше было нельзя, пока он не пройдёт.",
+    ],
+    "open:fix": [
+        "В {P} кое-что сломалось, и мне нужно было {inf}.",
+        "Это история о ремонте в {P}: мне нужно было {inf}.",
+    ],
+    "open:fix_quoted": [
+        "В {P} кое-что сломалось; исправление, которое я в итоге закоммитил, называется {q}.",
+    ],
+    "open:note": [
+        "Мои заметки о {P} начинаются с жалобы: {q}",
+        "Вот что я записал себе, пока работал над {P}: {q}",
+    ],
+    "open:goal": [
+        "Я сел за {P} с одной целью: {q}",
+        "План для {P} был простым, по крайней мере в моей голове: {q}",
+        "Вот чего я хотел от {P}: {q}",
+    ],
+    "open:pair": [
+        "В {P} меня беспокоило одно число: {before}.",
+        "В {P} мне не давало покоя одно число: {before}.",
+    ],
+    "open:headline": [
+        "В {P} от меня требовалось одно: мне нужно было {inf}.",
+        "Эта история про {P} и одну задачу: я взялся {inf}.",
+    ],
+    "open:plain": [
+        "Вот что недавно происходило в {P} — так, как я это прожил.",
+        "Я провёл какое-то время над {P}, и вот что из этого вышло.",
+    ],
+    "goal_after_problem": [
+        "Хотел я простого: {q}",
+        "Задачу я сформулировал себе так: {q}",
+    ],
+    "head_work:fix": ["## Как я это исправил", "## Поиск причины", "## Исправление"],
+    "head_work:perf": ["## Как я это ускорил", "## В погоне за медленным местом"],
+    "head_work:other": ["## Что я сделал", "## Как шла работа", "## По шагам"],
+    "steps": [
+        "Сначала я|Потом я|После этого я|Дальше я|Ещё я|В конце я",
+        "Для начала я|Затем я|Потом я|Кроме того, я|Ещё я|Наконец, я",
+    ],
+    "quoted_one": ["Ещё одно изменение вошло под названием {q}.", "Ещё я закоммитил {q}."],
+    "quoted_many": ["Остальное вошло в изменения {qs}.", "Другие изменения получили названия {qs}."],
+    "files": [
+        "Изменения пришлись на {files}{more}.",
+        "Основная работа шла в {files}{more}.",
+        "Файлы, которые я менял: {files}{more}.",
+    ],
+    "files_more": [" и ещё несколько"],
+    "stats": [
+        "В сумме: {commits}, {files_changed}{lines}.",
+        "В цифрах это {commits} и {files_changed}{lines}.",
+    ],
+    "stats_lines": ["; строк добавлено — {added}, удалено — {removed}"],
+    "session": [
+        "Большая часть работы прошла {sessions} с {tool}, за {prompts}.",
+        "Я разбирался с этим вместе с {tool}: {sessions}, за {prompts}.",
+    ],
+    "fail_then_pass": [
+        "{cmd} сначала падал, а к концу прошёл.",
+        "Первый запуск {cmd} упал, последний — прошёл.",
+    ],
+    "failed_only": ["По ходу работы {cmd} упал."],
+    "commands": ["По ходу я запускал {cmds}.", "Чтобы проверить себя, я запускал {cmds}."],
+    "head_numbers": ["## Цифры", "## Что показали цифры"],
+    "head_numbers_pairs": ["## До и после", "## Цифры", "## Что показали цифры"],
+    "numbers_intro": ["Вот что показали замеры:", "Замеры получились такими:", "Цифры у меня вышли такие:"],
+    "head_lessons": ["## Что я понял", "## Чему я научился", "## Мой вывод"],
+    "lesson_lead": [
+        "Главное, что я вынес:",
+        "Оглядываясь назад, я запомнил вот это:",
+        "Если оставить себе одну мысль, то эту:",
+    ],
+    "lesson_more": ["И ещё одно:", "Ещё я отметил для себя:"],
+    "reflection:fix": ["Мой вывод: сначала я воспроизвожу сбой и только потом чиню, потому что текст ошибки редко рассказывает всю историю."],
+    "reflection:perf": ["Мой вывод: я замеряю до и после, иначе ускорение — это только ощущение."],
+    "reflection:refactor": ["Мой вывод: маленькие части с понятными именами мне менять проще, чем один хитрый блок."],
+    "reflection:feature": ["Мой вывод: для меня возможность готова, когда готовы её тесты, а не когда код впервые запустился."],
+    "reflection:test": ["Мой вывод: один тест, которому я доверяю, стоит больше трёх, которые приходится перезапускать."],
+    "reflection:docs": ["Мой вывод: когда я записываю сделанное, я нахожу пробелы, о которых не подозревал."],
+    "reflection:experiment": ["Мой вывод: результат мало что значит для меня, пока я не понимаю, почему он получился."],
+    "reflection:infra": ["Мой вывод: я по-настоящему доверяю только той настройке, которую могу повторить с нуля."],
+    "reflection:other": ["Мой вывод: записать, что я сделал, — самый быстрый для меня способ увидеть, что я упустил."],
+    "next": ["Дальше в моих планах: {q}", "Что дальше: {q}"],
+    "no_joke": ["На этом с {P} пока всё; подозреваю, что следующий баг уже в пути 😄"],
+    "title_kind:fix": ["Как я нашёл и исправил ошибку в {P}"],
+    "title_kind:perf": ["Как я искал, куда уходит время в {P}"],
+    "title_kind:feature": ["Как я строил новую часть {P}"],
+    "title_kind:refactor": ["Как я навёл порядок в коде {P}"],
+    "title_kind:test": ["Как я взялся за тесты в {P}"],
+    "title_kind:docs": ["Как я привёл в порядок документацию {P}"],
+    "title_kind:experiment": ["Что показал мне эксперимент в {P}"],
+    "title_kind:infra": ["Как я настраивал окружение для {P}"],
+    "title_kind:other": ["Что я изменил в {P} и зачем"],
+}
+
+PHRASES = {"en": EN, "ru": RU}
+
+# Metric words found near a number -> (English label, Russian label). Russian count labels are genitive
+# plural ("тестов: 42"), the natural form for a count in a list.
+METRICS: dict[str, tuple[str, str]] = {
+    "accuracy": ("accuracy", "точность"), "precision": ("precision", "точность"), "recall": ("recall", "полнота"),
+    "loss": ("loss", "потери"), "perplexity": ("perplexity", "перплексия"), "ppl": ("perplexity", "перплексия"),
+    "latency": ("latency", "задержка"), "throughput": ("throughput", "пропускная способность"),
+    "speed": ("speed", "скорость"), "faster": ("speed-up", "ускорение"), "slower": ("slow-down", "замедление"),
+    "runtime": ("run time", "время работы"), "duration": ("duration", "длительность"), "time": ("time", "время"),
+    "took": ("time", "время"), "memory": ("memory", "память"), "ram": ("memory", "память"), "size": ("size", "размер"),
+    "coverage": ("coverage", "покрытие"), "cost": ("cost", "стоимость"), "score": ("score", "оценка"),
+    "rate": ("rate", "доля"), "ratio": ("ratio", "отношение"), "gap": ("gap", "разрыв"),
+    "tests": ("tests", "тестов"), "test": ("tests", "тестов"), "errors": ("errors", "ошибок"),
+    "error": ("errors", "ошибок"), "failures": ("failures", "сбоев"), "failed": ("failures", "сбоев"),
+    "fail": ("failures", "сбоев"), "requests": ("requests", "запросов"), "calls": ("calls", "вызовов"),
+    "queries": ("queries", "запросов"), "steps": ("steps", "шагов"), "epochs": ("epochs", "эпох"),
+    "files": ("files", "файлов"), "lines": ("lines", "строк"), "rows": ("rows", "строк"),
+    "records": ("records", "записей"), "items": ("items", "элементов"), "users": ("users", "пользователей"),
+    "commits": ("commits", "коммитов"), "warnings": ("warnings", "предупреждений"),
+    "точность": ("accuracy", "точность"), "тестов": ("tests", "тестов"), "ошибок": ("errors", "ошибок"),
+    "запросов": ("requests", "запросов"),
+}
+
+# Units as the Russian post writes them; the number itself is never changed.
+RU_UNITS = {"ms": "мс", "s": "с", "sec": "с", "seconds": "секунд", "min": "мин", "minutes": "минут", "h": "ч",
+            "hours": "часов", "KB": "КБ", "MB": "МБ", "GB": "ГБ", "TB": "ТБ", "MB/s": "МБ/с", "GB/s": "ГБ/с",
+            "k": "тыс.", "M": "млн", "pp": "п. п.", "points": "пунктов", "point": "пункт"}
+
+KIND_OF_CATEGORY = (
+    ("fix", ("fix", "bug")), ("perf", ("perf", "optim", "speed")), ("refactor", ("refactor", "cleanup")),
+    ("test", ("test",)), ("docs", ("doc",)), ("experiment", ("research", "experiment", "ml", "learning")),
+    ("infra", ("infra", "deploy", "devops", "ops", "config", "ci")), ("feature", ("feat", "feature")),
+)

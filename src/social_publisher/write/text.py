@@ -1,0 +1,96 @@
+"""Measuring a written post: its words, its numbers, its languages.
+
+Shared by the checks and the offline writer, so the writer measures itself
+exactly as it will be judged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+# Dates, clock times and x.y.z versions are not results: they are left out on both sides.
+_NOT_A_RESULT = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b|\bv?\d+(?:\.\d+){2,}\b"
+)
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W_](?:[\w'’-]*\w)?")
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_URL = re.compile(r"https?://\S+|\]\([^)]*\)")
+_PATHLIKE = re.compile(r"\S*[/\\]\S*|\S+\.[A-Za-z]{1,5}\b|\S+_\S+")
+_QUOTED = re.compile(r"«[^»\n]*»|“[^”\n]*”|\"[^\"\n]*\"")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def words(markdown: str) -> int:
+    """Words a reader sees (Markdown markers and code fences' syntax do not count)."""
+    text = re.sub(r"[#>*_`|]", " ", markdown)
+    return len(_WORD.findall(text))
+
+
+def numbers(text: str) -> set[str]:
+    """The numeric values in `text`, normalised ("1,000" -> "1000", "76,8" -> "76.8")."""
+    cleaned = _NOT_A_RESULT.sub(" ", text)
+    return {_normalise(match.group(0)) for match in _NUMBER.finditer(cleaned)}
+
+
+def _normalise(token: str) -> str:
+    if "," in token:
+        head, *groups = token.split(",")
+        if all(len(g) == 3 and g.isdigit() for g in groups) and "." not in head:
+            return head + "".join(groups)
+        token = token.replace(",", ".")
+    return token
+
+
+@dataclass(frozen=True)
+class Letters:
+    """Letters of a text split into the author's own prose and quoted or code material."""
+
+    native_cyrillic: int
+    native_latin: int
+    quoted: int
+
+    @property
+    def native(self) -> int:
+        return self.native_cyrillic + self.native_latin
+
+    def share(self, lang: str) -> float:
+        """Share of the post's own prose written in `lang`'s alphabet (1.0 when there is none)."""
+        if not self.native:
+            return 1.0
+        return (self.native_cyrillic if lang == "ru" else self.native_latin) / self.native
+
+    @property
+    def native_share(self) -> float:
+        total = self.native + self.quoted
+        return self.native / total if total else 1.0
+
+
+def letters(markdown: str, ignore: Iterable[str] = ()) -> Letters:
+    """Count letters; code, paths, URLs, quotations, blockquotes and `ignore` words (names) are set aside."""
+    text = _FENCE.sub(" ", markdown)
+    quoted_parts: list[str] = []
+    lines = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(">"):
+            quoted_parts.append(line)
+        else:
+            lines.append(line)
+    text = "\n".join(lines)
+    for pattern in (_CODE_SPAN, _QUOTED):
+        quoted_parts += pattern.findall(text)
+        text = pattern.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _PATHLIKE.sub(" ", text)
+    for name in sorted({n for n in ignore if n}, key=len, reverse=True):
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    quoted = "".join(quoted_parts)
+    return Letters(
+        native_cyrillic=len(_CYRILLIC.findall(text)),
+        native_latin=len(_LATIN.findall(text)),
+        quoted=len(_CYRILLIC.findall(quoted)) + len(_LATIN.findall(quoted)),
+    )

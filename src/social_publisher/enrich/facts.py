@@ -33,6 +33,8 @@ extracted from it, so no key, fact or number can carry a secret. Facts keys
 - `lessons`: list[str]: sentences that state an insight, from notes first,
   then from the assistant's prose ("turns out", "root cause", "learned", ...).
 - `next`: list[str]: sentences about what comes next (TODO, next step).
+- `note_points`: list[str]: the other substantial sentences of notes (the
+  user's own words), in order, for stories told mostly from notes.
 - `note_titles`: list[str].
 - `stats`: {"commits", "files_changed", "lines_added", "lines_removed",
   "sessions", "prompts", "notes"}: ints.
@@ -59,6 +61,7 @@ MAX_FILES = 15
 MAX_COMMANDS = 8
 MAX_NUMBERS = 12
 MAX_LESSONS = 5
+MAX_NOTE_POINTS = 8
 
 _CONVENTIONAL_PREFIX = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\([^)]*\))?!?:\s*")
 _TRAILER = re.compile(r"^[A-Za-z][\w-]*(?:-[\w-]+)*:\s+\S")
@@ -87,6 +90,11 @@ _LESSON_MARKERS = re.compile(
     r"|понял|урок|оказалось|вывод|причина была|главное|хитрость)\b",
     re.IGNORECASE,
 )
+_GOAL_MARKERS = re.compile(
+    r"\b(?:goal|want(?:ed)?|need(?:ed)? to|plan(?:ned)? to|trying to|aim(?:ed)? to|so that|хочу|хотел|нужно|надо|цель|план)\b",
+    re.IGNORECASE,
+)
+_LESSON_LABEL = re.compile(r"^(?:lesson|lessons learned|takeaway|insight|note|вывод|урок|итог)\s*[:—-]\s*", re.IGNORECASE)
 _NOTE_LESSON_EXTRA = re.compile(r"\b(?:because|so the fix|потому что|поэтому)\b", re.IGNORECASE)
 _NEXT_MARKERS = re.compile(
     r"\b(?:next step|next time|next up|todo|to do next|plan to|will try|follow[- ]up|следующ\w+ шаг|дальше|потом попробую)\b",
@@ -134,6 +142,7 @@ class _Collected:
 
     goals: list[str] = field(default_factory=list)  # from prompts: the user's own words
     note_goals: list[str] = field(default_factory=list)
+    note_points: list[str] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     actions: list[dict[str, str]] = field(default_factory=list)
     headline_candidates: list[tuple[int, str]] = field(default_factory=list)  # (weight, text)
@@ -183,6 +192,7 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
         "before_after": _pairs(got.measured_texts),
         "lessons": _dedupe((got.note_lessons + got.prose_lessons))[:MAX_LESSONS],
         "next": _dedupe(got.next_steps)[:3],
+        "note_points": _note_points(got),
         "note_titles": _dedupe(got.note_titles),
         "stats": got.stats,
         "redacted_fingerprints": sorted(clean.fingerprints),
@@ -285,9 +295,13 @@ def _from_note(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
         if _PROBLEM_MARKERS.search(sentence) and 4 <= len(sentence.split()) <= 40:
             got.problems.append({"kind": "note", "text": sentence})
             break
-    first = next((s for s in _sentences(body) if len(s.split()) >= 5 and not s.startswith(("#", "-", "*", "|"))), None)
-    if first:
-        got.note_goals.append(first)
+    for sentence in _sentences(body):
+        if not 4 <= len(sentence.split()) <= 45 or sentence.startswith(("#", "|", "```")):
+            continue
+        sentence = sentence.lstrip("-*• ").strip()
+        if _GOAL_MARKERS.search(sentence) and not got.note_goals:
+            got.note_goals.append(sentence)
+        got.note_points.append(sentence)
 
 
 # -- ranking ----------------------------------------------------------------------
@@ -298,6 +312,14 @@ def _headline(got: _Collected) -> str | None:
         return max(got.headline_candidates, key=lambda item: item[0])[1]
     goals = got.goals + got.note_goals
     return goals[0] if goals else None
+
+
+def _note_points(got: _Collected) -> list[str]:
+    """Note sentences not already told as the goal, the problem, a lesson or a next step."""
+    used = {s.lower() for s in got.note_goals + got.note_lessons + got.next_steps}
+    used |= {p["text"].lower() for p in got.problems}
+    return _dedupe([s for s in got.note_points if _LESSON_LABEL.sub("", s).lower() not in used
+                    and s.lower() not in used])[:MAX_NOTE_POINTS]
 
 
 def _problem(got: _Collected) -> dict[str, str] | None:
@@ -366,6 +388,7 @@ def _lessons_and_next(text: str, into: list[str], got: _Collected, *, note: bool
         if not 5 <= words <= 45 or _CHATTER.match(sentence) or sentence.lstrip().startswith(("#", "|", "`")):
             continue
         sentence = sentence.lstrip("-*• ").strip()
+        sentence = _capitalize(_LESSON_LABEL.sub("", sentence))
         if _NEXT_MARKERS.search(sentence):
             got.next_steps.append(sentence)
         elif _LESSON_MARKERS.search(sentence) or (note and _NOTE_LESSON_EXTRA.search(sentence)):

@@ -82,9 +82,10 @@ def _write_story(store: Store, config: Config, writer: Writer, brief: Brief, red
     drafts: dict[str, Draft] = {}
     reasons: dict[str, list[str]] = {}
     for attempt in range(ATTEMPTS):
+        feedback = sorted({reason for found in reasons.values() for reason in found})
         if attempt:
             report.retries += 1
-        drafts = {lang: writer.draft(brief, lang, attempt=attempt) for lang in todo}
+        drafts = {lang: writer.draft(brief, lang, attempt=attempt, feedback=feedback) for lang in todo}
         report.llm_calls += sum(d.llm_calls for d in drafts.values())
         reasons = {lang: checks.check_post(d.title, d.body_md, contexts[lang]) for lang, d in drafts.items()}
         every_version = {**existing, **drafts}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable
@@ -42,11 +42,12 @@ class Writer(ABC):
         self.config = config
 
     @abstractmethod
-    def draft(self, brief: Brief, lang: str, *, attempt: int = 0) -> Draft:
+    def draft(self, brief: Brief, lang: str, *, attempt: int = 0, feedback: Sequence[str] = ()) -> Draft:
         """Write the post for `brief` in `lang` ("en" or "ru").
 
         `attempt` is 0 for the first try and 1 for the retry after a failed
-        check: a writer must then produce a different variant.
+        check; `feedback` then holds the reasons the checks gave (for every
+        language of the story), and the writer must produce a different variant.
         """
 
 

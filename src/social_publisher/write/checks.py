@@ -126,9 +126,9 @@ _THIRD_PERSON_RU = re.compile(
     r"|\bавтор\w*\s+\w+(?:л|ла)\b",
     re.IGNORECASE,
 )
-_FIRST_PERSON_EN = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|my|me|mine|myself|My)\b")
-_FIRST_PERSON_RU = re.compile(r"\b(?:я|мне|меня|мной|мною|мой|моя|моё|мое|мои|моих|моим|моей|моего|моему|себе)\b",
-                              re.IGNORECASE)
+_FIRST_PERSON_EN = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|[Mm]y|me|mine|myself|[Ww]e|[Oo]ur|us|we've|We've)\b")
+_FIRST_PERSON_RU = re.compile(r"\b(?:я|мне|меня|мной|мною|мой|моя|моё|мое|мои|моих|моим|моей|моего|моему|мы|нам|нас"
+                              r"|наш|наша|наше|наши|наших)\b", re.IGNORECASE)
 
 
 def voice(body: str, lang: str) -> str | None:
@@ -228,7 +228,7 @@ def length(body: str, min_words: int, max_words: int) -> str | None:
 
 
 def required_words(facts: dict[str, Any], min_words: int) -> int:
-    """The length a post must reach: `min_words` when the brief has the material for it, half otherwise.
+    """The length a post must reach: `min_words` when the brief has the material for it, a third otherwise.
 
     A brief "has the material" when its own text (goal, problem, actions, lessons, next
     steps, number contexts, file names) holds at least a third of `min_words` words: a
@@ -236,10 +236,10 @@ def required_words(facts: dict[str, Any], min_words: int) -> int:
     """
     texts = [facts.get("goal") or "", (facts.get("problem") or {}).get("text", "")]
     texts += [a.get("text", "") for a in facts.get("actions", [])]
-    texts += list(facts.get("lessons", [])) + list(facts.get("next", []))
+    texts += [*facts.get("lessons", []), *facts.get("next", []), *facts.get("note_points", [])]
     texts += [n.get("context", "") for n in facts.get("numbers", [])]
-    material = sum(measure.words(t) for t in texts) + len(facts.get("files", []))
-    return min_words if material >= min_words // 3 else min_words // 2
+    material = sum(measure.words(t) for t in set(texts)) + len(facts.get("files", []))
+    return min_words if material >= min_words // 3 else min_words // 3
 
 
 GENERIC_TITLES = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 import orjson
 from rapidfuzz import fuzz
@@ -25,12 +25,12 @@ from social_publisher.write import text as measure
 from social_publisher.write.actions import Action, gerund, infinitive, language_of, mark_code, parse, past
 from social_publisher.write.base import Draft, Writer, register
 from social_publisher.write.checks import quotable
-from social_publisher.write.phrases import KIND_OF_CATEGORY, METRICS, PHRASES, RU_UNITS
+from social_publisher.write.phrases import EN_UNITS, KIND_OF_CATEGORY, METRICS, PHRASES, RU_UNITS
 
 LANGS = ("en", "ru")
 # Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
-CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0},
-        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1})
+CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0, "notes": 3},
+        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1, "notes": 6})
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
                 "into", "vs", "via", "but", "nor"}
 _TRAILING_JUNK = _SMALL_WORDS | {"и", "в", "на", "с", "для", "по", "к", "из", "от"}
@@ -60,6 +60,7 @@ class Plan:
     numbers: list[dict[str, str]]
     lessons: list[str]
     next: list[str]
+    note_points: list[str]
     joke: jokes.Joke | None = None
     facts: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -70,26 +71,30 @@ class OfflineWriter(Writer):
 
     name = "offline"
 
-    def draft(self, brief: Brief, lang: str, *, attempt: int = 0) -> Draft:
-        plan = make_plan(brief, attempt=attempt, min_words=self.config.writer.min_words)
+    def draft(self, brief: Brief, lang: str, *, attempt: int = 0, feedback: Sequence[str] = ()) -> Draft:
+        plan = make_plan(brief, attempt=attempt, min_words=self.config.writer.min_words, feedback=feedback)
         return render(plan, lang)
 
 
 # -- planning ---------------------------------------------------------------------------------------
 
 
-def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150) -> Plan:
-    """The plan for a brief; detail level 1 when level 0 would be shorter than `min_words` in either language."""
-    plan = _plan(brief, attempt, level=0)
-    if min(measure.words(render(plan, lang).body_md) for lang in LANGS) < min_words:
-        plan = _plan(brief, attempt, level=1)
+def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, feedback: Sequence[str] = ()) -> Plan:
+    """The plan for a brief; detail level 1 when level 0 would be shorter than `min_words` in either language.
+
+    A retry after a failed check quotes less ("conservative"), unless the only complaint was length.
+    """
+    too_short = any(reason.startswith("too short") for reason in feedback)
+    conservative = attempt > 0 and not all(reason.startswith(("too short", "too long")) for reason in feedback)
+    plan = _plan(brief, attempt, level=0, conservative=conservative)
+    if too_short or min(measure.words(render(plan, lang).body_md) for lang in LANGS) < min_words:
+        plan = _plan(brief, attempt, level=1, conservative=conservative)
     return plan
 
 
-def _plan(brief: Brief, attempt: int, level: int) -> Plan:
+def _plan(brief: Brief, attempt: int, level: int, conservative: bool) -> Plan:
     facts = brief.facts
     caps = CAPS[level]
-    conservative = attempt > 0
     seed = hashlib.sha256(orjson.dumps(facts, option=orjson.OPT_SORT_KEYS) + f":{attempt}".encode()).hexdigest()
 
     def free_text_ok(value: str | None) -> bool:
@@ -143,6 +148,7 @@ def _plan(brief: Brief, attempt: int, level: int) -> Plan:
         # The retry quotes less: one lesson, no next step.
         lessons=[s for s in facts.get("lessons", []) if free_text_ok(s)][: 1 if conservative else caps["lessons"]],
         next=[s for s in facts.get("next", []) if free_text_ok(s)][: 0 if conservative else caps["next"]],
+        note_points=[s for s in facts.get("note_points", []) if free_text_ok(s)][: caps["notes"]],
         joke=jokes.get(brief.joke_id),
         facts=facts,
     )
@@ -208,12 +214,14 @@ def render(plan: Plan, lang: str) -> Draft:
     project = f"**{plan.project}**"
     parts: list[str] = []
     parts += _opening(plan, lang, frames, project)
-    parts.append(frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"))
-    parts += _work(plan, lang, frames)
+    work = _work(plan, lang, frames)
+    if work:
+        parts.append(frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"))
+        parts += work
     parts += _numbers(plan, lang, frames)
     parts += _lessons(plan, lang, frames)
     if plan.next:
-        parts.append(frames.pick("next", q=_quote_end(plan.next[0], lang)))
+        parts.append(frames.pick("next", q=_own_words(plan.next[0], lang, strip=_NEXT_LABEL)))
     if plan.joke:
         parts.append(f"{plan.joke.text(lang)} 😄")
     else:
@@ -240,9 +248,10 @@ def _opening(plan: Plan, lang: str, frames: _Frames, project: str) -> list[str]:
     elif goal:
         return [frames.pick("open:goal", P=project, q=_quote_end(goal, lang))]
     elif plan.pairs:
-        first = frames.pick("open:pair", P=project, before=_bold(_value(plan.pairs[0]["before"], lang)))
-    elif plan.headline and infinitive(plan.headline, lang):
-        first = frames.pick("open:headline", P=project, inf=infinitive(plan.headline, lang))
+        first = frames.pick("open:pair", P=project, before=_bold(_value(plan.pairs[0]["before"], lang)),
+                            after=_bold(_value(plan.pairs[0]["after"], lang)))
+    elif _opens_with_headline(plan):
+        first = frames.pick("open:headline", P=project, inf=infinitive(plan.headline, lang))  # type: ignore[arg-type]
     else:
         first = frames.pick("open:plain", P=project)
     paragraphs = [first]
@@ -251,9 +260,18 @@ def _opening(plan: Plan, lang: str, frames: _Frames, project: str) -> list[str]:
     return paragraphs
 
 
+def _opens_with_headline(plan: Plan) -> bool:
+    """True when the opening tells the headline action (nothing better to open with)."""
+    return (not plan.problem and not plan.goal and not plan.pairs and plan.headline is not None
+            and infinitive(plan.headline, "en") is not None)
+
+
 def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     paragraphs = []
-    told = [(a, past(a, lang)) for a in plan.actions]
+    actions = plan.actions
+    if _opens_with_headline(plan):  # the opening already said it; don't tell it twice
+        actions = [a for a in actions if a.original != plan.headline.original]  # type: ignore[union-attr]
+    told = [(a, past(a, lang)) for a in actions]
     known = [phrase for _, phrase in told if phrase]
     quoted = [_quote_inline(a.original, lang) for a, phrase in told if not phrase]
     sentences = []
@@ -265,9 +283,15 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     if quoted:
         and_word = " and " if lang == "en" else " и "
         listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + and_word + quoted[-1]
-        sentences.append(frames.pick("quoted_one" if len(quoted) == 1 else "quoted_many", q=listed, qs=listed))
+        key = ("quoted_one" if len(quoted) == 1 else "quoted_many") if known else \
+            ("quoted_first_one" if len(quoted) == 1 else "quoted_first_many")
+        sentences.append(frames.pick(key, q=listed, qs=listed))
     if sentences:
         paragraphs.append(" ".join(sentences))
+    if plan.note_points:
+        same = [p for p in plan.note_points if language_of(p) == lang]
+        words = " ".join(plan.note_points) if len(same) < len(plan.note_points) else " ".join(same)
+        paragraphs.append(frames.pick("notes_lead") + " " + _own_words(words, lang))
 
     facts_sentences = []
     if plan.files:
@@ -276,9 +300,11 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     stats = plan.stats
     if stats.get("commits"):
         lines = ""
-        if stats.get("lines_added") or stats.get("lines_removed"):
+        if stats.get("lines_removed"):
             lines = frames.pick("stats_lines", added=str(stats.get("lines_added", 0)),
                                 removed=str(stats.get("lines_removed", 0)))
+        elif stats.get("lines_added"):
+            lines = frames.pick("stats_added", added=str(stats["lines_added"]))
         facts_sentences.append(frames.pick(
             "stats", commits=_count(stats["commits"], "commit", lang),
             files_changed=_count(stats.get("files_changed", 0), "file", lang), lines=lines))
@@ -317,15 +343,24 @@ def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     by_context: dict[str, list[str]] = {}
     for number in plan.numbers:
         by_context.setdefault(number.get("context", ""), []).append(number["value"])
+    already_told = " ".join(plan.note_points)
     for context, values in by_context.items():
         shown = ", ".join(_bold(_value(v, lang)) for v in values)
         labels = [metric_label(context, v) for v in values]
-        if len(values) > 1 and not plan.conservative and quotable(context):
+        if context and context in already_told and not any(labels):
+            bullets.append(f"- {shown}")
+            continue
+        if len(values) > 1 and not plan.conservative and quotable(context) and context not in already_told:
             bullets.append(f"- {shown} — {_quote_inline(context, lang)}")
+            continue
+        if len(values) > 1 and labels[0] and all(label == labels[0] for label in labels):
+            bullets.append(f"- {_capital(labels[0][0 if lang == 'en' else 1])}: {shown}")
             continue
         for value, label in zip(values, labels):
             if label:
                 bullets.append(f"- {_capital(label[0 if lang == 'en' else 1])}: {_bold(_value(value, lang))}")
+            elif context in already_told:
+                bullets.append(f"- {_bold(_value(value, lang))}")
             else:
                 bullets.append(f"- {_bold(_value(value, lang))} — {_quote_inline(context, lang)}")
     heading = frames.pick("head_numbers_pairs" if plan.pairs else "head_numbers")
@@ -339,10 +374,7 @@ def _lessons(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     paragraphs = [heading]
     for index, lesson in enumerate(plan.lessons):
         lead = frames.pick("lesson_lead" if index == 0 else "lesson_more")
-        if language_of(lesson) == lang:
-            paragraphs.append(f"{lead} {_lower_first(lesson)}")
-        else:
-            paragraphs.append(f"{lead}\n\n> {lesson}")
+        paragraphs.append(f"{lead} {_own_words(lesson, lang, strip=_LEARNED)}")
     return paragraphs
 
 
@@ -390,10 +422,12 @@ def _fit(template: str, phrase: str, limit: int = 10) -> _Title:
     return _Title(template.replace("{X}", " ".join(words)), len(words) == len(all_words), len(words))
 
 
-def _title_case(text: str) -> str:
+def _title_case(text: str, keep: str = "") -> str:
     out = []
     for index, word in enumerate(text.replace("`", "").split()):
-        if re.search(r"[._/\d]|[a-z][A-Z]|^[A-Z]{2,}", word) or (index and out[-1][-1:].isdigit() and len(word) <= 4):
+        if keep and word.strip(":,") == keep:
+            out.append(word)
+        elif re.search(r"[._/\d]|[a-z][A-Z]|^[A-Z]{2,}", word) or (index and out[-1][-1:].isdigit() and len(word) <= 4):
             out.append(word)
         elif index > 0 and word.lower() in _SMALL_WORDS and not out[-1].endswith(":"):
             out.append(word.lower())
@@ -411,7 +445,7 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
     out: list[_Title] = []
     fallbacks: list[str] = []
     if pair:
-        b, a = pair["before"], pair["after"]
+        b, a = _value(pair["before"], "en"), _value(pair["after"], "en")
         if g:
             out += [_fit(f"From {b} to {a}: {{X}}", g), _fit(f"{{X}}: {b} → {a}", g)]
         if noun:
@@ -429,8 +463,8 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
     if noun:
         out.append(_fit(f"{{X}} in {project}", noun))
     fallbacks.append(f"{kind_phrase} in {project}")
-    return ([replace(t, text=_title_case(t.text)) for t in out if t.text],
-            [_title_case(t) for t in fallbacks])
+    return ([replace(t, text=_title_case(t.text, project)) for t in out if t.text],
+            [_title_case(t, project) for t in fallbacks])
 
 
 def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
@@ -505,10 +539,12 @@ def _ru_plural(n: int, forms: tuple[str, str, str]) -> str:
 
 
 def _value(value: str, lang: str) -> str:
-    if lang != "ru":
-        return value
+    """A measured value with its unit in the post's language; the number itself never changes."""
     number, _, unit = value.partition(" ")
-    return f"{number} {RU_UNITS.get(unit, unit)}".strip()
+    if lang == "ru":
+        return f"{number} {RU_UNITS.get(unit, unit)}".strip()
+    english = EN_UNITS.get(unit, unit)
+    return f"{number}{english}" if english == "x" else f"{number} {english}".strip()
 
 
 def _bold(text: str) -> str:
@@ -521,7 +557,9 @@ def _code(text: str) -> str:
 
 def _quote_inline(text: str, lang: str) -> str:
     text = text.strip()
-    return f"«{text}»" if lang == "ru" else f"“{text}”"
+    if lang == "ru":  # Russian puts the full stop after the closing guillemet
+        return f"«{text[:-1]}»." if text.endswith(".") and not text.endswith("..") else f"«{text}»"
+    return f"“{text}”"
 
 
 def _quote_end(text: str, lang: str) -> str:
@@ -530,6 +568,25 @@ def _quote_end(text: str, lang: str) -> str:
     if language_of(text) == lang:
         return _quote_inline(mark_code(text), lang)
     return "\n\n> " + text
+
+
+_LEARNED = re.compile(
+    r"^(?:I(?:'ve)? (?:learned|learnt|realized|realised|understood|found out|noticed) that\s+"
+    r"|Я (?:понял|узнал|заметил|выяснил),? что\s+)", re.IGNORECASE)
+_NEXT_LABEL = re.compile(r"^(?:next steps?|next up|next|todo|to do|дальше|следующий шаг)\s*[:—-]\s*", re.IGNORECASE)
+
+
+def _own_words(text: str, lang: str, strip: re.Pattern[str] | None = None) -> str:
+    """The user's own sentences told as the post's prose in its language; a blockquote in the other one.
+
+    `strip` removes a lead-in ("I learned that", "Next step:") that the frame already says.
+    """
+    text = text.strip()
+    if language_of(text) != lang:
+        return "\n\n> " + text
+    if strip is not None:
+        text = strip.sub("", text)
+    return _lower_first(mark_code(text), lang)
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -542,8 +599,9 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text and not text.startswith("`") else text
 
 
-def _lower_first(text: str) -> str:
+def _lower_first(text: str, lang: str) -> str:
+    """Russian continues a sentence after a colon in lower case (names and acronyms excepted)."""
     first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[1:].islower() and first not in ("I", "I'm", "I've"):
+    if lang == "ru" and re.fullmatch(r"[А-ЯЁ][а-яё,]+", first):
         return text[:1].lower() + text[1:]
     return text

@@ -37,8 +37,8 @@ EN: dict[str, list[str]] = {
         "Here is what I wanted from {P}: {q}",
     ],
     "open:pair": [
-        "The number that bothered me in {P} was {before}.",
-        "In {P}, one number kept nagging me: {before}.",
+        "This story about {P} is about one number that moved: {before} → {after}.",
+        "In {P}, one number changed under my hands: {before} → {after}.",
     ],
     "open:headline": [
         "{P} needed one thing from me: I had to {inf}.",
@@ -61,6 +61,8 @@ EN: dict[str, list[str]] = {
         "To begin with, I|Next I|Then I|On top of that I|I also|In the end I",
     ],
     "quoted_one": ["One more change went in as {q}.", "I also committed {q}."],
+    "quoted_first_one": ["The change went in as {q}.", "I committed it as {q}."],
+    "quoted_first_many": ["The changes went in as {qs}.", "I committed the work as {qs}."],
     "quoted_many": ["The rest went in as {qs}.", "Other changes went in as {qs}."],
     "files": [
         "The changes landed in {files}{more}.",
@@ -73,6 +75,8 @@ EN: dict[str, list[str]] = {
         "In numbers, that came to {commits} across {files_changed}{lines}.",
     ],
     "stats_lines": [", with {added} lines added and {removed} removed"],
+    "stats_added": [", with {added} lines added"],
+    "notes_lead": ["From my notes:", "What I wrote down along the way:"],
     "session": [
         "Much of it happened in {sessions} with {tool}, over {prompts}.",
         "I worked through it with {tool}: {sessions}, {prompts}.",
@@ -104,7 +108,7 @@ EN: dict[str, list[str]] = {
     "reflection:experiment": ["What I take from it: a result means little to me until I understand why it happened."],
     "reflection:infra": ["What I take from it: the setup I can rebuild from scratch is the only one I really trust."],
     "reflection:other": ["What I take from it: writing down what I did is my fastest way to see what I missed."],
-    "next": ["Next on my list: {q}", "What comes next: {q}"],
+    "next": ["Next on my list: {q}", "What comes next for me: {q}"],
     "no_joke": ["That's all from {P} for now; I suspect the next bug is already on its way 😄"],
     # -- titles
     "title_kind:fix": ["Tracking Down a Stubborn Bug"],
@@ -145,8 +149,8 @@ RU: dict[str, list[str]] = {
         "Вот чего я хотел от {P}: {q}",
     ],
     "open:pair": [
-        "В {P} меня беспокоило одно число: {before}.",
-        "В {P} мне не давало покоя одно число: {before}.",
+        "Эта история про {P} и одно число, которое сдвинулось: {before} → {after}.",
+        "В {P} у меня на глазах изменилось одно число: {before} → {after}.",
     ],
     "open:headline": [
         "В {P} от меня требовалось одно: мне нужно было {inf}.",
@@ -168,6 +172,8 @@ RU: dict[str, list[str]] = {
         "Для начала я|Затем я|Потом я|Кроме того, я|Ещё я|Наконец, я",
     ],
     "quoted_one": ["Ещё одно изменение вошло под названием {q}.", "Ещё я закоммитил {q}."],
+    "quoted_first_one": ["Изменение вошло под названием {q}.", "Я закоммитил его как {q}."],
+    "quoted_first_many": ["Изменения вошли под названиями {qs}.", "Работу я закоммитил как {qs}."],
     "quoted_many": ["Остальное вошло в изменения {qs}.", "Другие изменения получили названия {qs}."],
     "files": [
         "Изменения пришлись на {files}{more}.",
@@ -180,6 +186,8 @@ RU: dict[str, list[str]] = {
         "В цифрах это {commits} и {files_changed}{lines}.",
     ],
     "stats_lines": ["; строк добавлено — {added}, удалено — {removed}"],
+    "stats_added": ["; строк добавлено — {added}"],
+    "notes_lead": ["Из моих заметок:", "Вот что я записывал по ходу:"],
     "session": [
         "Большая часть работы прошла {sessions} с {tool}, за {prompts}.",
         "Я разбирался с этим вместе с {tool}: {sessions}, за {prompts}.",
@@ -247,6 +255,9 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 # Units as the Russian post writes them; the number itself is never changed.
+# Russian units as the English post writes them (the facts keep units as the sources wrote them).
+EN_UNITS = {"мс": "ms", "сек": "s", "с": "s", "мин": "min", "ч": "h", "КБ": "KB", "МБ": "MB", "ГБ": "GB", "ТБ": "TB",
+            "п.п.": "pp", "раз": "x", "раза": "x"}
 RU_UNITS = {"ms": "мс", "s": "с", "sec": "с", "seconds": "секунд", "min": "мин", "minutes": "минут", "h": "ч",
             "hours": "часов", "KB": "КБ", "MB": "МБ", "GB": "ГБ", "TB": "ТБ", "MB/s": "МБ/с", "GB/s": "ГБ/с",
             "k": "тыс.", "M": "млн", "pp": "п. п.", "points": "пунктов", "point": "пункт"}

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from social_publisher.collect import register
+from social_publisher.collect.elide import ELIDE_ABOVE, elide
 from social_publisher.collect.sessions import TurnGroup
 from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, _stat
 from social_publisher.config import Config, SourceConfig
@@ -58,6 +59,18 @@ class ClaudeCodeSource(TranscriptSource):
             else:
                 mains[path] = path.stem
         return [Transcript(path, session_id, sides.get(session_id, [])) for path, session_id in mains.items()]
+
+    def parse(self, raw: bytes | None) -> Any:
+        """Parse a line; a large one first loses the values a story never needs (see `elide`)."""
+        if raw is not None and len(raw) >= ELIDE_ABOVE and (cut := elide(raw)) is not None:
+            try:
+                parsed = orjson.loads(cut[0])
+            except orjson.JSONDecodeError:
+                parsed = None  # the cut went wrong somehow: parse the whole line instead
+            if isinstance(parsed, dict):
+                parsed["_cut"] = cut[1]
+                return parsed
+        return super().parse(raw)
 
     def handle(self, line: Any, tracker: Tracker, *, sidechain: bool = False) -> None:
         kind = line.get("type")
@@ -104,13 +117,14 @@ def _user(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> None:
     text = content if isinstance(content, str) else None
     if isinstance(content, list):
         texts, has_result = [], False
+        cut_size = _cut_size(line, "tool_result")  # the first result's output was cut
         for block in content:
             if not isinstance(block, dict):
                 continue
             block_type = block.get("type")
             if block_type == "tool_result":
+                _result(block, tracker.group, None if has_result else cut_size)
                 has_result = True
-                _result(block, tracker.group)
             elif block_type == "text" and isinstance(block.get("text"), str):
                 texts.append(block["text"])
         text = None if has_result else "\n".join(texts)
@@ -120,15 +134,20 @@ def _user(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> None:
         tracker.seen_at(timestamp)
 
 
-def _result(block: dict, group: TurnGroup) -> None:
+def _cut_size(line: dict, what: str) -> int | None:
+    """Size of a value `parse` cut out of the line (a line in the file could hold "_cut" too: checked)."""
+    cut = line.get("_cut")
+    size = cut.get(what) if type(cut) is dict else None
+    return size if type(size) is int else None
+
+
+def _result(block: dict, group: TurnGroup, cut_size: int | None) -> None:
     content = block.get("content")
     if isinstance(content, list):
         content = "\n".join(part["text"] for part in content
                             if isinstance(part, dict) and isinstance(part.get("text"), str))
     output = content if isinstance(content, str) else ""
-    size = block.get("_size")  # set by the fast path, which keeps only a head of a large output
-    group.add_result(block.get("tool_use_id"), failed=block.get("is_error") is True, output=output,
-                     size=size if isinstance(size, int) else None)
+    group.add_result(block.get("tool_use_id"), failed=block.get("is_error") is True, output=output, size=cut_size)
 
 
 def _assistant(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> None:
@@ -154,7 +173,7 @@ def _assistant(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> N
             _tool_use(block, group)
         elif block_type in ("thinking", "redacted_thinking"):
             thought = block.get("thinking") or block.get("data")
-            group.thinking_bytes += block.get("_size") or (len(thought) if isinstance(thought, str) else 0)
+            group.thinking_bytes += _cut_size(line, "thinking") or (len(thought) if isinstance(thought, str) else 0)
 
 
 def _tool_use(block: dict, group: TurnGroup) -> None:

@@ -12,7 +12,6 @@ and thinking blocks are kept only as byte counts and a short head.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +36,14 @@ def head(text: str, limit: int = HEAD_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-@dataclass
+def ends(text: str, limit: int = HEAD_CHARS) -> str:
+    """Head and tail of a long text: a test run's verdict is usually in its last lines."""
+    text = text.strip()
+    half = limit // 2
+    return text if len(text) <= limit else f"{text[:half]} … {text[-half:]}"
+
+
+@dataclass(slots=True)
 class TurnGroup:
     """Everything of one turn group; `prompt` is None for a group that began without one."""
 
@@ -49,7 +55,7 @@ class TurnGroup:
     files_written: dict[str, None] = field(default_factory=dict)
     commands: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    tool_calls: Counter = field(default_factory=Counter)
+    tool_calls: dict[str, int] = field(default_factory=dict)
     thinking_bytes: int = 0
     tool_output_bytes: int = 0
     prose_chars: int = 0
@@ -75,12 +81,12 @@ class TurnGroup:
             self.prose_chars += len(text)
 
     def add_call(self, tool: str, call_id: Any) -> None:
-        self.tool_calls[tool] += 1
+        self.tool_calls[tool] = self.tool_calls.get(tool, 0) + 1
         if isinstance(call_id, str):
             self._calls[call_id] = (tool, None)
 
     def add_command(self, command: str, call_id: Any, tool: str) -> None:
-        self.tool_calls[tool] += 1
+        self.tool_calls[tool] = self.tool_calls.get(tool, 0) + 1
         entry = {"command": head(command, 2000), "failed": False} if len(self.commands) < MAX_COMMANDS else None
         if entry is not None:
             self.commands.append(entry)
@@ -104,12 +110,14 @@ class TurnGroup:
             command["failed"] = command["failed"] or failed
             command["output_bytes"] = size
             command["output_head"] = head(output)
+            if len(output) > HEAD_CHARS:
+                command["output_tail"] = output[-HEAD_CHARS:]
         if failed:
             self.add_error(f"{tool}: {output.strip()}")
 
     def add_error(self, text: str) -> None:
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(head(text.strip()))
+            self.errors.append(ends(text))
 
 
 @dataclass

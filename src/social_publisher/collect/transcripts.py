@@ -105,7 +105,10 @@ class Tracker:
 
     def seen_at(self, timestamp: Any) -> None:
         if is_timestamp(timestamp):
-            self.group.seen_at(timestamp)
+            group = self.group
+            if group.started_at is None:
+                group.started_at = timestamp
+            group.ended_at = timestamp
             if self.state.started_at is None:
                 self.state.started_at = timestamp
             if self.last_seen is None or timestamp > self.last_seen:

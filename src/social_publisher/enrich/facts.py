@@ -35,6 +35,8 @@ extracted from it, so no key, fact or number can carry a secret. Facts keys
 - `next`: list[str]: sentences about what comes next (TODO, next step).
 - `note_points`: list[str]: the other substantial sentences of notes (the
   user's own words), in order, for stories told mostly from notes.
+- `commit_notes`: list[str]: sentences from commit message bodies (the user's
+  own explanation of a change), in order.
 - `note_titles`: list[str].
 - `stats`: {"commits", "files_changed", "lines_added", "lines_removed",
   "sessions", "prompts", "notes"}: ints.
@@ -53,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from social_publisher import signals
-from social_publisher.enrich.redact import Redactor
+from social_publisher.enrich.redact import Redactor, unwrap
 from social_publisher.records import COMMIT, NOTE, SESSION, Activity, Story
 
 MAX_ACTIONS = 10
@@ -106,10 +108,16 @@ _PROBLEM_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _ERROR_LINE = re.compile(r"\b\w*(?:Error|Exception|Failure|FAILED|failed|error)\b.*")
+_EXCEPTION_NAME = re.compile(r"(?<![\w…])[A-Z]\w*(?:Error|Exception)\b.*")
+_TEST_HEADER = re.compile(r"test session starts|^platform \w+ --|^rootdir:|^collected \d+ items")
+_EXIT_CODE = re.compile(r"\bexit (?:code|status)\b", re.IGNORECASE)
+# Commands that only look around or move code between branches: not part of the story.
 _READ_ONLY_COMMANDS = re.compile(
-    r"^\s*(?:ls|ll|cat|head|tail|less|more|pwd|cd|echo|which|type|grep|rg|find|fd|wc|tree|stat|file|du|df|"
-    r"sed -n|awk|sort|uniq|diff|git (?:status|diff|log|show|branch|remote|rev-parse|blame))\b"
+    r"^\s*(?:ls|ll|cat|head|tail|less|more|pwd|cd|echo|printf|which|type|grep|rg|find|fd|wc|tree|stat|file|du|df|"
+    r"sed -n|awk|sort|uniq|diff|git|gh|true|sleep|clear|export|source|set)\b"
 )
+_COMMAND_SEPARATOR = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
+MAX_COMMAND_CHARS = 80
 _PROMPT_NOISE = re.compile(r"^\s*(?:/|<)")
 
 
@@ -135,6 +143,15 @@ class _Cleaner:
             self.removed += 1
         return shown
 
+    def whole(self, text: str | None) -> str | None:
+        """The text kept whole, or None (counted as a redaction) when any part of it is sensitive."""
+        if not text:
+            return None
+        kept = self.redactor.whole_or_none(text)
+        if kept is None:
+            self.removed += 1
+        return kept
+
 
 @dataclass
 class _Collected:
@@ -143,6 +160,8 @@ class _Collected:
     goals: list[str] = field(default_factory=list)  # from prompts: the user's own words
     note_goals: list[str] = field(default_factory=list)
     note_points: list[str] = field(default_factory=list)
+    commit_points: list[str] = field(default_factory=list)
+    commit_lessons: list[str] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     actions: list[dict[str, str]] = field(default_factory=list)
     headline_candidates: list[tuple[int, str]] = field(default_factory=list)  # (weight, text)
@@ -159,12 +178,14 @@ class _Collected:
     stats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("commits", "files_changed", "lines_added", "lines_removed", "sessions", "prompts", "notes"), 0))
     session_ids: set[str] = field(default_factory=set)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (how telling, first line)
+    category: str = ""
 
 
 def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor) -> tuple[dict[str, Any], int]:
     """Return (facts, number of redactions) for one story from its activity rows."""
     clean = _Cleaner(redactor)
-    got = _Collected()
+    got = _Collected(category=story.category)
     for activity in activities:
         got.sources.add(activity.source)
         if activity.kind == COMMIT:
@@ -190,9 +211,10 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
         "commands": _dedupe_dicts(got.commands, "command", "failed")[:MAX_COMMANDS],
         "numbers": _numbers(got.measured_texts),
         "before_after": _pairs(got.measured_texts),
-        "lessons": _dedupe((got.note_lessons + got.prose_lessons))[:MAX_LESSONS],
+        "lessons": _dedupe(got.note_lessons + got.commit_lessons + got.prose_lessons)[:MAX_LESSONS],
         "next": _dedupe(got.next_steps)[:3],
-        "note_points": _note_points(got),
+        "note_points": _unused(got, got.note_points),
+        "commit_notes": _unused(got, got.commit_points),
         "note_titles": _dedupe(got.note_titles),
         "stats": got.stats,
         "redacted_fingerprints": sorted(clean.fingerprints),
@@ -201,6 +223,25 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
 
 
 # -- per kind -------------------------------------------------------------------
+
+
+_BULK_SUBJECT = re.compile(r"^(?:import|initial|init\b|vendor|scaffold|bootstrap|copy|move .* from|add .* from)",
+                           re.IGNORECASE)
+_KIND_OF_COMMIT = (("bug_fix", r"^(?:fix|repair|resolve|handle|honou?r|prevent|guard)"),
+                   ("feature", r"^(?:add|implement|introduce|support|create|build|enable)"),
+                   ("refactor", r"^(?:refactor|split|extract|rename|move|simplify|clean)"),
+                   ("docs", r"^(?:doc|document|describe|write up)"),
+                   ("experiment", r"^(?:record|measure|benchmark|train|tune|try|compare|evaluate)"))
+
+
+def _headline_weight(subject: str, kind: str, lines: int, category: str) -> int:
+    """How well a commit names the story: its category's kind of change first, then size;
+    bulk imports and initial commits last, however many lines they add."""
+    if _BULK_SUBJECT.match(subject):
+        return 100
+    matches = any(category == name and (re.match(pattern, subject, re.IGNORECASE) or kind == name.split("_")[-1])
+                  for name, pattern in _KIND_OF_COMMIT)
+    return (100_000 if matches else 1000) + lines
 
 
 def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
@@ -230,11 +271,14 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     body = clean(body_raw)
     if subject:
         got.actions.append({"text": _capitalize(subject), "source": "commit"})
-        got.headline_candidates.append((weight + 1000, _capitalize(subject)))
+        got.headline_candidates.append((_headline_weight(subject, kind, weight, got.category), _capitalize(subject)))
         if kind == "fix" or re.match(r"(?i)fix(?:ed|es)?\b", subject):
             got.problems.append({"kind": "fix", "text": _capitalize(subject)})
     got.measured_texts.append(f"{subject}. {body}".strip())
-    _lessons_and_next(body, got.prose_lessons, got, note=False)
+    _lessons_and_next(body, got.commit_lessons, got, note=True)
+    for sentence in _sentences(body):
+        if 4 <= len(sentence.split()) <= 45 and not sentence.startswith(("#", "|", "```")):
+            got.commit_points.append(sentence.lstrip("-*• ").strip())
 
 
 def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
@@ -247,14 +291,16 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     if goal:
         got.goals.append(goal)
     for error in meta.get("errors") or []:
-        text = _error_line(clean(str(error)))
-        if text:
-            got.problems.append({"kind": "error", "text": text})
+        scored = _error_line(str(error))
+        line = clean.whole(scored[1]) if scored else None
+        if scored and line:
+            got.errors.append((scored[0], line))
     for command in meta.get("commands") or []:
-        shown = clean(str(command.get("command", ""))).splitlines()[0:1]
-        if not shown or _READ_ONLY_COMMANDS.match(shown[0]):
+        shown = _command_shown(str(command.get("command", "")))
+        shown = clean.whole(shown) if shown else None
+        if not shown:
             continue
-        entry = {"command": shown[0][:100], "failed": bool(command.get("failed"))}
+        entry = {"command": shown, "failed": bool(command.get("failed"))}
         got.commands.append(entry)
         if entry["failed"]:
             got.problems.append({"kind": "failed_command", "text": entry["command"]})
@@ -314,16 +360,19 @@ def _headline(got: _Collected) -> str | None:
     return goals[0] if goals else None
 
 
-def _note_points(got: _Collected) -> list[str]:
-    """Note sentences not already told as the goal, the problem, a lesson or a next step."""
-    used = {s.lower() for s in got.note_goals + got.note_lessons + got.next_steps}
+def _unused(got: _Collected, sentences: list[str]) -> list[str]:
+    """Sentences not already told as the goal, the problem, a lesson or a next step."""
+    used = {s.lower() for s in got.note_goals + got.note_lessons + got.commit_lessons + got.next_steps}
     used |= {p["text"].lower() for p in got.problems}
-    return _dedupe([s for s in got.note_points if _LESSON_LABEL.sub("", s).lower() not in used
+    return _dedupe([s for s in sentences if _LESSON_LABEL.sub("", s).lower() not in used
                     and s.lower() not in used])[:MAX_NOTE_POINTS]
 
 
 def _problem(got: _Collected) -> dict[str, str] | None:
-    for kind in ("error", "failed_command", "fix", "note"):
+    if got.errors:
+        best = max(score for score, _ in got.errors)
+        return {"kind": "error", "text": next(text for score, text in got.errors if score == best)}
+    for kind in ("failed_command", "fix", "note"):
         for problem in got.problems:
             if problem["kind"] == kind:
                 return problem
@@ -372,14 +421,41 @@ def _goal_from_prompt(prompt: str) -> str | None:
     return goal
 
 
-def _error_line(text: str) -> str | None:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
+def _error_line(text: str) -> tuple[int, str] | None:
+    """The most telling line of an error output, with a score: an exception and its message (3)
+    beats a failure summary (2) beats any other line (1) beats "Exit code 1" or a test header (0)."""
+    scored = []
+    for position, raw in enumerate(text.splitlines()):
+        line = raw.strip().strip("=-*_ ").strip()
+        if not line:
+            continue
+        exception = _EXCEPTION_NAME.search(line)
+        if exception:
+            scored.append((3, position, exception.group(0)))
+        elif _EXIT_CODE.search(line) or _TEST_HEADER.search(line) or "…" in line:
+            scored.append((0, position, line))
+        elif _ERROR_LINE.search(line):
+            scored.append((2, position, line))
+        else:
+            scored.append((1, position, line))
+    if not scored:
         return None
-    for line in reversed(lines):
-        if _ERROR_LINE.search(line):
-            return line[:160]
-    return lines[0][:160]
+    score, _, line = max(scored, key=lambda item: (item[0], item[1]))
+    return score, line[:160].rstrip()
+
+
+def _command_shown(command: str) -> str | None:
+    """The part of a command worth telling: the first step that does something, short enough to read."""
+    first_line = command.strip().splitlines()[0] if command.strip() else ""
+    if "<<" in first_line:
+        return None
+    for segment in _COMMAND_SEPARATOR.split(first_line):
+        segment = segment.strip()
+        if segment.count('"') % 2 or segment.count("'") % 2:
+            return None  # a separator inside quotes: the command cannot be cut cleanly
+        if segment and not _READ_ONLY_COMMANDS.match(segment):
+            return segment if len(segment) <= MAX_COMMAND_CHARS else None
+    return None
 
 
 def _lessons_and_next(text: str, into: list[str], got: _Collected, *, note: bool) -> None:
@@ -388,11 +464,11 @@ def _lessons_and_next(text: str, into: list[str], got: _Collected, *, note: bool
         if not 5 <= words <= 45 or _CHATTER.match(sentence) or sentence.lstrip().startswith(("#", "|", "`")):
             continue
         sentence = sentence.lstrip("-*• ").strip()
-        sentence = _capitalize(_LESSON_LABEL.sub("", sentence))
+        labelled = _LESSON_LABEL.match(sentence) is not None
         if _NEXT_MARKERS.search(sentence):
             got.next_steps.append(sentence)
-        elif _LESSON_MARKERS.search(sentence) or (note and _NOTE_LESSON_EXTRA.search(sentence)):
-            into.append(sentence)
+        elif labelled or _LESSON_MARKERS.search(sentence) or (note and _NOTE_LESSON_EXTRA.search(sentence)):
+            into.append(_capitalize(_LESSON_LABEL.sub("", sentence)))
 
 
 def _relative(path: str, cwd: str) -> str:
@@ -405,7 +481,7 @@ def _relative(path: str, cwd: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text or "") if s and s.strip()]
+    return [s.strip() for s in _SENTENCE.split(unwrap(text or "")) if s and s.strip()]
 
 
 def _capitalize(text: str) -> str:

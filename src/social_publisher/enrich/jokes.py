@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -72,37 +73,49 @@ def get(joke_id: str | None) -> Joke | None:
     return next((joke for joke in corpus() if joke.id == joke_id), None)
 
 
-def story_terms(facts: dict[str, Any]) -> set[str]:
-    """The words a joke can match: tags, category, languages, and hints from files and the problem."""
-    words: set[str] = set()
-    for value in [*facts.get("tags", []), facts.get("category", ""), *facts.get("languages", [])]:
-        for word in str(value).lower().replace("/", " ").split():
-            words.add(word)
-            words.update(word.split("_"))
+def story_terms(facts: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(strong, weak) words a joke can match: the story's tags are strong; its category,
+    languages and hints from files and the problem are weak."""
+    return _aliases(facts.get("tags", [])), _aliases(_weak_words(facts))
+
+
+def _weak_words(facts: dict[str, Any]) -> list[str]:
+    words = [facts.get("category", ""), *facts.get("languages", [])]
     files = " ".join(facts.get("files", [])).lower()
     if "test" in files:
-        words.add("tests")
+        words.append("tests")
     if ".sql" in files or "migration" in files:
-        words.add("sql")
+        words.append("sql")
     if ".md" in files:
-        words.add("docs")
+        words.append("docs")
     if facts.get("problem"):
-        words.add("bug")
+        words.append("bug")
+    return words
+
+
+def _aliases(values: Iterable[str]) -> set[str]:
+    words: set[str] = set()
+    for value in values:
+        for word in str(value).lower().replace("/", " ").split():
+            words.add(word)
+            words.update(part for part in re.split(r"[_-]", word) if part)
     terms: set[str] = set()
     for word in words:
         terms.update(ALIASES.get(word, (word,)))
     return terms
 
 
-def pick(terms: Iterable[str], used: set[str], seed: str) -> Joke | None:
-    """The unused joke sharing most tags with `terms`; ties broken by a hash of `seed` (deterministic)."""
-    wanted = set(terms)
+def pick(terms: tuple[set[str], set[str]], used: set[str], seed: str) -> Joke | None:
+    """The unused joke that best matches the story (a tag counts twice, a weak hint once);
+    ties broken by a hash of `seed`, so the choice is deterministic."""
+    strong, weak = terms
     candidates = [joke for joke in corpus() if joke.id not in used]
     if not candidates:
         return None
 
     def rank(joke: Joke) -> tuple[int, str]:
+        tags = set(joke.tags)
         order = hashlib.sha256(f"{seed}:{joke.id}".encode()).hexdigest()
-        return (-len(wanted & set(joke.tags)), order)
+        return (-(2 * len(strong & tags) + len(weak & tags)), order)
 
     return min(candidates, key=rank)

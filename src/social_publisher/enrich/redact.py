@@ -31,6 +31,7 @@ SECRET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("telegram bot token", r"\b\d{8,10}:[A-Za-z0-9_-]{35}\b"),
     ("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
     ("bearer token", r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{12,}=*"),
+    ("http auth header", r"(?i)\b(?:cookie|set-cookie|authorization|proxy-authorization|x-api-key)\s*:\s*[^\s\"']+"),
     ("url credentials", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@[^\s]+"),
     ("secret assignment",
      r"\b[A-Za-z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|AUTH)[A-Za-z0-9_]*"
@@ -107,12 +108,13 @@ class Redactor:
     def scrub(self, text: str) -> Scrubbed:
         """Remove every sentence that holds a secret, a private value or credential talk.
 
-        Home folders are rewritten to `~` instead (the sentence stays).
+        Hard-wrapped lines are joined first, so a sentence is dropped whole even when it
+        spans lines. Home folders are rewritten to `~` instead (the sentence stays).
         """
         result = Scrubbed(text="")
         if not text:
             return result
-        masked = text
+        masked = unwrap(text)
         for _, pattern in self.patterns:
             masked = pattern.sub(lambda m: self._mark(m, result), masked)
         masked, homes = HOME_PATH.subn("~", masked)
@@ -131,6 +133,15 @@ class Redactor:
         result.text = "".join(kept).strip()
         return result
 
+    def whole_or_none(self, text: str) -> str | None:
+        """`text` with home folders rewritten, or None when anything else in it would be redacted.
+
+        For commands, error lines and paths, where dropping a sentence would leave a broken fragment.
+        """
+        if any(finding.kind != "home path" for finding in self.findings(text)):
+            return None
+        return HOME_PATH.sub("~", text)
+
     def scrub_path(self, path: str) -> str | None:
         """A file path as it may be shown: home folder rewritten, None when it names a secret's home."""
         if CREDENTIAL_PATH.search(path) or any(p.search(path) for _, p in self.patterns):
@@ -142,3 +153,26 @@ class Redactor:
         result.removed += 1
         result.fingerprints.add(fingerprint(match.group(0)))
         return _MARK
+
+
+_BLOCK_START = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|#|\||```|>)")
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines into their paragraph or list item; code fences, headings, tables stay."""
+    out: list[str] = []
+    in_fence = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            out.append(line)
+            continue
+        previous = out[-1] if out else ""
+        joins = (not in_fence and stripped and previous.strip() and not _BLOCK_START.match(line)
+                 and not re.match(r"\s*(?:#|\||```)", previous))
+        if joins:
+            out[-1] = previous.rstrip() + " " + stripped
+        else:
+            out.append(line)
+    return "\n".join(out)

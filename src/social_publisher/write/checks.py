@@ -121,9 +121,13 @@ _NAMED_SUBJECT = re.compile(
 )
 _NOT_A_PERSON = {"The", "This", "That", "Then", "There", "Training", "Work", "Everything", "Nothing", "Phase", "Claude",
                  "Codex", "Python", "Git", "Testing", "Each", "Every", "What", "When", "Once", "After", "Before"}
+# "он"/"она" also stand for things in Russian ("тест упал — он ..."), so only verbs of a person's choices count.
+_PERSON_VERBS_RU = (r"(?:решил|решила|начал|начала|столкнул\w*|захотел\w*|хотел|хотела|понял|поняла|потратил\w*"
+                    r"|попробовал\w*|занял\w*|взял\w*|сел|села|провёл|провела|закоммитил\w*|запушил\w*|написал\w*"
+                    r"|создал\w*|добавил\w*|исправил\w*|разобрал\w*|выяснил\w*|заметил\w*)")
 _THIRD_PERSON_RU = re.compile(
-    r"\bразработчик(?:у|а|ом|и)?\s+\w+(?:л|ла|лся|лась)\b|\b(?:он|она)\s+\w+(?:л|ла|лся|лась)\b"
-    r"|\bавтор\w*\s+\w+(?:л|ла)\b",
+    rf"\bразработчик(?:у|а|ом|и)?\s+\w+(?:л|ла|лся|лась)\b|\b(?:он|она)\s+{_PERSON_VERBS_RU}\b"
+    rf"|\bавтор\w*\s+\w+(?:л|ла)\b|\b(?:его|её|ее)\s+(?:проект\w*|код\w*|бот\w*|задач\w*|коммит\w*|репозитори\w*)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON_EN = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|[Mm]y|me|mine|myself|[Ww]e|[Oo]ur|us|we've|We've)\b")
@@ -211,7 +215,7 @@ def wrong_language(title: str, body: str, lang: str, names: Iterable[str] = ()) 
     if counted.share(lang) < needed:
         return f"body is not mostly in {lang}: {counted.share(lang):.0%} of its own prose"
     if counted.native_share < 0.5:
-        return f"body is mostly quotation or code ({1 - counted.native_share:.0%}), not prose in {lang}"
+        return f"body is mostly quotation ({1 - counted.native_share:.0%}), not prose in {lang}"
     title_letters = measure.letters(title, ignore=names)
     if title_letters.native and title_letters.share(lang) < 0.6:
         return f"title is not in {lang}: {title!r}"

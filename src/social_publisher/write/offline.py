@@ -25,15 +25,19 @@ from social_publisher.write import text as measure
 from social_publisher.write.actions import Action, gerund, infinitive, language_of, mark_code, parse, past
 from social_publisher.write.base import Draft, Writer, register
 from social_publisher.write.checks import quotable
-from social_publisher.write.phrases import EN_UNITS, KIND_OF_CATEGORY, METRICS, PHRASES, RU_UNITS
+from social_publisher.write.phrases import COUNTED, EN_UNITS, SIZE_UNITS, TIME_UNITS, KIND_OF_CATEGORY, METRICS, PHRASES, RU_UNITS
 
 LANGS = ("en", "ru")
 # Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
-CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0, "notes": 3},
-        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1, "notes": 6})
+CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0, "notes": 3,
+         "commit_notes": 2},
+        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1, "notes": 6,
+         "commit_notes": 4})
+MIN_OWN_PROSE = 0.6  # share of letters in the post's own prose (not quotes or code) the writer aims for
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
                 "into", "vs", "via", "but", "nor"}
-_TRAILING_JUNK = _SMALL_WORDS | {"и", "в", "на", "с", "для", "по", "к", "из", "от"}
+_TRAILING_JUNK = _SMALL_WORDS | {"not", "without", "instead", "than", "и", "в", "на", "с", "для", "по", "к", "из", "от",
+                                  "не", "без"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Plan:
     project: str
     kind: str
     seed: str
-    conservative: bool
+    conservative: bool  # no number contexts quoted
     level: int
     headline: Action | None
     problem: dict[str, str] | None
@@ -61,6 +65,7 @@ class Plan:
     lessons: list[str]
     next: list[str]
     note_points: list[str]
+    commit_notes: list[str]
     joke: jokes.Joke | None = None
     facts: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -79,32 +84,60 @@ class OfflineWriter(Writer):
 # -- planning ---------------------------------------------------------------------------------------
 
 
+# How much of the sources' own words a plan quotes: 0 all it can, 1 less, 2 only what names the work.
+QUOTING = (
+    {"notes": None, "commit_notes": None, "lessons": None, "next": None, "contexts": True, "unknown_actions": True},
+    {"notes": 2, "commit_notes": 1, "lessons": 2, "next": None, "contexts": False, "unknown_actions": True},
+    {"notes": 0, "commit_notes": 0, "lessons": 1, "next": 0, "contexts": False, "unknown_actions": False},
+)
+
+
 def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, feedback: Sequence[str] = ()) -> Plan:
-    """The plan for a brief; detail level 1 when level 0 would be shorter than `min_words` in either language.
+    """The plan for a brief, measured by the writer itself before any check sees it.
 
-    A retry after a failed check quotes less ("conservative"), unless the only complaint was length.
+    Tried from the most quoting to the least, each at detail level 0 then 1: the first plan
+    whose posts reach `min_words` in both languages while their own prose (not quotations
+    in the other language) keeps MIN_OWN_PROSE of the letters wins; failing that, the most
+    detailed plan that keeps the prose share. The retry after a failed content check starts
+    at quoting level 1 and uses other phrasing variants.
     """
-    too_short = any(reason.startswith("too short") for reason in feedback)
-    conservative = attempt > 0 and not all(reason.startswith(("too short", "too long")) for reason in feedback)
-    plan = _plan(brief, attempt, level=0, conservative=conservative)
-    if too_short or min(measure.words(render(plan, lang).body_md) for lang in LANGS) < min_words:
-        plan = _plan(brief, attempt, level=1, conservative=conservative)
-    return plan
+    length_only = all(reason.startswith(("too short", "too long")) for reason in feedback)
+    first = 0 if attempt == 0 or length_only else 1
+    fallback: Plan | None = None
+    plan: Plan | None = None
+    for quoting in range(first, len(QUOTING)):
+        for level in (0, 1):
+            plan = _plan(brief, attempt, level=level, quoting=quoting)
+            drafts = [render(plan, lang) for lang in LANGS]
+            names = (plan.project, "Claude Code", "Codex")
+            prose_ok = all(measure.letters(d.body_md, ignore=names).native_share >= MIN_OWN_PROSE for d in drafts)
+            long_enough = min(measure.words(d.body_md) for d in drafts) >= min_words
+            if prose_ok and long_enough:
+                return plan
+            if prose_ok and fallback is None:
+                fallback = plan
+            if long_enough:
+                break  # more detail would only add quotations
+    return fallback or plan  # type: ignore[return-value]
 
 
-def _plan(brief: Brief, attempt: int, level: int, conservative: bool) -> Plan:
+def _plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     facts = brief.facts
     caps = CAPS[level]
+    quotes = QUOTING[quoting]
     seed = hashlib.sha256(orjson.dumps(facts, option=orjson.OPT_SORT_KEYS) + f":{attempt}".encode()).hexdigest()
 
-    def free_text_ok(value: str | None) -> bool:
-        return bool(value) and quotable(value)
+    def told(key: str, cap_key: str | None = None) -> list[str]:
+        limit = quotes[cap_key or key]
+        cap = caps[cap_key or key]
+        chosen = [s for s in facts.get(key, []) if s and quotable(s)]
+        return chosen[: cap if limit is None else min(cap, limit)]
 
     headline = parse(facts["headline"]) if facts.get("headline") and quotable(facts["headline"]) else None
     problem = facts.get("problem") if facts.get("problem") and quotable(facts["problem"].get("text", "")) else None
-    goal = facts.get("goal") if free_text_ok(facts.get("goal")) else None
+    goal = facts.get("goal") if facts.get("goal") and quotable(facts["goal"]) else None
     actions = _distinct_actions([parse(a["text"]) for a in facts.get("actions", []) if quotable(a.get("text", ""))])
-    if conservative:
+    if not quotes["unknown_actions"]:
         actions = [a for a in actions if a.known] or actions[:2]
     commands = facts.get("commands", [])
     failed = {c["command"] for c in commands if c.get("failed")}
@@ -118,10 +151,10 @@ def _plan(brief: Brief, attempt: int, level: int, conservative: bool) -> Plan:
     in_pairs = {p["before"] for p in pairs} | {p["after"] for p in pairs}
     numbers = []
     for number in facts.get("numbers", []):
-        if number["value"] in in_pairs:
+        if number["value"] in in_pairs or not tellable_number(number):
             continue
         labelled = metric_label(number.get("context", ""), number["value"]) is not None
-        if labelled or (not conservative and quotable(number.get("context", ""))):
+        if labelled or (quotes["contexts"] and quotable(number.get("context", ""))):
             numbers.append(number)
     files = facts.get("files", [])
     sources = facts.get("sources", [])
@@ -130,7 +163,7 @@ def _plan(brief: Brief, attempt: int, level: int, conservative: bool) -> Plan:
         project=facts.get("project", ""),
         kind=_kind(facts.get("category", ""), headline, problem),
         seed=seed,
-        conservative=conservative,
+        conservative=not quotes["contexts"],
         level=level,
         headline=headline,
         problem=problem,
@@ -145,10 +178,10 @@ def _plan(brief: Brief, attempt: int, level: int, conservative: bool) -> Plan:
         commands=list(dict.fromkeys(others))[: caps["commands"]],
         pairs=pairs,
         numbers=numbers[: caps["numbers"]],
-        # The retry quotes less: one lesson, no next step.
-        lessons=[s for s in facts.get("lessons", []) if free_text_ok(s)][: 1 if conservative else caps["lessons"]],
-        next=[s for s in facts.get("next", []) if free_text_ok(s)][: 0 if conservative else caps["next"]],
-        note_points=[s for s in facts.get("note_points", []) if free_text_ok(s)][: caps["notes"]],
+        lessons=told("lessons"),
+        next=told("next"),
+        note_points=told("note_points", "notes"),
+        commit_notes=told("commit_notes"),
         joke=jokes.get(brief.joke_id),
         facts=facts,
     )
@@ -172,20 +205,56 @@ def _distinct_actions(actions: list[Action]) -> list[Action]:
     return kept
 
 
+def tellable_number(number: dict[str, str]) -> bool:
+    """A bare integer ("429", "500") is told only when a counted noun follows it ("7 tests");
+    values with a unit, a percent sign or a decimal point always are."""
+    value = number["value"]
+    if number.get("context", "").lstrip().startswith("|"):
+        return False  # a table row: which column a number belongs to is not known
+    digits, _, unit = value.partition(" ")
+    if unit == "s" and re.search(rf"(?<![\w.,]){re.escape(digits)}s\b", number.get("context", "")):
+        return False  # "no 429s": a plural, not seconds
+    if not re.fullmatch(r"-?\d+(?:[,\u00a0]\d{3})*", value):
+        return True
+    follows = re.search(rf"(?<![\w.,]){re.escape(value)}\s+([A-Za-zА-Яа-яЁё]+)", number.get("context", ""))
+    return bool(follows and follows.group(1).lower() in COUNTED)
+
+
 def metric_label(context: str, value: str) -> tuple[str, str] | None:
-    """(English, Russian) label for a number: the metric word nearest to it in its sentence."""
+    """(English, Russian) label for a number: a metric word right beside it in its sentence
+    ("accuracy 76.8%", "7 tests", "latency of 120 ms"), or None when nothing that close names it."""
     position = context.find(value)
     if position < 0:
         position = context.find(value.split()[0])
-    best: tuple[int, tuple[str, str]] | None = None
-    for match in re.finditer(r"[A-Za-zА-Яа-яЁё]+", context):
-        label = METRICS.get(match.group(0).lower())
-        if label is None:
-            continue
-        distance = abs(match.start() - position) if match.start() > position else abs(position - match.end())
-        if distance <= 40 and (best is None or distance < best[0]):
-            best = (distance, label)
-    return best[1] if best else None
+    if position < 0 or context.lstrip().startswith("|"):  # a table row: columns, not a sentence
+        return None
+    before = re.findall(r"[A-Za-zА-Яа-яЁё]+", context[:position])[-3:]
+    after = re.findall(r"[A-Za-zА-Яа-яЁё]+", context[position + len(value):])[:2]
+    before = [w for w in before if w.lower() not in _GLUE][-2:]
+    kind = _value_kind(value)
+    for word in [*after[:1], *reversed(before), *after[1:]]:
+        metric = METRICS.get(word.lower())
+        if metric and metric[2] in ("any", kind) and not (metric[2] == "any" and kind == "count"):
+            rate = re.search(rf"\b{re.escape(word)}\s+per\s+(second|minute|hour|day)\b", context)
+            if rate:
+                ru_unit = {"second": "секунду", "minute": "минуту", "hour": "час", "day": "день"}[rate.group(1)]
+                return f"{metric[0]} per {rate.group(1)}", f"{metric[1]} в {ru_unit}"
+            return metric[0], metric[1]
+    return None
+
+
+def _value_kind(value: str) -> str:
+    number, _, unit = value.partition(" ")
+    if unit in TIME_UNITS:
+        return "time"
+    if unit in SIZE_UNITS:
+        return "size"
+    if number.endswith("%") or "." in number or "," in number and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", number):
+        return "ratio"
+    return "count" if not unit and not number.endswith(("x", "×")) else "factor"
+
+
+_GLUE = {"of", "the", "a", "an", "is", "was", "at", "to", "on", "in", "by", "from", "reached", "went", "now"}
 
 
 # -- rendering ----------------------------------------------------------------------------------------
@@ -276,6 +345,9 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     quoted = [_quote_inline(a.original, lang) for a, phrase in told if not phrase]
     sentences = []
     connectors = frames.pick("steps").split("|")
+    if len(known) == 1:
+        sentences.append(frames.pick("single", a=known[0]))
+        known = []
     for index, phrase in enumerate(known[: len(connectors) - 1]):
         last = index == len(known) - 1 and index > 0
         connector = connectors[-1] if last else connectors[index]
@@ -283,15 +355,14 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     if quoted:
         and_word = " and " if lang == "en" else " и "
         listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + and_word + quoted[-1]
-        key = ("quoted_one" if len(quoted) == 1 else "quoted_many") if known else \
+        key = ("quoted_one" if len(quoted) == 1 else "quoted_many") if sentences else \
             ("quoted_first_one" if len(quoted) == 1 else "quoted_first_many")
         sentences.append(frames.pick(key, q=listed, qs=listed))
     if sentences:
         paragraphs.append(" ".join(sentences))
-    if plan.note_points:
-        same = [p for p in plan.note_points if language_of(p) == lang]
-        words = " ".join(plan.note_points) if len(same) < len(plan.note_points) else " ".join(same)
-        paragraphs.append(frames.pick("notes_lead") + " " + _own_words(words, lang))
+    for key, sentences in (("notes_lead", plan.note_points), ("commit_notes_lead", plan.commit_notes)):
+        if sentences:
+            paragraphs.append(frames.pick(key) + " " + _own_words(" ".join(sentences), lang))
 
     facts_sentences = []
     if plan.files:
@@ -343,7 +414,7 @@ def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     by_context: dict[str, list[str]] = {}
     for number in plan.numbers:
         by_context.setdefault(number.get("context", ""), []).append(number["value"])
-    already_told = " ".join(plan.note_points)
+    already_told = " ".join(plan.note_points + plan.commit_notes)
     for context, values in by_context.items():
         shown = ", ".join(_bold(_value(v, lang)) for v in values)
         labels = [metric_label(context, v) for v in values]
@@ -405,8 +476,9 @@ class _Title:
     kept: int = 0  # words of the action phrase kept
 
     @property
-    def rank(self) -> tuple[bool, bool, int]:
-        return (self.complete, bool(re.search(r"\d", self.text)), self.kept)
+    def rank(self) -> tuple[bool, int, bool, int]:
+        # Keeping enough of the action to name it matters more than fitting a number in.
+        return (self.complete, min(self.kept, 4), bool(re.search(r"\d", self.text)), self.kept)
 
 
 def _fit(template: str, phrase: str, limit: int = 10) -> _Title:
@@ -415,7 +487,10 @@ def _fit(template: str, phrase: str, limit: int = 10) -> _Title:
     all_words = phrase.split()
     room = limit - fixed
     words = all_words[:max(room, 0)]
-    while words and words[-1].lower().strip(",;:«»") in _TRAILING_JUNK:
+    while words and (words[-1].lower().strip(",;:«»") in _TRAILING_JUNK or words[-1].endswith((",", ";", ":"))):
+        if words[-1].endswith((",", ";", ":")) and words[-1].lower().strip(",;:") not in _TRAILING_JUNK:
+            words[-1] = words[-1].rstrip(",;:")
+            continue
         words.pop()
     if not words:
         return _Title("", False)
@@ -427,7 +502,7 @@ def _title_case(text: str, keep: str = "") -> str:
     for index, word in enumerate(text.replace("`", "").split()):
         if keep and word.strip(":,") == keep:
             out.append(word)
-        elif re.search(r"[._/\d]|[a-z][A-Z]|^[A-Z]{2,}", word) or (index and out[-1][-1:].isdigit() and len(word) <= 4):
+        elif re.search(r"[._/\d()]|[a-z][A-Z]|^[A-Z]{2,}", word) or (index and out[-1][-1:].isdigit() and len(word) <= 4):
             out.append(word)
         elif index > 0 and word.lower() in _SMALL_WORDS and not out[-1].endswith(":"):
             out.append(word.lower())
@@ -498,7 +573,10 @@ def _ru_past_short(action: Action, max_obj_words: int) -> str | None:
         phrase = " ".join(words[: max_obj_words + 1])
         return phrase[:1].lower() + phrase[1:]
     words = action.obj.split()[:max_obj_words]
-    while words and words[-1].lower() in _TRAILING_JUNK:
+    while words and (words[-1].lower().strip(",;:") in _TRAILING_JUNK or words[-1].endswith((",", ";", ":"))):
+        if words[-1].endswith((",", ";", ":")) and words[-1].lower().strip(",;:") not in _TRAILING_JUNK:
+            words[-1] = words[-1].rstrip(",;:")
+            continue
         words.pop()
     if not words:
         return None

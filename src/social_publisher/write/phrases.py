@@ -60,6 +60,7 @@ EN: dict[str, list[str]] = {
         "First I|Then I|After that I|Next I|I also|Finally, I",
         "To begin with, I|Next I|Then I|On top of that I|I also|In the end I",
     ],
+    "single": ["I {a}.", "What I did was simple to say: I {a}."],
     "quoted_one": ["One more change went in as {q}.", "I also committed {q}."],
     "quoted_first_one": ["The change went in as {q}.", "I committed it as {q}."],
     "quoted_first_many": ["The changes went in as {qs}.", "I committed the work as {qs}."],
@@ -77,6 +78,7 @@ EN: dict[str, list[str]] = {
     "stats_lines": [", with {added} lines added and {removed} removed"],
     "stats_added": [", with {added} lines added"],
     "notes_lead": ["From my notes:", "What I wrote down along the way:"],
+    "commit_notes_lead": ["In the commit message I put it this way:", "The commit message explains why:"],
     "session": [
         "Much of it happened in {sessions} with {tool}, over {prompts}.",
         "I worked through it with {tool}: {sessions}, {prompts}.",
@@ -107,6 +109,7 @@ EN: dict[str, list[str]] = {
     "reflection:docs": ["What I take from it: when I write things down, I find the gaps I did not know I had."],
     "reflection:experiment": ["What I take from it: a result means little to me until I understand why it happened."],
     "reflection:infra": ["What I take from it: the setup I can rebuild from scratch is the only one I really trust."],
+    "reflection:learning": ["What I take from it: when I understand why something works, I stop guessing the next time it breaks."],
     "reflection:other": ["What I take from it: writing down what I did is my fastest way to see what I missed."],
     "next": ["Next on my list: {q}", "What comes next for me: {q}"],
     "no_joke": ["That's all from {P} for now; I suspect the next bug is already on its way 😄"],
@@ -119,6 +122,7 @@ EN: dict[str, list[str]] = {
     "title_kind:docs": ["Writing It All Down"],
     "title_kind:experiment": ["What the Experiment Showed Me"],
     "title_kind:infra": ["Getting the Setup Right"],
+    "title_kind:learning": ["Digging Into How It Really Works"],
     "title_kind:other": ["What I Changed and Why"],
 }
 
@@ -171,6 +175,7 @@ RU: dict[str, list[str]] = {
         "Сначала я|Потом я|После этого я|Дальше я|Ещё я|В конце я",
         "Для начала я|Затем я|Потом я|Кроме того, я|Ещё я|Наконец, я",
     ],
+    "single": ["Я {a}.", "Если коротко, я {a}."],
     "quoted_one": ["Ещё одно изменение вошло под названием {q}.", "Ещё я закоммитил {q}."],
     "quoted_first_one": ["Изменение вошло под названием {q}.", "Я закоммитил его как {q}."],
     "quoted_first_many": ["Изменения вошли под названиями {qs}.", "Работу я закоммитил как {qs}."],
@@ -188,6 +193,7 @@ RU: dict[str, list[str]] = {
     "stats_lines": ["; строк добавлено — {added}, удалено — {removed}"],
     "stats_added": ["; строк добавлено — {added}"],
     "notes_lead": ["Из моих заметок:", "Вот что я записывал по ходу:"],
+    "commit_notes_lead": ["В сообщении коммита я объяснил это так:", "Почему так — я записал в коммите:"],
     "session": [
         "Большая часть работы прошла {sessions} с {tool}, за {prompts}.",
         "Я разбирался с этим вместе с {tool}: {sessions}, за {prompts}.",
@@ -214,8 +220,9 @@ RU: dict[str, list[str]] = {
     "reflection:feature": ["Мой вывод: для меня возможность готова, когда готовы её тесты, а не когда код впервые запустился."],
     "reflection:test": ["Мой вывод: один тест, которому я доверяю, стоит больше трёх, которые приходится перезапускать."],
     "reflection:docs": ["Мой вывод: когда я записываю сделанное, я нахожу пробелы, о которых не подозревал."],
-    "reflection:experiment": ["Мой вывод: результат мало что значит для меня, пока я не понимаю, почему он получился."],
+    "reflection:experiment": ["Мой вывод: результат мало что значит для меня, пока я не понимаю его причин."],
     "reflection:infra": ["Мой вывод: я по-настоящему доверяю только той настройке, которую могу повторить с нуля."],
+    "reflection:learning": ["Мой вывод: когда я понимаю, почему что-то работает, я перестаю гадать, когда оно в следующий раз сломается."],
     "reflection:other": ["Мой вывод: записать, что я сделал, — самый быстрый для меня способ увидеть, что я упустил."],
     "next": ["Дальше в моих планах: {q}", "Что дальше: {q}"],
     "no_joke": ["На этом с {P} пока всё; подозреваю, что следующий баг уже в пути 😄"],
@@ -227,32 +234,52 @@ RU: dict[str, list[str]] = {
     "title_kind:docs": ["Как я привёл в порядок документацию {P}"],
     "title_kind:experiment": ["Что показал мне эксперимент в {P}"],
     "title_kind:infra": ["Как я настраивал окружение для {P}"],
+    "title_kind:learning": ["Как я разбирался, как устроен {P}"],
     "title_kind:other": ["Что я изменил в {P} и зачем"],
 }
 
 PHRASES = {"en": EN, "ru": RU}
 
-# Metric words found near a number -> (English label, Russian label). Russian count labels are genitive
-# plural ("тестов: 42"), the natural form for a count in a list.
-METRICS: dict[str, tuple[str, str]] = {
-    "accuracy": ("accuracy", "точность"), "precision": ("precision", "точность"), "recall": ("recall", "полнота"),
-    "loss": ("loss", "потери"), "perplexity": ("perplexity", "перплексия"), "ppl": ("perplexity", "перплексия"),
-    "latency": ("latency", "задержка"), "throughput": ("throughput", "пропускная способность"),
-    "speed": ("speed", "скорость"), "faster": ("speed-up", "ускорение"), "slower": ("slow-down", "замедление"),
-    "runtime": ("run time", "время работы"), "duration": ("duration", "длительность"), "time": ("time", "время"),
-    "took": ("time", "время"), "memory": ("memory", "память"), "ram": ("memory", "память"), "size": ("size", "размер"),
-    "coverage": ("coverage", "покрытие"), "cost": ("cost", "стоимость"), "score": ("score", "оценка"),
-    "rate": ("rate", "доля"), "ratio": ("ratio", "отношение"), "gap": ("gap", "разрыв"),
-    "tests": ("tests", "тестов"), "test": ("tests", "тестов"), "errors": ("errors", "ошибок"),
-    "error": ("errors", "ошибок"), "failures": ("failures", "сбоев"), "failed": ("failures", "сбоев"),
-    "fail": ("failures", "сбоев"), "requests": ("requests", "запросов"), "calls": ("calls", "вызовов"),
-    "queries": ("queries", "запросов"), "steps": ("steps", "шагов"), "epochs": ("epochs", "эпох"),
-    "files": ("files", "файлов"), "lines": ("lines", "строк"), "rows": ("rows", "строк"),
-    "records": ("records", "записей"), "items": ("items", "элементов"), "users": ("users", "пользователей"),
-    "commits": ("commits", "коммитов"), "warnings": ("warnings", "предупреждений"),
-    "точность": ("accuracy", "точность"), "тестов": ("tests", "тестов"), "ошибок": ("errors", "ошибок"),
-    "запросов": ("requests", "запросов"),
+# Metric words found beside a number -> (English label, Russian label, kind of value it names).
+# Kinds: "count" (a bare integer: "7 tests"), "time" (a value with a time unit), "ratio" (a percentage or
+# a fraction), "size" (bytes), "any". Russian count labels are genitive plural ("тестов: 42"), the
+# natural form for a count in a list.
+METRICS: dict[str, tuple[str, str, str]] = {
+    "accuracy": ("accuracy", "точность", "ratio"), "precision": ("precision", "точность", "ratio"),
+    "recall": ("recall", "полнота", "ratio"), "coverage": ("coverage", "покрытие", "ratio"),
+    "rate": ("rate", "доля", "ratio"), "ratio": ("ratio", "отношение", "ratio"), "gap": ("gap", "разрыв", "any"),
+    "loss": ("loss", "потери", "any"), "perplexity": ("perplexity", "перплексия", "any"),
+    "ppl": ("perplexity", "перплексия", "any"), "score": ("score", "оценка", "any"),
+    "latency": ("latency", "задержка", "time"), "runtime": ("run time", "время работы", "time"),
+    "duration": ("duration", "длительность", "time"), "time": ("time", "время", "time"),
+    "took": ("time", "время", "time"), "login": ("login time", "время входа", "time"),
+    "throughput": ("throughput", "пропускная способность", "any"), "speed": ("speed", "скорость", "any"),
+    "faster": ("speed-up", "ускорение", "any"), "slower": ("slow-down", "замедление", "any"),
+    "speedup": ("speed-up", "ускорение", "any"),
+    "memory": ("memory", "память", "size"), "ram": ("memory", "память", "size"), "size": ("size", "размер", "size"),
+    "cost": ("cost", "стоимость", "any"),
+    "tests": ("tests", "тестов", "count"), "test": ("tests", "тестов", "count"),
+    "errors": ("errors", "ошибок", "count"), "failures": ("failures", "сбоев", "count"),
+    "requests": ("requests", "запросов", "count"), "calls": ("calls", "вызовов", "count"),
+    "queries": ("queries", "запросов", "count"), "steps": ("steps", "шагов", "count"),
+    "epochs": ("epochs", "эпох", "count"), "files": ("files", "файлов", "count"), "lines": ("lines", "строк", "count"),
+    "rows": ("rows", "строк", "count"), "records": ("records", "записей", "count"),
+    "items": ("items", "элементов", "count"), "users": ("users", "пользователей", "count"),
+    "commits": ("commits", "коммитов", "count"), "warnings": ("warnings", "предупреждений", "count"),
+    "questions": ("questions", "вопросов", "count"), "subscribers": ("subscribers", "подписчиков", "count"),
+    "messages": ("messages", "сообщений", "count"), "connections": ("connections", "соединений", "count"),
+    "retries": ("retries", "повторов", "count"), "samples": ("samples", "примеров", "count"),
+    "examples": ("examples", "примеров", "count"), "pages": ("pages", "страниц", "count"),
+    "posts": ("posts", "постов", "count"), "documents": ("documents", "документов", "count"),
+    "точность": ("accuracy", "точность", "ratio"), "задержка": ("latency", "задержка", "time"),
+    "время": ("time", "время", "time"), "тестов": ("tests", "тестов", "count"), "ошибок": ("errors", "ошибок", "count"),
+    "запросов": ("requests", "запросов", "count"), "сообщений": ("messages", "сообщений", "count"),
 }
+
+# Metric words that count things: a bare integer is told only when one of these follows it ("7 tests").
+COUNTED = {word for word, (_, _, kind) in METRICS.items() if kind == "count"}
+TIME_UNITS = {"ms", "s", "sec", "seconds", "min", "minutes", "h", "hours", "мс", "с", "сек", "мин", "ч"}
+SIZE_UNITS = {"KB", "MB", "GB", "TB", "КБ", "МБ", "ГБ", "ТБ"}
 
 # Units as the Russian post writes them; the number itself is never changed.
 # Russian units as the English post writes them (the facts keep units as the sources wrote them).
@@ -264,6 +291,7 @@ RU_UNITS = {"ms": "мс", "s": "с", "sec": "с", "seconds": "секунд", "mi
 
 KIND_OF_CATEGORY = (
     ("fix", ("fix", "bug")), ("perf", ("perf", "optim", "speed")), ("refactor", ("refactor", "cleanup")),
-    ("test", ("test",)), ("docs", ("doc",)), ("experiment", ("research", "experiment", "ml", "learning")),
+    ("test", ("test",)), ("docs", ("doc",)), ("learning", ("learning", "til")),
+    ("experiment", ("research", "experiment", "ml")),
     ("infra", ("infra", "deploy", "devops", "ops", "config", "ci")), ("feature", ("feat", "feature")),
 )

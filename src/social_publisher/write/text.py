@@ -71,19 +71,21 @@ class Letters:
 
 
 def letters(markdown: str, ignore: Iterable[str] = ()) -> Letters:
-    """Count letters; code, paths, URLs, quotations, blockquotes and `ignore` words (names) are set aside."""
-    text = _FENCE.sub(" ", markdown)
+    """Count the letters of the post's own prose and of its quotations (blockquotes, quoted text).
+
+    Code, paths, URLs and `ignore` words (names) belong to no language and are not counted.
+    """
+    text = _CODE_SPAN.sub(" ", _FENCE.sub(" ", markdown))
     quoted_parts: list[str] = []
     lines = []
     for line in text.splitlines():
         if line.lstrip().startswith(">"):
-            quoted_parts.append(line)
+            quoted_parts.append(_PATHLIKE.sub(" ", line))
         else:
             lines.append(line)
     text = "\n".join(lines)
-    for pattern in (_CODE_SPAN, _QUOTED):
-        quoted_parts += pattern.findall(text)
-        text = pattern.sub(" ", text)
+    quoted_parts += [_PATHLIKE.sub(" ", q) for q in _QUOTED.findall(text)]
+    text = _QUOTED.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _PATHLIKE.sub(" ", text)
     for name in sorted({n for n in ignore if n}, key=len, reverse=True):

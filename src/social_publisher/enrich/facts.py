@@ -296,8 +296,9 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
         if scored and line:
             got.errors.append((scored[0], line))
     for command in meta.get("commands") or []:
-        shown = _command_shown(str(command.get("command", "")))
-        shown = clean.whole(shown) if shown else None
+        raw = str(command.get("command", "")).strip()
+        first_line = clean.whole(raw.splitlines()[0]) if raw else None
+        shown = _command_shown(first_line) if first_line else None
         if not shown:
             continue
         entry = {"command": shown, "failed": bool(command.get("failed"))}

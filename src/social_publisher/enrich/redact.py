@@ -30,16 +30,16 @@ SECRET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("slack token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
     ("telegram bot token", r"\b\d{8,10}:[A-Za-z0-9_-]{35}\b"),
     ("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
-    ("bearer token", r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{12,}=*"),
-    ("http auth header", r"(?i)\b(?:cookie|set-cookie|authorization|proxy-authorization|x-api-key)\s*:\s*[^\s\"']+"),
-    ("url credentials", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@[^\s]+"),
+    ("bearer token", r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{11,}[A-Za-z0-9_~+/-]=*"),
+    ("http auth header", r"(?i)\b(?:cookie|set-cookie|authorization|proxy-authorization|x-api-key)\s*:\s*[^\s\"']*[^\s\"'.,;]"),
+    ("url credentials", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@[^\s]*[^\s.,;)]"),
     ("secret assignment",
      r"\b[A-Za-z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|AUTH)[A-Za-z0-9_]*"
-     r"\s*[=:]\s*[\"']?[^\s\"',;]{3,}"),
+     r"\s*[=:]\s*[\"']?[^\s\"',;]{2,}[^\s\"',;.]"),
     ("password assignment",
      r"(?i)\b(?:password|passwd|passphrase|pwd|secret|api[_ -]?key|access[_ -]?key|token|пароль)"
-     r"\s*[=:]\s*[\"']?[^\s\"',;]{3,}"
-     r"|\b(?:password|passphrase|пароль)\s+(?:is|это|—)\s+[\"']?[^\s\"',;]{3,}"),
+     r"\s*[=:]\s*[\"']?[^\s\"',;]{2,}[^\s\"',;.]"
+     r"|\b(?:password|passphrase|пароль)\s+(?:is|это|—)\s+[\"']?[^\s\"',;]{2,}[^\s\"',;.]"),
     ("email", r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
     ("ip address", r"\b(?!127\.0\.0\.1\b)(?!0\.0\.0\.0\b)(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b"),
     # A hex run with both letters and digits, 7-40 long: a commit (or object) hash.
@@ -155,7 +155,7 @@ class Redactor:
         return _MARK
 
 
-_BLOCK_START = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|#|\||```|>)")
+_BLOCK_START = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|#|\||```|>|-{3,})")
 
 
 def unwrap(text: str) -> str:
@@ -170,7 +170,7 @@ def unwrap(text: str) -> str:
             continue
         previous = out[-1] if out else ""
         joins = (not in_fence and stripped and previous.strip() and not _BLOCK_START.match(line)
-                 and not re.match(r"\s*(?:#|\||```)", previous))
+                 and not re.match(r"\s*(?:#|\||```|-{3,})", previous))
         if joins:
             out[-1] = previous.rstrip() + " " + stripped
         else:

@@ -22,7 +22,8 @@ from social_publisher.write import text as measure
 
 _LEAK_EXACT = re.compile(r"\b(?:Do NOT|DO NOT|Return ONLY|ONLY return|RETURN ONLY)\b")
 _LEAK_PHRASES = re.compile(
-    r"what to fix\s*:|return only the|no comments or annotations|return the text as is|if there are no errors"
+    r"what to fix\s*:|return only the (?:corrected|revised|edited|final|fixed) (?:text|post|article|version)"
+    r"|no comments or annotations|return the text as is|if there are no errors"
     r"|here(?:'s| is) (?:the|your) (?:corrected|revised|rewritten|improved|final) (?:text|post|version|article)"
     r"|corrected text\s*:|as an ai(?: language)? model|you are an? (?:expert|helpful|professional|senior|skilled)\b"
     r"|\bwrite an? (?:blog )?post about\b|\brules\s*:\s*(?:-|\n)|\binstructions\s*:|\bsystem prompt\s*:"
@@ -52,7 +53,7 @@ def prompt_leak(text: str) -> str | None:
 
 _METADATA = re.compile(
     r"\bcategor(?:y|ized|ised)\b\s*(?:is|was|:|=|marked|set|as|of this)\b|\bmarked as\s+`?[a-z]+_[a-z_]+"
-    r"|\btags?\b\s*(?:noting|:|=|marked|set to|include|including|were|are|like)|\btagged (?:as|with)\b"
+    r"|\btags?\b\s*(?:noting|:|=|marked|set to|include\b|including)|\btagged (?:as|with)\b"
     r"|\b(?:code_change|bug_fix|feature_work|story_id|facts_json|joke_id|before_after|files_changed|lines_added"
     r"|lines_removed|activity_ids|redacted_fingerprints|note_titles)\b"
     r"|\((?:the model|the domain|the implementation language|the language|the framework)\)"

@@ -216,9 +216,36 @@ def parse(text: str) -> Action:
     first, _, rest = text.partition(" ")
     base = _base_form(first.lower())
     rest = rest.strip()
+    if base in _NOUN_TOO and first.lower() == base and not _reads_as_verb(rest):
+        base = None  # "Retry logic for the uploader", "Cache layer": a noun phrase, quoted as written
     if base == "experiment" and rest.lower().startswith("with "):
         rest = rest[5:]
     return Action(text, lang, base, rest)
+
+
+# Words that start commit subjects as verbs ("Cache the results") and as nouns ("Cache layer").
+_NOUN_TOO = {"retry", "cache", "log", "report", "print", "format", "count", "record", "trace", "profile", "filter",
+             "sort", "store", "group", "route", "import", "export", "stream", "release", "benchmark", "experiment",
+             "test", "check", "document", "schedule", "sync", "upload", "download", "wrap", "cap", "bound", "serve",
+             "run", "set", "limit", "split", "change", "update", "support", "pass", "return", "load", "save", "read",
+             "fetch", "warn", "notify", "collect", "render", "parse", "send", "show", "keep", "skip", "lower",
+             "batch", "measure", "pin", "port", "translate", "secure", "protect", "guard", "detect"}
+_DETERMINERS = {"the", "a", "an", "all", "each", "every", "its", "their", "my", "our", "this", "that", "these",
+                "those", "some", "any", "no", "both", "up", "out", "away", "it", "them"}
+
+
+def _reads_as_verb(rest: str) -> bool:
+    """Whether the words after an ambiguous first word make it a verb: "the results", "failed requests
+    to the log", "prompts to the expert"; not "logic for the uploader"."""
+    words = rest.split()
+    if not words:
+        return False
+    first = words[0].lower().strip("`'\"")
+    if first in _DETERMINERS or re.search(r"[`._/()]", words[0]):
+        return True
+    if first.endswith("s") and not first.endswith(("ss", "us", "is")):
+        return True
+    return bool(re.search(r"\b(?:to|from|into|through|onto|per|before|after|across)\b", rest.lower()))
 
 
 def _base_form(word: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 # A number with an optional unit: 76.8%, 1,000 steps, 0.4 s, 3x, 120 ms, 2.5 GB
 _UNIT = (r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|k|M|pp|points?"
@@ -45,8 +46,7 @@ def measurements(text: str, *, limit: int = 20) -> list[Measurement]:
     """
     found: list[Measurement] = []
     seen: set[str] = set()
-    cleaned = _DATE_OR_VERSION_RE.sub(" ", text)
-    for sentence in _sentences(cleaned):
+    for sentence in _cleaned_sentences(text):
         for match in NUMBER_RE.finditer(sentence):
             value, unit = match.group("value"), match.group("unit") or ""
             if not unit and "." not in value and not _near_metric_word(sentence, match.start()):
@@ -84,12 +84,22 @@ def _near_metric_word(sentence: str, position: int) -> bool:
     return bool(_METRIC_WORDS.search(window))
 
 
+def _cleaned_sentences(text: str) -> Iterator[str]:
+    """Sentences with dates, times and versions blanked, cleaned only as far as they are read
+    (none of those spans a sentence break, so this equals cleaning the whole text first)."""
+    for sentence in _sentences(text):
+        if any(ch.isdigit() for ch in sentence):
+            yield from _sentences(_DATE_OR_VERSION_RE.sub(" ", sentence))
+        else:
+            yield sentence
+
+
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
-_TRIVIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(rf"^\s*(?:{pattern})", re.IGNORECASE))
+_TRIVIAL_REASONS: tuple[tuple[str, str], ...] = tuple(
+    (reason, pattern)
     for reason, pattern in (
         ("merge", r"merge (?:branch|pull request|remote-tracking branch)\b.*|merge\b.*\binto\b.*"),
         ("version bump", r"(?:chore[:(].*)?bump (?:version|deps?|dependencies)\b.*"
@@ -108,6 +118,11 @@ _TRIVIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("no content", r"wip\s*$|\.\s*$|update readme(?:\.md)?\s*$"),
     )
 )
+# One pattern with a named group per reason: the first alternative that matches names the reason.
+_TRIVIAL_RE = re.compile(
+    r"^\s*(?:" + "|".join(f"(?P<r{index}>{pattern})" for index, (_, pattern) in enumerate(_TRIVIAL_REASONS)) + ")",
+    re.IGNORECASE,
+)
 _LOCKFILES = {"poetry.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "uv.lock", "Cargo.lock",
               "Pipfile.lock", "go.sum", "Gemfile.lock", "composer.lock"}
 
@@ -118,9 +133,9 @@ def trivial_reason(message: str, files: list[str] | None = None) -> str | None:
     first_line = message.strip().splitlines()[0] if message.strip() else ""
     if not first_line:
         return "no content"
-    for reason, pattern in _TRIVIAL_PATTERNS:
-        if pattern.match(first_line):
-            return reason
+    match = _TRIVIAL_RE.match(first_line)
+    if match:
+        return _TRIVIAL_REASONS[int(match.lastgroup[1:])][0]
     if files and all(f.rsplit("/", 1)[-1] in _LOCKFILES for f in files):
         return "lockfile only"
     return None

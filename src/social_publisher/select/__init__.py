@@ -29,8 +29,11 @@ Everything is written in one transaction: stories and considered marks land toge
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Iterator
 
 from social_publisher import clock
 from social_publisher.config import Config
@@ -45,7 +48,26 @@ from social_publisher.store import Store
 __all__ = ["select", "SelectReport", "Candidate"]
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Select holds every new activity row in memory at once; Python's cyclic collector would
+    rescan all of them again and again while select allocates (it tripled the time on 100,000
+    rows). Nothing select builds needs the cycle collector, so it waits until the stage ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def select(store: Store, config: Config) -> SelectReport:
+    with _cyclic_gc_paused():
+        return _select(store, config)
+
+
+def _select(store: Store, config: Config) -> SelectReport:
     settings = config.select
     gap = timedelta(hours=settings.session_gap_hours)
     now = clock.now()

@@ -13,8 +13,10 @@ from social_publisher.select.features import GOAL_RE, extract_features, total
 from social_publisher.select.grouping import Group
 from social_publisher.select.report import Candidate
 from social_publisher.select.tags import TagEvidence, detect_in_command, detect_in_path, detect_in_text, tag_for_alias
+from social_publisher.select.words import word_counts
 
 _NOTE_CHARS = 2000  # of a note's body that the duplicate signature reads
+_PROSE_CHARS_FOR_TAGS = 4000  # of each turn's assistant prose that tag detection reads
 
 
 @dataclass
@@ -45,7 +47,8 @@ class CandidateBuilder:
         if substance:
             self._known_tags.setdefault(group.project, set()).update(tags)
         features = extract_features(substance, new_tags=new_tags) if substance else []
-        classification = classify(substance, features, tags)
+        words = word_counts(_human_texts(substance))
+        classification = classify(substance, features, tags, words)
         fingerprints = sorted(f.activity.fingerprint for f in (substance or facts))
         candidate = Candidate(
             project=group.project, started_at=group.started_at, ended_at=group.ended_at, day=group.day,
@@ -57,23 +60,28 @@ class CandidateBuilder:
             considered_ids=[row.id for row in group.rows if row.id is not None],
             excluded=dict(sorted(excluded.items())),
         )
-        return Built(candidate, signature_of(substance, features), substance)
+        return Built(candidate, signature_of(substance, features, words), substance)
 
 
-def signature_of(substance: list[RowFacts], features=()) -> Signature:
-    texts = [f.human[:_NOTE_CHARS] if f.kind == NOTE else f.human for f in substance]
-    for feature in features:
-        if feature.name in ("before_after", "measurements"):
-            texts.extend(feature.evidence)
-    return Signature.of(texts)
+def _human_texts(substance: list[RowFacts]) -> list[str]:
+    return [f.human[:_NOTE_CHARS] if f.kind == NOTE else f.human for f in substance]
+
+
+def signature_of(substance: list[RowFacts], features=(), words: Counter[str] | None = None) -> Signature:
+    """The duplicate signature: the words of the human text plus the measured numbers."""
+    counts = Counter(words) if words is not None else word_counts(_human_texts(substance))
+    counts.update(word_counts([" ".join(f.evidence) for f in features if f.name in ("before_after", "measurements")]))
+    return Signature.of_words(counts)
 
 
 def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
     found = TagEvidence()
     installed: list[str] = []
+    paths: set[str] = set()
     for row in rows:
         for change in row.files:
-            if not change.generated:
+            if change.path not in paths and not change.generated:
+                paths.add(change.path)
                 detect_in_path(change.path, found)
         for language in row.activity.meta.get("languages") or []:
             tag = tag_for_alias(str(language))
@@ -83,11 +91,11 @@ def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
             for tag in detect_in_command(command, found):
                 if tag not in installed:
                     installed.append(tag)
-        detect_in_text(row.human, found)
-        if row.prose:
-            detect_in_text(row.prose, found, weight=0.5)
-        for error in row.errors:
-            detect_in_text(error, found, weight=0.5)
+    # What the user wrote counts fully; the assistant's prose and error output count half,
+    # and only the start of each turn's prose is read (it says what the turn was about).
+    detect_in_text("\n".join(r.human for r in rows), found)
+    detect_in_text("\n".join([r.prose[:_PROSE_CHARS_FOR_TAGS] for r in rows if r.prose]
+                             + [e for r in rows for e in r.errors]), found, weight=0.5)
     return found, installed
 
 
@@ -95,7 +103,7 @@ def _headline(rows: list[RowFacts]) -> str:
     notes = [r.label for r in rows if r.kind == NOTE and r.label]
     if notes:
         return notes[0]
-    goals = [r.label for r in rows if r.kind == SESSION and GOAL_RE.search(r.label) and len(r.label.split()) >= 4]
+    goals = [r.label for r in rows if r.kind == SESSION and GOAL_RE.search(r.label.lower()) and len(r.label.split()) >= 4]
     if goals:
         return goals[0]
     labelled = [(index, r) for index, r in enumerate(rows) if r.label]

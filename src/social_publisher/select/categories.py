@@ -10,32 +10,64 @@ go to the earlier category in `CATEGORIES`, so the result never depends on input
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from social_publisher.records import COMMIT, NOTE, SESSION
 from social_publisher.select.facts import RowFacts
 from social_publisher.select.features import Feature
+from social_publisher.select.words import word_counts
 
 CATEGORIES = ("bug_fix", "experiment", "feature", "refactor", "infrastructure", "docs", "learning")
 
-_WORDS = {
-    "bug_fix": r"\b(?:fix(?:e[sd])?|bug\w*|hotfix|crash\w*|broken|regression|error|fails?|failing|resolve[sd]?)\b"
-               r"|исправ\w*|почин\w*|баг\w*|ошибк\w*|пада\w*",
-    "experiment": r"\b(?:experiment\w*|accuracy|benchmark\w*|baseline|train(?:ed|ing)?|eval\w*|hypothes\w*|ablation|"
-                  r"phase \d+\w*|tried|trying|compare[ds]?|comparison|measur\w*|perplexity|loss|profil\w*|speed ?up)\b"
-                  r"|эксперимент\w*|точност\w*|обуч\w*|замер\w*|сравн\w*|бенчмарк\w*|гипотез\w*",
-    "feature": r"\b(?:add(?:s|ed)?|implement\w*|support\w*|introduc\w*|new|feat|creat\w*|build|built|enable[sd]?)\b"
-               r"|добав\w*|реализ\w*|нов\w*|созда\w*",
-    "refactor": r"\b(?:refactor\w*|restructur\w*|renam\w*|extract\w*|clean ?up|simplif\w*|reorgani[sz]\w*|split|"
-                r"decoupl\w*|dedupl\w*|move[ds]?)\b|рефактор\w*|переимен\w*|упрост\w*|вынес\w*|перепис\w*",
-    "infrastructure": r"\b(?:deploy\w*|ci|docker\w*|kubernetes|k8s|nginx|server|servers|hosting|backup\w*|"
-                      r"monitoring|systemd|terraform|ansible|provision\w*|infra\w*|pipeline|workflow|ssl|tls|dns|"
-                      r"proxy|vps)\b|деплой\w*|сервер\w*|инфраструкт\w*|развёрт\w*|разверт\w*",
-    "docs": r"\b(?:docs?|documentation|readme|guide|docstrings?|changelog|tutorial)\b|документац\w*|ридми",
-    "learning": r"\b(?:learn\w*|til|understand\w*|explain\w*|how does|why does|what is|read about|stud(?:y|ied)|"
-                r"course|insight|lesson)\b|разобрал\w*|изуч\w*|понял\w*|узнал\w*|урок\w*",
+# Per category: whole words | word beginnings (Russian stems, "refactor..." ) | phrases.
+_VOCABULARY = {
+    "bug_fix": ("fix fixes fixed fixing hotfix broken regression error errors fail fails failing failed resolve "
+                "resolved resolves",
+                "bug crash исправ почин баг ошибк пада", ""),
+    "experiment": ("accuracy baseline train trained training hypothesis ablation phase tried trying compare compared "
+                   "compares comparison perplexity loss speedup",
+                   "experiment benchmark eval hypothes measur profil эксперимент точност обуч замер сравн бенчмарк "
+                   "гипотез", "speed up"),
+    "feature": ("add adds added new feat build built enable enabled enables support supports supported",
+                "implement introduc creat добав реализ нов созда", ""),
+    "refactor": ("split move moved moves cleanup", "refactor restructur renam extract simplif reorgani decoupl dedupl "
+                 "рефактор переимен упрост вынес перепис", "clean up"),
+    "infrastructure": ("ci k8s kubernetes nginx server servers hosting monitoring systemd terraform ansible "
+                       "pipeline workflow ssl tls dns proxy vps",
+                       "deploy docker backup provision infra деплой сервер инфраструкт развёрт разверт", ""),
+    "docs": ("doc docs documentation readme guide docstring docstrings changelog tutorial ридми", "документац", ""),
+    "learning": ("til insight lesson course study studied", "learn understand explain разобрал изуч понял узнал урок",
+                 "how does|why does|what is|read about"),
 }
-_WORD_RES = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in _WORDS.items()}
+_EXACT: dict[str, list[str]] = {}
+for _category, (_words, _, _) in _VOCABULARY.items():
+    for _word in _words.split():
+        _EXACT.setdefault(_word, []).append(_category)
+_PREFIXES = tuple((category, tuple(prefixes.split())) for category, (_, prefixes, _) in _VOCABULARY.items())
+_PHRASES = tuple((category, phrase) for category, (_, _, phrases) in _VOCABULARY.items()
+                 for phrase in phrases.split("|") if phrase)
+# Memo of words already judged: those that name a category, and those that name none. The
+# vocabulary of a developer's work is small, so most words of a story are known after a while.
+_WORD_CATEGORIES: dict[str, tuple[str, ...]] = {}
+_NO_CATEGORY: set[str] = set()
+_MEMO_LIMIT = 500_000
+
+
+def _categories_of(word: str) -> tuple[str, ...]:
+    known = _WORD_CATEGORIES.get(word)
+    if known is None:
+        found = list(_EXACT.get(word, ()))
+        found += [c for c, prefixes in _PREFIXES if c not in found and word.startswith(prefixes)]
+        known = tuple(found)
+        if len(_WORD_CATEGORIES) + len(_NO_CATEGORY) < _MEMO_LIMIT:
+            if known:
+                _WORD_CATEGORIES[word] = known
+            else:
+                _NO_CATEGORY.add(word)
+    return known
+
+
 _PREFIX_RE = re.compile(r"^(feat|fix|refactor|docs|ci|build|perf|test|chore|style)(?:\([^)]*\))?!?:", re.IGNORECASE)
 _PREFIX_CATEGORY = {"feat": "feature", "fix": "bug_fix", "refactor": "refactor", "docs": "docs",
                     "ci": "infrastructure", "build": "infrastructure", "perf": "experiment"}
@@ -59,7 +91,9 @@ class Classification:
                 "evidence": self.evidence.get(self.category, [])}
 
 
-def classify(rows: list[RowFacts], features: list[Feature], tags: list[str]) -> Classification:
+def classify(rows: list[RowFacts], features: list[Feature], tags: list[str],
+             words: Counter[str] | None = None) -> Classification:
+    """Pick the category; `words` are the counted words of the rows' human text (word_counts), when at hand."""
     points = {name: 0.0 for name in CATEGORIES}
     evidence: dict[str, list[str]] = {name: [] for name in CATEGORIES}
 
@@ -69,11 +103,26 @@ def classify(rows: list[RowFacts], features: list[Feature], tags: list[str]) -> 
             evidence[category].append(why)
 
     points["feature"] = 0.5  # plain work with no other signal is a feature
-    human = "\n".join(r.human for r in rows)
-    for category, pattern in _WORD_RES.items():
-        words = pattern.findall(human)
-        if words:
-            add(category, min(_WORD_CAP, float(len(words))), "words: " + ", ".join(_unique_lower(words)[:4]))
+    if words is None:
+        words = word_counts([r.human for r in rows])
+    hits: dict[str, list[str]] = {}
+    counts: Counter[str] = Counter()
+    for word in words.keys() - _NO_CATEGORY:  # set difference in C: skips every word known to say nothing
+        count = words[word]
+        for category in _categories_of(word):
+            counts[category] += count
+            hits.setdefault(category, []).append(word)
+    for found in hits.values():
+        found.sort()
+    human = None
+    for category, phrase in _PHRASES:
+        human = human if human is not None else "\n".join(r.human for r in rows).lower()
+        if phrase in human:
+            counts[category] += human.count(phrase)
+            hits.setdefault(category, []).append(phrase)
+    for category in CATEGORIES:
+        if counts[category]:
+            add(category, min(_WORD_CAP, float(counts[category])), "words: " + ", ".join(hits[category][:4]))
 
     commits = [r for r in rows if r.kind == COMMIT]
     for commit in commits:
@@ -123,11 +172,3 @@ def classify(rows: list[RowFacts], features: list[Feature], tags: list[str]) -> 
     best = max(CATEGORIES, key=lambda name: (points[name], -CATEGORIES.index(name)))
     return Classification(best, points, evidence)
 
-
-def _unique_lower(words: list[str]) -> list[str]:
-    seen: list[str] = []
-    for word in words:
-        word = word.lower()
-        if word not in seen:
-            seen.append(word)
-    return seen

@@ -21,12 +21,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz import fuzz
 
+from social_publisher.select.words import word_counts
+
 SIGNATURE_SIZE = 40
 _MIN_STEMS = 5
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
+_WORDS_READ = 200
+_STEMS: dict[str, str] = {}  # memo: word -> stem ("" for a word left out)
 _STOPWORDS = frozenset("""
 a about above after again all also an and any are as at be because been before being below between both but by
 can could did do does doing done down during each few for from further get got had has have having he her here
@@ -50,12 +54,22 @@ class Signature:
 
     @classmethod
     def of(cls, texts: list[str]) -> "Signature":
+        return cls.of_words(word_counts(texts))
+
+    @classmethod
+    def of_words(cls, words: Counter[str]) -> "Signature":
+        """The signature of counted words (see words.word_counts)."""
         counts: Counter[str] = Counter()
-        for text in texts:
-            for token in _TOKEN_RE.findall(text.lower().replace("ё", "е")):
-                stem = _stem(token)
-                if stem:
-                    counts[stem] += 1
+        # The most frequent words hold the most frequent stems; a long story's rare words are skipped.
+        frequent = sorted(words.items(), key=itemgetter(1), reverse=True)[:_WORDS_READ]
+        for word, count in frequent:
+            stem = _STEMS.get(word)
+            if stem is None:
+                stem = _stem(word) or ""
+                if len(_STEMS) < 500_000:
+                    _STEMS[word] = stem
+            if stem:
+                counts[stem] += count
         top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:SIGNATURE_SIZE]
         stems = frozenset(stem for stem, _ in top)
         return cls(stems, " ".join(sorted(stems)))

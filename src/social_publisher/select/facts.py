@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import lru_cache, partial
+from typing import Iterable, NamedTuple
 
 from social_publisher.records import COMMIT, NOTE, SESSION, Activity
 from social_publisher.signals import trivial_reason
@@ -27,8 +28,7 @@ _GENERATED_PARTS = ("node_modules/", "vendor/", "dist/", "build/", "__pycache__/
 _LOCK_SUFFIXES = (".lock", "package-lock.json", "pnpm-lock.yaml", "go.sum")
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     path: str
     added: int | None = None
     removed: int | None = None
@@ -36,7 +36,16 @@ class FileChange:
     @property
     def generated(self) -> bool:
         """Lockfiles and build output: they change a lot and say nothing."""
-        return self.path.endswith(_LOCK_SUFFIXES) or any(part in self.path for part in _GENERATED_PARTS)
+        return _is_generated(self.path)
+
+
+# NamedTuple's own constructor is Python code; building from a ready tuple is C (select builds ~200k).
+_new_change = partial(tuple.__new__, FileChange)
+
+
+@lru_cache(maxsize=65536)
+def _is_generated(path: str) -> bool:
+    return path.endswith(_LOCK_SUFFIXES) or any(part in path for part in _GENERATED_PARTS)
 
 
 @dataclass
@@ -82,7 +91,9 @@ def _commit_facts(row: Activity, reverted: set[str]) -> RowFacts:
     files = []
     for item in meta.get("files") or []:
         if isinstance(item, dict) and item.get("path"):
-            files.append(FileChange(str(item["path"]), _int_or_none(item.get("added")), _int_or_none(item.get("removed"))))
+            added, removed = item.get("added"), item.get("removed")
+            files.append(_new_change((str(item["path"]), added if type(added) is int else None,
+                                      removed if type(removed) is int else None)))
     message = row.text or ""
     excluded = trivial_reason(message, [f.path for f in files])
     if excluded is None and meta.get("is_merge"):
@@ -117,8 +128,10 @@ def _session_facts(row: Activity) -> RowFacts:
         if isinstance(item, dict) and isinstance(item.get("command"), str):
             commands.append((item["command"], bool(item.get("failed"))))
     errors = [str(e)[:200] for e in (meta.get("errors") or []) if e]
-    facts = RowFacts(row, None, _first_line(prompt), human, prose,
-                     files=[FileChange(_relative(p, meta.get("cwd"))) for p in paths], commands=commands, errors=errors)
+    cwd = meta.get("cwd")
+    prefix = cwd.rstrip("/") + "/" if isinstance(cwd, str) and cwd else None
+    files = [_new_change((p[len(prefix):] if prefix and p.startswith(prefix) else p, None, None)) for p in paths]
+    facts = RowFacts(row, None, _first_line(prompt), human, prose, files=files, commands=commands, errors=errors)
     quiet = not paths and not errors and not any(failed for _, failed in commands)
     if quiet and (not prompt.strip() or _ACK_RE.match(prompt) or trivial_reason(prompt)):
         facts.excluded = "a turn with nothing done"
@@ -140,12 +153,6 @@ def _is_reverted(commit_hash: str, reverted: set[str]) -> bool:
     return any(commit_hash.startswith(h) or h.startswith(commit_hash) for h in reverted)
 
 
-def _relative(path: str, cwd: object) -> str:
-    if isinstance(cwd, str) and cwd and path.startswith(cwd.rstrip("/") + "/"):
-        return path[len(cwd.rstrip("/")) + 1:]
-    return path
-
-
 def _first_line(text: str) -> str:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -153,6 +160,3 @@ def _first_line(text: str) -> str:
             return line[:120]
     return ""
 
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

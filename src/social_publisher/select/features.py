@@ -26,10 +26,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from social_publisher.records import COMMIT, NOTE, SESSION
 from social_publisher.select.facts import RowFacts
 from social_publisher.select.tags import command_programs
+from social_publisher.select.words import WordPattern
 from social_publisher.signals import before_after_pairs, measurements, strip_dates_and_versions
 
 
@@ -43,22 +45,27 @@ class Feature:
         return {"points": round(self.points, 2), "evidence": self.evidence}
 
 
-FIX_RE = re.compile(r"\b(?:fix(?:e[sd])?|hotfix|bug(?:fix)?|resolve[sd]?|repair(?:ed)?|patch(?:ed)?|crash\w*|regression)\b"
-                    r"|исправ\w*|почин\w*|баг\w*|ошибк\w*", re.IGNORECASE)
-_SOLVED_PROSE_RE = re.compile(
-    r"\b(?:fixed|now (?:passes|pass|works|succeeds)|all (?:\d+ )?tests? pass\w*|tests? (?:now )?pass\w*|resolved|"
-    r"works now|is working)\b|исправлен\w*|работает|проходят|починил\w*", re.IGNORECASE)
-_PROBLEM_TEXT_RE = re.compile(r"\b(?:problem|bug|error|issue|failure|failing|broke|broken|crash\w*)\b"
-                              r"|проблем\w*|ошибк\w*|баг\w*|слома\w*|пада\w*", re.IGNORECASE)
-_SOLUTION_TEXT_RE = re.compile(r"\b(?:fixed|solved|solution|the fix|resolved|turned out|root cause|workaround)\b"
-                               r"|решени\w*|исправ\w*|помогл\w*|оказалось|причина", re.IGNORECASE)
-_TESTS_FAILED_RE = re.compile(r"\b\d+ (?:tests? )?failed\b|\bFAILED\b|\btests? fail(?:ed|ing|s)?\b")
-_TESTS_PASSED_RE = re.compile(r"\b\d+ passed\b(?![^\n]*\bfailed\b)|\ball (?:\d+ )?tests? pass", re.IGNORECASE)
-GOAL_RE = re.compile(
-    r"\b(?:i want|i'd like|i need|we need|need to|goal|so that|make (?:it|the|sure)|implement|add|build|create|fix|"
+# All matched against lower-cased text (see words.WordPattern).
+FIX_RE = WordPattern(r"fix(?:e[sd])?|hotfix|bug(?:fix)?|resolve[sd]?|repair(?:ed)?|patch(?:ed)?|crash\w*|regression",
+                     r"исправ|почин|баг|ошибк")
+_SOLVED_PROSE_RE = WordPattern(
+    r"fixed|now (?:passes|pass|works|succeeds)|all (?:\d+ )?tests? pass\w*|tests? (?:now )?pass\w*|resolved|"
+    r"works now|is working", r"исправлен|работает|проходят|починил")
+_PROBLEM_TEXT_RE = WordPattern(r"problem|bug|error|issue|failure|failing|broke|broken|crash\w*",
+                               r"проблем|ошибк|баг|слома|пада")
+_SOLUTION_TEXT_RE = WordPattern(r"fixed|solved|solution|the fix|resolved|turned out|root cause|workaround",
+                                r"решени|исправ|помогл|оказалось|причина")
+_TESTS_FAILED_RE = WordPattern(r"\d+ (?:tests? )?failed|tests? fail(?:ed|ing|s)?")
+_TESTS_PASSED_RE = re.compile(r"\b\d+ passed\b(?![^\n]*\bfailed\b)|\ball (?:\d+ )?tests? pass")
+GOAL_RE = WordPattern(
+    r"i want|i'd like|i need|we need|need to|goal|so that|make (?:it|the|sure)|implement|add|build|create|fix|"
     r"speed up|reduce|improve|optimi[sz]e|why|how (?:do|can|to)|figure out|investigate|find out|compare|measure|"
-    r"write|refactor|migrate)\b|нужно|надо|хочу|сделай|добав\w*|реализ\w*|исправ\w*|почему|ускор\w*|уменьш\w*|"
-    r"улучш\w*|цель|чтобы|разбер\w*|перепиш\w*", re.IGNORECASE)
+    r"write|refactor|migrate", r"нужно|надо|хочу|сделай|добав|реализ|исправ|почему|ускор|уменьш|улучш|цель|чтобы|"
+    r"разбер|перепиш")
+_DIGIT_RE = re.compile(r"\d")
+_PAIR_HINT_RE = re.compile("->|→|=>|➜|from |From |с ")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+_ENOUGH_PAIRS, _ENOUGH_VALUES = 2, 8  # before_after is capped at 2 pairs, measurements at 4 lone values
 _SKIP_PROGRAMS = {"cd", "echo", "cat", "ls", "tail", "head", "grep", "rg", "less", "sed", "awk", "wc", "sort", "true"}
 
 
@@ -94,14 +101,20 @@ def _numbers(rows: list[RowFacts]) -> list[Feature]:
     pairs: list[tuple[str, str]] = []
     values: list[str] = []
     for row in rows:
+        if len(pairs) >= _ENOUGH_PAIRS and len(values) >= _ENOUGH_VALUES:
+            break  # the caps are reached; reading on would change no points
         for text in (row.human, row.prose):
-            if not text or not any(ch.isdigit() for ch in text):
+            if not text or not _DIGIT_RE.search(text):
                 continue
-            cleaned = strip_dates_and_versions(text)
-            for before, after in before_after_pairs(cleaned):
-                if before != after and (before, after) not in pairs:
-                    pairs.append((before, after))
-            for measured in measurements(cleaned):
+            # Only sentences with a digit can hold a measurement, and only those with an arrow,
+            # "from" or "с" a before/after pair: the rest is skipped unread.
+            numeric = [part for part in _SENTENCE_SPLIT_RE.split(text) if _DIGIT_RE.search(part)]
+            hinted = [part for part in numeric if _PAIR_HINT_RE.search(part)]
+            if hinted:
+                for before, after in before_after_pairs(strip_dates_and_versions("\n".join(hinted))):
+                    if before != after and (before, after) not in pairs:
+                        pairs.append((before, after))
+            for measured in measurements("\n".join(numeric), limit=_ENOUGH_VALUES):
                 if measured.value not in values:
                     values.append(measured.value)
     in_pairs = {_bare(v) for pair in pairs for v in pair}
@@ -131,17 +144,21 @@ def _problem(rows: list[RowFacts]) -> Feature | None:
                     open_failures.setdefault(key, command)
                 elif key in open_failures:
                     solved.append(f"`{_short(open_failures.pop(key))}` failed, then passed")
-            if _TESTS_FAILED_RE.search(row.prose) and not _TESTS_PASSED_RE.search(row.prose):
+            prose = row.prose.lower()
+            # Substring checks first: the regexes below only run on prose that can match them.
+            failed_tests = "fail" in prose and (_TESTS_FAILED_RE.search(prose) or "FAILED" in row.prose)
+            passed_tests = "pass" in prose and _TESTS_PASSED_RE.search(prose)
+            if failed_tests and not passed_tests:
                 open_failures.setdefault("tests", "tests")
-            elif "tests" in open_failures and _TESTS_PASSED_RE.search(row.prose):
+            elif "tests" in open_failures and passed_tests:
                 open_failures.pop("tests")
                 solved.append("tests failed, then passed")
             if row.errors:
                 open_errors.extend(row.errors)
-            elif open_errors and _SOLVED_PROSE_RE.search(row.prose):
-                solved.append(f"error '{_short(open_errors[0])}', then: {_short(_SOLVED_PROSE_RE.search(row.prose)[0])}")
+            elif open_errors and (said_solved := _SOLVED_PROSE_RE.search(prose)):
+                solved.append(f"error '{_short(open_errors[0])}', then: {_short(said_solved[0])}")
                 open_errors.clear()
-        elif row.kind == COMMIT and FIX_RE.search(row.label):
+        elif row.kind == COMMIT and FIX_RE.search(row.label.lower()):
             if open_errors or open_failures:
                 problem = open_errors[0] if open_errors else next(iter(open_failures.values()))
                 solved.append(f"'{_short(problem)}', then commit '{_short(row.label)}'")
@@ -149,7 +166,7 @@ def _problem(rows: list[RowFacts]) -> Feature | None:
                 open_failures.clear()
             elif len(row.label.split()) >= 3:
                 fix_commits.append(row.label)
-        if row.kind in (NOTE, SESSION) and _PROBLEM_TEXT_RE.search(row.human) and _SOLUTION_TEXT_RE.search(row.human):
+        if row.kind in (NOTE, SESSION) and _tells_problem_and_fix(row.human.lower()):
             solved.append(f"{'note' if row.kind == NOTE else 'prompt'} '{_short(row.label)}' tells a problem and its fix")
     if solved:
         return Feature("problem_solved", 3.0, _unique(solved)[:3])
@@ -161,6 +178,11 @@ def _problem(rows: list[RowFacts]) -> Feature | None:
     return None
 
 
+def _tells_problem_and_fix(lowered: str) -> bool:
+    return _PROBLEM_TEXT_RE.search(lowered) is not None and _SOLUTION_TEXT_RE.search(lowered) is not None
+
+
+@lru_cache(maxsize=4096)
 def _program_key(command: str) -> str:
     programs = [p for p in command_programs(command) if p not in _SKIP_PROGRAMS]
     if not programs:
@@ -220,7 +242,7 @@ def _new_technologies(new_tags: list[str]) -> Feature | None:
 
 
 def _goal_prompts(rows: list[RowFacts]) -> Feature | None:
-    goals = [r.label for r in rows if r.kind == SESSION and len(r.label.split()) >= 4 and GOAL_RE.search(r.label)]
+    goals = [r.label for r in rows if r.kind == SESSION and len(r.label.split()) >= 4 and GOAL_RE.search(r.label.lower())]
     if not goals:
         return None
     return Feature("goal_prompts", min(1.5, 1.0 + 0.25 * (len(goals) - 1)), [f"'{_short(g)}'" for g in goals[:2]])

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from social_publisher.select.words import WordPattern, is_cyrillic, word_list
 
 
 @dataclass(frozen=True)
@@ -149,17 +149,20 @@ _ALIASES = {alias.lower(): tag.name for tag in TAGS
 _CASED = {alias: tag.name for tag in TAGS for alias in tag.cased}
 
 
-def _alias_pattern(aliases: Iterable[str]) -> str:
-    parts = []
-    for alias in sorted(aliases, key=lambda a: (-len(a), a)):
-        escaped = re.escape(alias).replace(r"\ ", r"\s+")
-        # Russian inflects nouns: "телеграм" should match "телеграме", "телеграмом".
-        parts.append(escaped + (r"\w*" if re.search("[а-яё]", alias) else ""))
-    return "|".join(parts)
+def _is_phrase(alias: str) -> bool:
+    return not re.fullmatch(r"[^\W_]+", alias)
 
 
-_WORD_RE = re.compile(rf"(?<![\w.#+-])(?:{_alias_pattern(_ALIASES)})(?![\w#+])", re.IGNORECASE)
-_CASED_RE = re.compile(rf"(?<![\w.])(?:{_alias_pattern(_CASED)})(?![\w])")
+# Single-word aliases are looked up in a dict of the text's words; phrases ("node.js",
+# "bot api", "c++") are looked for as substrings once their first word is present;
+# Cyrillic aliases also match as a word prefix (Russian inflects nouns: "телеграме").
+_SINGLE = {alias: tag for alias, tag in _ALIASES.items() if not _is_phrase(alias)}
+_PHRASES = tuple((alias, re.findall(r"[^\W_]+", alias)[0], tag) for alias, tag in sorted(_ALIASES.items())
+                 if _is_phrase(alias))
+_CYRILLIC_PREFIXES = tuple((alias, tag) for alias, tag in sorted(_ALIASES.items()) if is_cyrillic(alias))
+_CYRILLIC_RE = WordPattern(stems="|".join(re.escape(a) + r"\w*" for a, _ in _CYRILLIC_PREFIXES))
+_CASED_PATTERNS = tuple((alias, re.compile(rf"(?<![\w.]){re.escape(alias)}(?!\w)"), tag)
+                        for alias, tag in sorted(_CASED.items()))
 _IMPORT_RE = re.compile(r"^[ \t>]*(?:from\s+([A-Za-z_][\w]*)[\w.]*\s+import\b|import\s+([A-Za-z_][\w]*))", re.MULTILINE)
 _INSTALL_RE = re.compile(
     r"\b(?:pip3?|uv pip|python3? -m pip)\s+install\s+(?P<pip>[^;&|]+)"
@@ -210,13 +213,26 @@ def detect_in_path(path: str, found: TagEvidence) -> None:
 
 
 def detect_in_text(text: str, found: TagEvidence, *, weight: float = 1.0) -> None:
-    for match in _WORD_RE.finditer(text):
-        word = match.group(0)
-        tag = _ALIASES.get(re.sub(r"\s+", " ", word.lower())) or _cyrillic_tag(word)
-        if tag:
-            found.add(tag, weight, f"text '{word}'")
-    for match in _CASED_RE.finditer(text):
-        found.add(_CASED[match.group(0)], weight, f"text '{match.group(0)}'")
+    if not text:
+        return
+    lowered = text.lower()
+    tokens = word_list(lowered)
+    words = set(tokens)
+    for word in sorted(words & _SINGLE.keys()):
+        found.add(_SINGLE[word], weight * tokens.count(word), f"text '{word}'")
+    if _CYRILLIC_PREFIXES:
+        for match in _CYRILLIC_RE.finditer(lowered):
+            found.add(_cyrillic_tag(match.group(0)), weight, f"text '{match.group(0)}'")
+    for phrase, first, tag in _PHRASES:
+        if first in words:
+            count = lowered.count(phrase)
+            if count:
+                found.add(tag, weight * count, f"text '{phrase}'")
+    for alias, pattern, tag in _CASED_PATTERNS:
+        if alias in text:
+            count = len(pattern.findall(text))
+            if count:
+                found.add(tag, weight * count, f"text '{alias}'")
     if "import" in text:
         for match in _IMPORT_RE.finditer(text):
             module = match.group(1) or match.group(2)
@@ -225,12 +241,8 @@ def detect_in_text(text: str, found: TagEvidence, *, weight: float = 1.0) -> Non
                 found.add(tag, 1.0, f"import {module}")
 
 
-def _cyrillic_tag(word: str) -> str | None:
-    lowered = word.lower()
-    for alias, tag in _ALIASES.items():
-        if re.search("[а-яё]", alias) and lowered.startswith(alias):
-            return tag
-    return None
+def _cyrillic_tag(word: str) -> str:
+    return next(tag for prefix, tag in _CYRILLIC_PREFIXES if word.startswith(prefix))
 
 
 def detect_in_command(command: str, found: TagEvidence) -> list[str]:

@@ -208,17 +208,25 @@ def numbers_differ(texts: dict[str, str]) -> str | None:
     return None
 
 
+MIN_SCRIPT_SHARE = 0.6  # of all letters, quotations included (code, file names and names left out)
+
+
 def wrong_language(title: str, body: str, lang: str, names: Iterable[str] = ()) -> str | None:
-    """The post's own prose must be in `lang`; quotes, code and names may be in any language but not dominate."""
+    """The post must read as `lang`: its own prose almost entirely, the page as a whole mostly.
+
+    Code, file names and proper names belong to no language and are left out. Quotations in
+    the other language are allowed (a commit subject, the user's own prompt) but may not
+    make up the bulk of the page: a Russian post is mostly Cyrillic.
+    """
     names = list(names)
     counted = measure.letters(body, ignore=names)
     needed = 0.75 if lang == "ru" else 0.9
     if counted.share(lang) < needed:
         return f"body is not mostly in {lang}: {counted.share(lang):.0%} of its own prose"
-    if counted.native_share < 0.5:
-        return f"body is mostly quotation ({1 - counted.native_share:.0%}), not prose in {lang}"
-    title_letters = measure.letters(title, ignore=names)
-    if title_letters.native and title_letters.share(lang) < 0.6:
+    overall = measure.script_share(body, lang, ignore=names)
+    if overall < MIN_SCRIPT_SHARE:
+        return f"body is mostly quotation in another language: only {overall:.0%} of its letters are {lang}"
+    if measure.script_share(title, lang, ignore=names) < MIN_SCRIPT_SHARE:
         return f"title is not in {lang}: {title!r}"
     return None
 

@@ -24,7 +24,7 @@ from social_publisher.records import Brief
 from social_publisher.write import text as measure
 from social_publisher.write.actions import Action, gerund, infinitive, language_of, mark_code, parse, past
 from social_publisher.write.base import Draft, Writer, register
-from social_publisher.write.checks import quotable
+from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.phrases import COUNTED, EN_UNITS, SIZE_UNITS, TIME_UNITS, KIND_OF_CATEGORY, METRICS, PHRASES, RU_UNITS
 
 LANGS = ("en", "ru")
@@ -33,7 +33,11 @@ CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "comm
          "commit_notes": 2},
         {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1, "notes": 6,
          "commit_notes": 4})
-MIN_OWN_PROSE = 0.6  # share of letters in the post's own prose (not quotes or code) the writer aims for
+# Share of a page's letters (quotations included) in its language the writer aims for; the check
+# asks for checks.MIN_SCRIPT_SHARE, the margin keeps the writer clear of it.
+MIN_PAGE_SHARE = 0.66
+# Words a post must not even quote: they read as pipeline metadata or as an instruction (defects 1, 2).
+_UNQUOTABLE = re.compile(r"\btags?\b|\bcategor|\bтег|категори|\brules\s*:|proofread", re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
                 "into", "vs", "via", "but", "nor"}
 _TRAILING_JUNK = _SMALL_WORDS | {"not", "without", "instead", "than", "и", "в", "на", "с", "для", "по", "к", "из", "от",
@@ -97,7 +101,7 @@ def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, feedback:
 
     Tried from the most quoting to the least, each at detail level 0 then 1: the first plan
     whose posts reach `min_words` in both languages while their own prose (not quotations
-    in the other language) keeps MIN_OWN_PROSE of the letters wins; failing that, the most
+    in the other language) keeps MIN_PAGE_SHARE of the letters wins; failing that, the most
     detailed plan that keeps the prose share. The retry after a failed content check starts
     at quoting level 1 and uses other phrasing variants.
     """
@@ -110,7 +114,8 @@ def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, feedback:
             plan = _plan(brief, attempt, level=level, quoting=quoting)
             drafts = [render(plan, lang) for lang in LANGS]
             names = (plan.project, "Claude Code", "Codex")
-            prose_ok = all(measure.letters(d.body_md, ignore=names).native_share >= MIN_OWN_PROSE for d in drafts)
+            prose_ok = all(measure.script_share(d.body_md, lang, ignore=names) >= MIN_PAGE_SHARE
+                           for lang, d in zip(LANGS, drafts))
             long_enough = min(measure.words(d.body_md) for d in drafts) >= min_words
             if prose_ok and long_enough:
                 return plan
@@ -187,6 +192,12 @@ def _plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     )
 
 
+def quotable(text: str) -> bool:
+    """A brief's string the writer may tell: it passes the content checks and holds no word that
+    reads as metadata or instruction even in a quotation."""
+    return _check_quotable(text) and not _UNQUOTABLE.search(text)
+
+
 def _kind(category: str, headline: Action | None, problem: dict[str, str] | None) -> str:
     lowered = category.lower()
     for kind, words in KIND_OF_CATEGORY:
@@ -228,7 +239,7 @@ def metric_label(context: str, value: str) -> tuple[str, str] | None:
         position = context.find(value.split()[0])
     if position < 0 or context.lstrip().startswith("|"):  # a table row: columns, not a sentence
         return None
-    before = re.findall(r"[A-Za-zА-Яа-яЁё]+", context[:position])[-3:]
+    before = re.findall(r"[A-Za-zА-Яа-яЁё]+", context[:position])[-6:]
     after = re.findall(r"[A-Za-zА-Яа-яЁё]+", context[position + len(value):])[:2]
     before = [w for w in before if w.lower() not in _GLUE][-2:]
     kind = _value_kind(value)
@@ -368,6 +379,14 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     if plan.files:
         more = frames.pick("files_more") if plan.more_files else ""
         facts_sentences.append(frames.pick("files", files=_join([_code(f) for f in plan.files], lang), more=more))
+    if plan.level:  # the longer post says which of the files were tests and docs
+        every_file = plan.facts.get("files", [])
+        tests = [f for f in every_file if re.search(r"(^|/)tests?(/|_)|_test\.|\.test\.|spec", f)]
+        docs = [f for f in every_file if re.search(r"\.(md|rst|txt)$|(^|/)docs?/", f, re.IGNORECASE)]
+        if tests:
+            facts_sentences.append(frames.pick("tests_too", files=_join([_code(f) for f in tests[:3]], lang)))
+        if docs:
+            facts_sentences.append(frames.pick("docs_too", files=_join([_code(f) for f in docs[:3]], lang)))
     stats = plan.stats
     if stats.get("commits"):
         lines = ""
@@ -435,17 +454,30 @@ def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
             else:
                 bullets.append(f"- {_bold(_value(value, lang))} — {_quote_inline(context, lang)}")
     heading = frames.pick("head_numbers_pairs" if plan.pairs else "head_numbers")
-    return [heading, frames.pick("numbers_intro"), "\n".join(bullets)]
+    paragraphs = [heading, frames.pick("numbers_intro"), "\n".join(bullets)]
+    if plan.level and plan.pairs:  # the longer post says which pair matters, in words
+        pair = plan.pairs[0]
+        label = metric_label(pair.get("context", ""), pair["before"])
+        before, after = _bold(_value(pair["before"], lang)), _bold(_value(pair["after"], lang))
+        if label and not (lang == "ru" and label[1].endswith(("ов", "ок", "ей", "ий", "х"))):
+            paragraphs.append(frames.pick("main_pair", label=label[0 if lang == "en" else 1], before=before,
+                                          after=after))
+        else:
+            paragraphs.append(frames.pick("main_pair_plain", before=before, after=after))
+    return paragraphs
 
 
 def _lessons(plan: Plan, lang: str, frames: _Frames) -> list[str]:
     heading = frames.pick("head_lessons")
+    reflection = frames.pick(f"reflection:{plan.kind}")
     if not plan.lessons:
-        return [heading, frames.pick(f"reflection:{plan.kind}")]
+        return [heading, reflection]
     paragraphs = [heading]
     for index, lesson in enumerate(plan.lessons):
         lead = frames.pick("lesson_lead" if index == 0 else "lesson_more")
         paragraphs.append(f"{lead} {_own_words(lesson, lang, strip=_LEARNED)}")
+    if plan.level:  # the longer post adds the rule of thumb for this kind of work
+        paragraphs.append(frames.pick("reflection_more", r=reflection.split(": ", 1)[1]))
     return paragraphs
 
 
@@ -453,20 +485,27 @@ def _lessons(plan: Plan, lang: str, frames: _Frames) -> list[str]:
 
 
 def make_title(plan: Plan, lang: str) -> str:
-    """A title of 6-10 words (5-10 in Russian) naming what was done, with the key number when there is one."""
+    """A title of 6-10 words (5-10 in Russian) naming what was done, with the key number when there is one.
+
+    A Russian title must read as Russian as a whole (project names included), so one that would
+    quote too much English falls back to a Russian frame for the kind of work.
+    """
     specific, fallbacks = _title_candidates_en(plan) if lang == "en" else _title_candidates_ru(plan)
     low = 6 if lang == "en" else 5
-    fitting = [t for t in specific if t.text and low <= measure.words(t.text) <= 10]
+    fitting = [t for t in specific if t.text and low <= measure.words(t.text) <= 10
+               and measure.script_share(t.text, lang) >= MIN_PAGE_SHARE]
     if fitting:
         # Best first: the whole action, then a number in the title, then more of the action kept;
         # among equals the story's hash picks, so titles vary between stories.
         best = max(t.rank for t in fitting)
         equals = [t.text for t in fitting if t.rank == best]
         return equals[int(plan.seed[:8], 16) % len(equals)]
-    for title in fallbacks:
-        if low - 1 <= measure.words(title) <= 12:
-            return title
-    return fallbacks[-1]
+    return fallbacks[int(plan.seed[8:16], 16) % len(fallbacks)]
+
+
+def _kind_titles(plan: Plan, lang: str) -> list[str]:
+    book = PHRASES[lang]
+    return book.get(f"title_kind:{plan.kind}", book["title_kind:other"])
 
 
 @dataclass(frozen=True)
@@ -513,7 +552,7 @@ def _title_case(text: str, keep: str = "") -> str:
 
 def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
     project = plan.project
-    kind_phrase = PHRASES["en"].get(f"title_kind:{plan.kind}", PHRASES["en"]["title_kind:other"])[0]
+    kind_phrases = _kind_titles(plan, "en")
     g = gerund(plan.headline) if plan.headline else None
     noun = plan.headline.original if plan.headline and not plan.headline.known and plan.headline.lang == "en" else None
     pair = plan.pairs[0] if plan.pairs else None
@@ -525,7 +564,7 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
             out += [_fit(f"From {b} to {a}: {{X}}", g), _fit(f"{{X}}: {b} → {a}", g)]
         if noun:
             out += [_fit(f"From {b} to {a}: {{X}}", noun), _fit(f"{{X}}: {b} → {a}", noun)]
-        fallbacks.append(f"From {b} to {a}: {kind_phrase}")
+        fallbacks += [f"From {b} to {a}: {phrase}" for phrase in kind_phrases]
     elif g:
         counted = next((n for n in plan.numbers if metric_label(n.get("context", ""), n["value"])), None)
         if counted:
@@ -537,15 +576,15 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
                 _fit(f"How I {{X}} in {project}", past_phrase or g)]
     if noun:
         out.append(_fit(f"{{X}} in {project}", noun))
-    fallbacks.append(f"{kind_phrase} in {project}")
+    if not fallbacks:
+        fallbacks = [f"{phrase} in {project}" for phrase in kind_phrases]
     return ([replace(t, text=_title_case(t.text, project)) for t in out if t.text],
             [_title_case(t, project) for t in fallbacks])
 
 
 def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
     project = plan.project
-    kind_phrase = PHRASES["ru"].get(f"title_kind:{plan.kind}", PHRASES["ru"]["title_kind:other"])[0]
-    kind_phrase = kind_phrase.format(P=project)
+    kind_phrases = [phrase.format(P=project) for phrase in _kind_titles(plan, "ru")]
     pair = plan.pairs[0] if plan.pairs else None
     arrow = f"{_value(pair['before'], 'ru')} → {_value(pair['after'], 'ru')}" if pair else ""
     out: list[_Title] = []
@@ -562,8 +601,10 @@ def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
                         _Title(f"Как я {phrase} в {project}: {arrow}", complete, kept)]
             out += [_Title(f"Как я {phrase} в {project}", complete, kept),
                     _Title(f"{project}: как я {phrase}", complete, kept)]
-    fallbacks = [f"{arrow}: {kind_phrase[:1].lower()}{kind_phrase[1:]}"] if pair else []
-    fallbacks.append(kind_phrase)
+    if pair:  # one colon per title: frames that have their own colon go without the number
+        fallbacks = [f"{arrow}: {_lower_first(phrase, 'ru')}" for phrase in kind_phrases if ":" not in phrase]
+    else:
+        fallbacks = kind_phrases
     return [replace(t, text=t.text.replace("`", "")) for t in out], fallbacks
 
 

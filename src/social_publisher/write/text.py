@@ -96,3 +96,20 @@ def letters(markdown: str, ignore: Iterable[str] = ()) -> Letters:
         native_latin=len(_LATIN.findall(text)),
         quoted=len(_CYRILLIC.findall(quoted)) + len(_LATIN.findall(quoted)),
     )
+
+
+def script_share(markdown: str, lang: str, ignore: Iterable[str] = ()) -> float:
+    """Share of all letters, quotations included, written in `lang`'s alphabet (Cyrillic for "ru").
+
+    Only code, file names, URLs, Markdown markers and `ignore` words (names) are left out: this is
+    what a reader sees as the language of the page.
+    """
+    text = _CODE_SPAN.sub(" ", _FENCE.sub(" ", markdown)).replace("**", " ")
+    text = _URL.sub(" ", text)
+    text = re.sub(r"\S+\.\w{1,4}\b", " ", text)
+    for name in sorted({n for n in ignore if n}, key=len, reverse=True):
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    if not cyrillic + latin:
+        return 1.0
+    return (cyrillic if lang == "ru" else latin) / (cyrillic + latin)

@@ -16,9 +16,11 @@ Messages that are not UTF-8 are decoded as latin-1 (lossless, never fails) and m
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +36,7 @@ from social_publisher.store import Store
 _FORMAT = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%ae%x1f%B%x1f"
 _RECORD_START = re.compile(rb"\x1e(?=[0-9a-f]{40,64}\x1f)")
 _CHUNK = 1 << 20
+_READ_AHEAD = 64  # chunks of git output buffered ahead of the parser (64 MB at most)
 _BATCH = 2000  # rows per store transaction
 _DETACHED = "HEAD"  # the branch name given to commits reachable only from a detached HEAD
 
@@ -126,6 +129,7 @@ class _LogReader:
         self.authors, self.project = authors, project
         self.branch_bits = {name: 1 << i for i, name in enumerate(sorted({n for ns in tips.values() for n in ns}))}
         self.branch_masks: dict[str, int] = {}
+        self.names_by_mask: dict[int, list[str]] = {}
         self.error: str | None = None
         self.bad_records: list[str] = []
 
@@ -138,6 +142,7 @@ class _LogReader:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
             )
             assert process.stdin and process.stdout
+            _widen_pipe(process.stdout)
             process.stdin.write(revisions.encode())  # git reads every revision before it writes output
             process.stdin.close()
             try:
@@ -163,15 +168,16 @@ class _LogReader:
         parents = parents_raw.decode("ascii", "replace").split()
         message, encoding = _decode(message_raw.removesuffix(b"\x1f"))
         name, email = _decode(name_raw)[0], _decode(email_raw)[0]
+        date = date_raw.decode("ascii", "replace")
         try:
-            when = datetime.fromisoformat(date_raw.decode("ascii", "replace"))
+            when = datetime.fromisoformat(date)
         except ValueError:
             self.bad_records.append(f"{self.repo}: commit {commit_hash}: bad author date {date_raw!r}")
             return None
         files = _numstat(numstat)
         meta = {
             "hash": commit_hash, "parents": parents, "is_merge": len(parents) > 1,
-            "own": self._own(name, email), "tz": _offset(when), "branches": self._branches(commit_hash, parents),
+            "own": self._own(name, email), "tz": date[-6:] if date[-6:-5] in ("+", "-") else "+00:00", "branches": self._branches(commit_hash, parents),
             "repo": str(self.repo), "files": files,
             "languages": languages((f["path"], (f["added"] or 0) + (f["removed"] or 0)) for f in files),
         }
@@ -194,13 +200,16 @@ class _LogReader:
             mask |= self.branch_bits[name]
         for parent in parents:
             self.branch_masks[parent] = self.branch_masks.get(parent, 0) | mask
-        return [name for name, bit in self.branch_bits.items() if mask & bit]
+        names = self.names_by_mask.get(mask)
+        if names is None:  # few distinct masks in a repository: each list is built once
+            names = self.names_by_mask[mask] = [name for name, bit in self.branch_bits.items() if mask & bit]
+        return list(names)
 
 
 def _records(stream) -> Iterator[bytes]:
-    """Split `git log` output into one bytes record per commit, reading 1 MB at a time."""
+    """Split `git log` output into one bytes record per commit, as the output arrives."""
     pending = b""
-    while chunk := stream.read(_CHUNK):
+    for chunk in _chunks(stream):
         pending += chunk
         starts = [match.start() for match in _RECORD_START.finditer(pending)]
         for start, end in zip(starts, starts[1:]):
@@ -208,6 +217,48 @@ def _records(stream) -> Iterator[bytes]:
         pending = pending[starts[-1]:] if starts else pending
     if pending.startswith(b"\x1e"):
         yield pending[1:]
+
+
+def _widen_pipe(stream) -> None:
+    """A 1 MB pipe (Linux) lets git write on while the reader thread waits for the GIL."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), _CHUNK)
+    except (ImportError, OSError):
+        pass  # elsewhere, or above the system's pipe-max-size: the default pipe still works
+
+
+def _chunks(stream) -> Iterator[bytes]:
+    """The stream's bytes, read by a thread so git never waits while commits are parsed and stored.
+
+    At most _READ_AHEAD chunks wait in memory; the thread stops when the consumer does.
+    """
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=_READ_AHEAD)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set() and (chunk := stream.read1(_CHUNK)):
+                while not stop.is_set():
+                    try:
+                        chunks.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+        except (OSError, ValueError):  # the stream was closed under us: the consumer has stopped
+            pass
+        finally:
+            chunks.put(None) if not stop.is_set() else None
+
+    reader = threading.Thread(target=read, name="git-log-reader", daemon=True)
+    reader.start()
+    try:
+        while (chunk := chunks.get()) is not None:
+            yield chunk
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _numstat(block: bytes) -> list[dict]:
@@ -236,12 +287,3 @@ def _decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "latin-1"
-
-
-def _offset(when: datetime) -> str:
-    offset = when.utcoffset()
-    if offset is None:
-        return "+00:00"
-    minutes = int(offset.total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -33,8 +33,23 @@ _BY_NAME = {
 }
 
 
+_CACHE_LIMIT = 100_000
+_cache: dict[str, str | None] = {}
+
+
 def language_of(path: str) -> str | None:
     """The language of one path, or None when its name says nothing (LICENSE, data.bin)."""
+    try:
+        return _cache[path]  # a repository touches the same paths again and again
+    except KeyError:
+        pass
+    language = _language_of(path)
+    if len(_cache) < _CACHE_LIMIT:
+        _cache[path] = language
+    return language
+
+
+def _language_of(path: str) -> str | None:
     name = path.rsplit("/", 1)[-1].lower()
     if name in _BY_NAME:
         return _BY_NAME[name]

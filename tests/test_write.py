@@ -175,3 +175,4 @@ def test_a_post_failing_its_checks_is_retried_once_then_rejected(briefed: Store,
     errors = json.loads(briefed.db.execute("SELECT check_errors FROM posts LIMIT 1").fetchone()[0])
     assert any("instruction text leaked" in e for e in errors)
     assert {s.status for s in briefed.stories()} == {"written"}
+    assert len(report.warnings) == 4 and "rejected: instruction text leaked" in report.warnings[0]

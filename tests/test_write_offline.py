@@ -13,7 +13,8 @@ from social_publisher.records import Brief
 from social_publisher.write import check_context, checks
 from social_publisher.write import text as measure
 from social_publisher.write.actions import parse, past
-from social_publisher.write.offline import OfflineWriter, metric_label
+from social_publisher.write.metrics import metric_label
+from social_publisher.write.offline import OfflineWriter
 
 RICH_FACTS = {
     "project": "fetchbot", "category": "bug_fix", "tags": ["python", "http"],

@@ -38,6 +38,7 @@ from social_publisher.write.base import WRITERS, Draft, Writer, register, writer
 __all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "register", "write", "writer_for"]
 
 ATTEMPTS = 2  # the first draft and one retry with another variant
+MAX_REJECTION_WARNINGS = 5  # the rest are counted in the report and listed by `posts --json`
 TOOL_NAMES = ("Claude Code", "Codex")
 
 
@@ -110,6 +111,8 @@ def _store_post(store: Store, config: Config, writer: Writer, brief: Brief, lang
     report.posts += 1
     if reasons:
         report.rejected += 1
+        if len(report.warnings) < MAX_REJECTION_WARNINGS:
+            report.warnings.append(f"post {post_id} ({lang}, story {brief.story_id}) rejected: {reasons[0]}")
         return
     report.checked += 1
     if config.review.auto_approve:

@@ -1,0 +1,160 @@
+"""The offline writer's plan: which facts of a brief a post tells, chosen once for both languages.
+
+Both languages render the same plan, so they carry the same numbers. Strings a check would
+reject (instructions, metadata, credential talk, third-person narration) never enter a plan.
+How much a plan tells is set by a detail level (CAPS) and a quoting level (QUOTING).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from rapidfuzz import fuzz
+
+from social_publisher.enrich import jokes
+from social_publisher.records import Brief
+from social_publisher.write.actions import Action, parse
+from social_publisher.write.checks import quotable as _check_quotable
+from social_publisher.write.metrics import metric_label, tellable_number
+from social_publisher.write.phrases import KIND_OF_CATEGORY
+
+# Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
+CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0, "notes": 3,
+         "commit_notes": 2},
+        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1, "notes": 6,
+         "commit_notes": 4})
+# How much of the sources' own words a plan quotes: 0 all it can, 1 less, 2 only what names the work.
+QUOTING = (
+    {"notes": None, "commit_notes": None, "lessons": None, "next": None, "contexts": True, "unknown_actions": True},
+    {"notes": 2, "commit_notes": 1, "lessons": 2, "next": None, "contexts": False, "unknown_actions": True},
+    {"notes": 0, "commit_notes": 0, "lessons": 1, "next": 0, "contexts": False, "unknown_actions": False},
+)
+# Share of a page's letters (quotations included) in its language the writer aims for; the check
+# asks for checks.MIN_SCRIPT_SHARE, the margin keeps the writer clear of it.
+MIN_PAGE_SHARE = 0.66
+# Words a post must not even quote: they read as pipeline metadata or as an instruction (defects 1, 2).
+_UNQUOTABLE = re.compile(r"\btags?\b|\bcategor|\bтег|категори|\brules\s*:|proofread", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one post will tell, chosen once for both languages."""
+
+    project: str
+    kind: str
+    seed: str
+    conservative: bool  # no number contexts quoted
+    level: int
+    headline: Action | None
+    problem: dict[str, str] | None
+    goal: str | None
+    actions: list[Action]
+    files: list[str]
+    more_files: bool
+    stats: dict[str, int]
+    tool: str | None
+    fail_then_pass: str | None
+    failed_only: str | None
+    commands: list[str]
+    pairs: list[dict[str, str]]
+    numbers: list[dict[str, str]]
+    lessons: list[str]
+    next: list[str]
+    note_points: list[str]
+    commit_notes: list[str]
+    joke: jokes.Joke | None = None
+    facts: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
+    facts = brief.facts
+    caps = CAPS[level]
+    quotes = QUOTING[quoting]
+    seed = hashlib.sha256(orjson.dumps(facts, option=orjson.OPT_SORT_KEYS) + f":{attempt}".encode()).hexdigest()
+
+    def told(key: str, cap_key: str | None = None) -> list[str]:
+        limit = quotes[cap_key or key]
+        cap = caps[cap_key or key]
+        chosen = [s for s in facts.get(key, []) if s and quotable(s)]
+        return chosen[: cap if limit is None else min(cap, limit)]
+
+    headline = parse(facts["headline"]) if facts.get("headline") and quotable(facts["headline"]) else None
+    problem = facts.get("problem") if facts.get("problem") and quotable(facts["problem"].get("text", "")) else None
+    goal = facts.get("goal") if facts.get("goal") and quotable(facts["goal"]) else None
+    actions = _distinct_actions([parse(a["text"]) for a in facts.get("actions", []) if quotable(a.get("text", ""))])
+    if not quotes["unknown_actions"]:
+        actions = [a for a in actions if a.known] or actions[:2]
+    commands = facts.get("commands", [])
+    failed = {c["command"] for c in commands if c.get("failed")}
+    passed = {c["command"] for c in commands if not c.get("failed")}
+    fail_then_pass = next((c["command"] for c in commands if c["command"] in failed & passed), None)
+    failed_only = next((c["command"] for c in commands if c["command"] in failed - passed), None)
+    if problem and problem.get("kind") == "failed_command" and problem.get("text") == failed_only:
+        failed_only = None
+    others = [c["command"] for c in commands if c["command"] not in failed]
+    pairs = [p for p in facts.get("before_after", []) if p.get("before") and p.get("after")][: caps["pairs"]]
+    in_pairs = {p["before"] for p in pairs} | {p["after"] for p in pairs}
+    numbers = []
+    for number in facts.get("numbers", []):
+        if number["value"] in in_pairs or not tellable_number(number):
+            continue
+        labelled = metric_label(number.get("context", ""), number["value"]) is not None
+        if labelled or (quotes["contexts"] and quotable(number.get("context", ""))):
+            numbers.append(number)
+    files = facts.get("files", [])
+    sources = facts.get("sources", [])
+    tool = "Claude Code" if "claude-code" in sources else "Codex" if "codex" in sources else None
+    return Plan(
+        project=facts.get("project", ""),
+        kind=_kind(facts.get("category", ""), headline, problem),
+        seed=seed,
+        conservative=not quotes["contexts"],
+        level=level,
+        headline=headline,
+        problem=problem,
+        goal=goal,
+        actions=actions[: caps["actions"]],
+        files=files[: caps["files"]],
+        more_files=len(files) > caps["files"],
+        stats=facts.get("stats", {}),
+        tool=tool,
+        fail_then_pass=fail_then_pass,
+        failed_only=failed_only,
+        commands=list(dict.fromkeys(others))[: caps["commands"]],
+        pairs=pairs,
+        numbers=numbers[: caps["numbers"]],
+        lessons=told("lessons"),
+        next=told("next"),
+        note_points=told("note_points", "notes"),
+        commit_notes=told("commit_notes"),
+        joke=jokes.get(brief.joke_id),
+        facts=facts,
+    )
+
+
+def quotable(text: str) -> bool:
+    """A brief's string the writer may tell: it passes the content checks and holds no word that
+    reads as metadata or instruction even in a quotation."""
+    return _check_quotable(text) and not _UNQUOTABLE.search(text)
+
+
+def _kind(category: str, headline: Action | None, problem: dict[str, str] | None) -> str:
+    lowered = category.lower()
+    for kind, words in KIND_OF_CATEGORY:
+        if any(word in lowered for word in words):
+            return kind
+    if headline and headline.kind != "other":
+        return headline.kind
+    return "fix" if problem else "other"
+
+
+def _distinct_actions(actions: list[Action]) -> list[Action]:
+    kept: list[Action] = []
+    for action in actions:
+        if all(fuzz.token_set_ratio(action.obj or action.original, k.obj or k.original) < 80 for k in kept):
+            kept.append(action)
+    return kept

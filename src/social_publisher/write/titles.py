@@ -1,0 +1,163 @@
+"""Titles: 6-10 words naming what was done, with the key number when the story has one.
+
+English titles are built from the headline action ("Adding Retry With Backoff: 850 ms → 240 ms");
+a Russian title must read as Russian as a whole, so it quotes an English action only when
+that stays short, and otherwise uses a Russian frame for the kind of work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from social_publisher.write import text as measure
+from social_publisher.write.actions import Action, gerund, past
+from social_publisher.write.metrics import metric_label, shown_value
+from social_publisher.write.phrases import PHRASES
+from social_publisher.write.plan import MIN_PAGE_SHARE, Plan
+from social_publisher.write.render import lower_first
+
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
+                "into", "vs", "via", "but", "nor"}
+_TRAILING_JUNK = _SMALL_WORDS | {"not", "without", "instead", "than", "и", "в", "на", "с", "для", "по", "к", "из", "от",
+                                  "не", "без"}
+
+
+def make_title(plan: Plan, lang: str) -> str:
+    """A title of 6-10 words (5-10 in Russian) naming what was done, with the key number when there is one.
+
+    A Russian title must read as Russian as a whole (project names included), so one that would
+    quote too much English falls back to a Russian frame for the kind of work.
+    """
+    specific, fallbacks = _title_candidates_en(plan) if lang == "en" else _title_candidates_ru(plan)
+    low = 6 if lang == "en" else 5
+    fitting = [t for t in specific if t.text and low <= measure.words(t.text) <= 10
+               and measure.script_share(t.text, lang) >= MIN_PAGE_SHARE]
+    if fitting:
+        # Best first: the whole action, then a number in the title, then more of the action kept;
+        # among equals the story's hash picks, so titles vary between stories.
+        best = max(t.rank for t in fitting)
+        equals = [t.text for t in fitting if t.rank == best]
+        return equals[int(plan.seed[:8], 16) % len(equals)]
+    return fallbacks[int(plan.seed[8:16], 16) % len(fallbacks)]
+
+
+def _kind_titles(plan: Plan, lang: str) -> list[str]:
+    book = PHRASES[lang]
+    return book.get(f"title_kind:{plan.kind}", book["title_kind:other"])
+
+
+@dataclass(frozen=True)
+class _Title:
+    text: str
+    complete: bool  # the action phrase fitted whole
+    kept: int = 0  # words of the action phrase kept
+
+    @property
+    def rank(self) -> tuple[bool, int, bool, int]:
+        # Keeping enough of the action to name it matters more than fitting a number in.
+        return (self.complete, min(self.kept, 4), bool(re.search(r"\d", self.text)), self.kept)
+
+
+def _fit(template: str, phrase: str, limit: int = 10) -> _Title:
+    """Fill `{X}` with as many words of `phrase` as fit in `limit` words, without a dangling preposition."""
+    fixed = measure.words(template.replace("{X}", ""))
+    all_words = phrase.split()
+    room = limit - fixed
+    words = all_words[:max(room, 0)]
+    while words and (words[-1].lower().strip(",;:«»") in _TRAILING_JUNK or words[-1].endswith((",", ";", ":"))):
+        if words[-1].endswith((",", ";", ":")) and words[-1].lower().strip(",;:") not in _TRAILING_JUNK:
+            words[-1] = words[-1].rstrip(",;:")
+            continue
+        words.pop()
+    if not words:
+        return _Title("", False)
+    return _Title(template.replace("{X}", " ".join(words)), len(words) == len(all_words), len(words))
+
+
+def _title_case(text: str, keep: str = "") -> str:
+    out = []
+    for index, word in enumerate(text.replace("`", "").split()):
+        if keep and word.strip(":,") == keep:
+            out.append(word)
+        elif re.search(r"[._/\d()]|[a-z][A-Z]|^[A-Z]{2,}", word) or (index and out[-1][-1:].isdigit() and len(word) <= 4):
+            out.append(word)
+        elif index > 0 and word.lower() in _SMALL_WORDS and not out[-1].endswith(":"):
+            out.append(word.lower())
+        else:
+            out.append(word[:1].upper() + word[1:])
+    return " ".join(out)
+
+
+def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
+    project = plan.project
+    kind_phrases = _kind_titles(plan, "en")
+    g = gerund(plan.headline) if plan.headline else None
+    noun = plan.headline.original if plan.headline and not plan.headline.known and plan.headline.lang == "en" else None
+    pair = plan.pairs[0] if plan.pairs else None
+    out: list[_Title] = []
+    fallbacks: list[str] = []
+    if pair:
+        b, a = shown_value(pair["before"], "en"), shown_value(pair["after"], "en")
+        if g:
+            out += [_fit(f"From {b} to {a}: {{X}}", g), _fit(f"{{X}}: {b} → {a}", g)]
+        if noun:
+            out += [_fit(f"From {b} to {a}: {{X}}", noun), _fit(f"{{X}}: {b} → {a}", noun)]
+        fallbacks += [f"From {b} to {a}: {phrase}" for phrase in kind_phrases]
+    elif g:
+        counted = next((n for n in plan.numbers if metric_label(n.get("context", ""), n["value"])), None)
+        if counted:
+            label = metric_label(counted.get("context", ""), counted["value"])
+            out.append(_fit(f"{{X}}: {counted['value']} {label[0]}", g))  # type: ignore[index]
+    if g:
+        past_phrase = past(plan.headline, "en") if plan.headline else None
+        out += [_fit("How I {X}", past_phrase or g), _fit(f"{{X}} in {project}", g),
+                _fit(f"How I {{X}} in {project}", past_phrase or g)]
+    if noun:
+        out.append(_fit(f"{{X}} in {project}", noun))
+    if not fallbacks:
+        fallbacks = [f"{phrase} in {project}" for phrase in kind_phrases]
+    return ([replace(t, text=_title_case(t.text, project)) for t in out if t.text],
+            [_title_case(t, project) for t in fallbacks])
+
+
+def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
+    project = plan.project
+    kind_phrases = [phrase.format(P=project) for phrase in _kind_titles(plan, "ru")]
+    pair = plan.pairs[0] if plan.pairs else None
+    arrow = f"{shown_value(pair['before'], 'ru')} → {shown_value(pair['after'], 'ru')}" if pair else ""
+    out: list[_Title] = []
+    headline = plan.headline
+    if headline and headline.known:
+        whole = len(headline.obj.split())
+        for room in (5, 4, 3, 2):
+            phrase = _ru_past_short(headline, room)
+            if not phrase:
+                continue
+            complete, kept = room >= whole, min(room, whole)
+            if pair:
+                out += [_Title(f"{arrow}: как я {phrase}", complete, kept),
+                        _Title(f"Как я {phrase} в {project}: {arrow}", complete, kept)]
+            out += [_Title(f"Как я {phrase} в {project}", complete, kept),
+                    _Title(f"{project}: как я {phrase}", complete, kept)]
+    if pair:  # one colon per title: frames that have their own colon go without the number
+        fallbacks = [f"{arrow}: {lower_first(phrase, 'ru')}" for phrase in kind_phrases if ":" not in phrase]
+    else:
+        fallbacks = kind_phrases
+    return [replace(t, text=t.text.replace("`", "")) for t in out], fallbacks
+
+
+def _ru_past_short(action: Action, max_obj_words: int) -> str | None:
+    if action.lang == "ru":
+        words = action.original.split()
+        phrase = " ".join(words[: max_obj_words + 1])
+        return phrase[:1].lower() + phrase[1:]
+    words = action.obj.split()[:max_obj_words]
+    while words and (words[-1].lower().strip(",;:") in _TRAILING_JUNK or words[-1].endswith((",", ";", ":"))):
+        if words[-1].endswith((",", ";", ":")) and words[-1].lower().strip(",;:") not in _TRAILING_JUNK:
+            words[-1] = words[-1].rstrip(",;:")
+            continue
+        words.pop()
+    if not words:
+        return None
+    return past(replace(action, obj=" ".join(words)), "ru")

@@ -185,3 +185,16 @@ def test_any_brief_gives_posts_that_keep_the_invariants(actions, numbers, lesson
         context = check_context(brief, lang, Config(), Redactor())
         reasons = checks.check_post(post.title, post.body_md, context)
         assert [r for r in reasons if not r.startswith("too short")] == [], (lang, reasons, post)
+
+
+def test_the_phrasebook_never_says_what_a_check_forbids() -> None:
+    from social_publisher.write.phrases import EN, RU
+
+    forbidden = re.compile(r"\bcategory\b|\btags?\b|code_change|категори|тег|return only|what to fix|rules:|proofread"
+                           r"|\bthe developer\b|разработчик", re.IGNORECASE)
+    for book in (EN, RU):
+        for key, frames in book.items():
+            for frame in frames:
+                shown = re.sub(r"\{\w+\}", "X", frame)  # placeholders are filled, never shown
+                assert not forbidden.search(shown), (key, frame)
+                assert checks.prompt_leak(shown) is None and checks.narrated_metadata(shown) is None

@@ -35,7 +35,7 @@ from social_publisher.store import Store
 from social_publisher.write import checks
 from social_publisher.write.base import WRITERS, Draft, Writer, register, writer_for
 
-__all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "register", "write", "writer_for"]
+__all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "check_context", "register", "unique_slug", "write", "writer_for"]
 
 ATTEMPTS = 2  # the first draft and one retry with another variant
 MAX_REJECTION_WARNINGS = 5  # the rest are counted in the report and listed by `posts --json`

@@ -37,7 +37,7 @@ QUOTING = (
 # asks for checks.MIN_SCRIPT_SHARE, the margin keeps the writer clear of it.
 MIN_PAGE_SHARE = 0.66
 # Words a post must not even quote: they read as pipeline metadata or as an instruction (defects 1, 2).
-_UNQUOTABLE = re.compile(r"\btags?\b|\bcategor|\bтег|категори|\brules\s*:|proofread", re.IGNORECASE)
+_UNQUOTABLE = re.compile(r"\btags?\b|\bcategor|тег|категори|\brules\s*:|proofread", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

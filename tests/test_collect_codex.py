@@ -158,3 +158,13 @@ def test_arbitrary_payloads_never_crash(tmp_path_factory, payloads, kinds):
     with Store(root / "s.db") as store:
         report = collect(store, root)
     assert report.skipped == 0
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=1500))
+def test_arbitrary_bytes_never_crash(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("codex-bytes")
+    write(root, data)
+    with Store(root / "s.db") as store:
+        report = collect(store, root)
+    assert report.skipped <= data.count(b"\n")

@@ -175,6 +175,10 @@ def test_shallow_clone_is_read(store, repo, tmp_path):
     assert (report.new_activity, report.skipped) == (2, 0)
     boundary = [a for a in store.activity() if a.text == "c3"][0]
     assert boundary.meta["parents"] == []  # the shallow boundary has its parents cut
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--deepen", "2"], check=True)
+    deepened = collect(store, clone)  # same tips, but older commits appeared below them
+    assert (deepened.new_activity, deepened.skipped) == (2, 0)
+    assert sorted(a.text for a in store.activity()) == ["c1", "c2", "c3", "c4"]
 
 
 def test_detached_head_commits_are_collected(store, repo):

@@ -16,6 +16,7 @@ Messages that are not UTF-8 are decoded as latin-1 (lossless, never fails) and m
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import re
 import subprocess
@@ -52,11 +53,15 @@ class GitSource(Source):
         except GitError as exc:
             report.skip(f"{repo}: {exc}")
             return
-        known = set((store.cursor(self.name) or {}).get("tips", []))
+        cursor = store.cursor(self.name) or {}
+        known = set(cursor.get("tips", []))
+        shallow = shallow_marker(repo)
+        if cursor.get("shallow", "") != shallow:
+            known = set()  # deepened (or made shallow): older commits appeared below known tips
         current = sorted(tips)
         if set(current) <= known:
             if set(current) != known:
-                store.set_cursor(self.name, {"tips": current})
+                store.set_cursor(self.name, {"tips": current, "shallow": shallow})
             return
         excluded = existing_objects(repo, sorted(known))
         report.files_read += 1
@@ -78,7 +83,7 @@ class GitSource(Source):
             return  # the cursor stays: the next run reads again, fingerprints drop what is stored
         for reason in reader.bad_records:
             report.skip(reason)
-        store.set_cursor(self.name, {"tips": current})
+        store.set_cursor(self.name, {"tips": current, "shallow": shallow})
 
 
 class GitError(Exception):
@@ -109,6 +114,16 @@ def branch_tips(repo: Path) -> dict[str, list[str]]:
     if head and head not in tips:
         tips[head] = [_DETACHED]
     return tips
+
+
+def shallow_marker(repo: Path) -> str:
+    """A digest of the shallow boundary ("" for a full clone): it changes when a clone is deepened."""
+    path = Path(_git(repo, "rev-parse", "--git-path", "shallow").decode().strip())
+    try:
+        data = (path if path.is_absolute() else repo / path).read_bytes()
+    except OSError:
+        return ""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def existing_objects(repo: Path, hashes: list[str]) -> list[str]:

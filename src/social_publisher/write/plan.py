@@ -47,7 +47,7 @@ class Plan:
     project: str
     kind: str
     seed: str
-    conservative: bool  # no number contexts quoted
+    quote_contexts: bool  # whole source sentences may be quoted beside numbers
     level: int
     headline: Action | None
     problem: dict[str, str] | None
@@ -71,6 +71,8 @@ class Plan:
 
 
 def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
+    """The plan at one detail level (CAPS index) and quoting level (QUOTING index); `attempt` changes
+    the seed, so a retry picks other phrasing variants."""
     facts = brief.facts
     caps = CAPS[level]
     quotes = QUOTING[quoting]
@@ -112,7 +114,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
         project=facts.get("project", ""),
         kind=_kind(facts.get("category", ""), headline, problem),
         seed=seed,
-        conservative=not quotes["contexts"],
+        quote_contexts=quotes["contexts"],
         level=level,
         headline=headline,
         problem=problem,

@@ -11,10 +11,9 @@ import hashlib
 import re
 
 from social_publisher.write.actions import infinitive, language_of, mark_code, parse, past
-from social_publisher.write.checks import quotable
 from social_publisher.write.metrics import metric_label, shown_value
 from social_publisher.write.phrases import PHRASES
-from social_publisher.write.plan import Plan
+from social_publisher.write.plan import Plan, quotable
 
 
 class _Frames:
@@ -70,7 +69,7 @@ def _opening(plan: Plan, lang: str, frames: _Frames, project: str) -> list[str]:
         inf = infinitive(action, lang)
         first = (frames.pick("open:fix", P=project, inf=inf) if inf
                  else frames.pick("open:fix_quoted", P=project, q=quote_inline(problem["text"], lang)))
-    elif problem and problem["kind"] == "note" and not plan.conservative:
+    elif problem and problem["kind"] == "note" and plan.quote_contexts:
         first = frames.pick("open:note", P=project, q=quote_end(problem["text"], lang))
     elif goal:
         return [frames.pick("open:goal", P=project, q=quote_end(goal, lang))]
@@ -94,7 +93,16 @@ def _opens_with_headline(plan: Plan) -> bool:
 
 
 def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
-    paragraphs = []
+    """What I did: the actions, the user's own notes, the files and counts, the session."""
+    paragraphs = [_actions(plan, lang, frames)]
+    for key, own in (("notes_lead", plan.note_points), ("commit_notes_lead", plan.commit_notes)):
+        if own:
+            paragraphs.append(frames.pick(key) + " " + own_words(" ".join(own), lang))
+    paragraphs += [_files_and_counts(plan, lang, frames), _session(plan, lang, frames)]
+    return [p for p in paragraphs if p]
+
+
+def _actions(plan: Plan, lang: str, frames: _Frames) -> str:
     actions = plan.actions
     if _opens_with_headline(plan):  # the opening already said it; don't tell it twice
         actions = [a for a in actions if a.original != plan.headline.original]  # type: ignore[union-attr]
@@ -111,29 +119,26 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
         connector = connectors[-1] if last else connectors[index]
         sentences.append(f"{connector} {phrase}.")
     if quoted:
-        and_word = " and " if lang == "en" else " и "
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + and_word + quoted[-1]
+        listed = join_words(quoted, lang)
         key = ("quoted_one" if len(quoted) == 1 else "quoted_many") if sentences else \
             ("quoted_first_one" if len(quoted) == 1 else "quoted_first_many")
         sentences.append(frames.pick(key, q=listed, qs=listed))
-    if sentences:
-        paragraphs.append(" ".join(sentences))
-    for key, sentences in (("notes_lead", plan.note_points), ("commit_notes_lead", plan.commit_notes)):
-        if sentences:
-            paragraphs.append(frames.pick(key) + " " + own_words(" ".join(sentences), lang))
+    return " ".join(sentences)
 
-    facts_sentences = []
+
+def _files_and_counts(plan: Plan, lang: str, frames: _Frames) -> str:
+    sentences = []
     if plan.files:
         more = frames.pick("files_more") if plan.more_files else ""
-        facts_sentences.append(frames.pick("files", files=join_words([code(f) for f in plan.files], lang), more=more))
+        sentences.append(frames.pick("files", files=join_words([code(f) for f in plan.files], lang), more=more))
     if plan.level:  # the longer post says which of the files were tests and docs
         every_file = plan.facts.get("files", [])
         tests = [f for f in every_file if re.search(r"(^|/)tests?(/|_)|_test\.|\.test\.|spec", f)]
         docs = [f for f in every_file if re.search(r"\.(md|rst|txt)$|(^|/)docs?/", f, re.IGNORECASE)]
         if tests:
-            facts_sentences.append(frames.pick("tests_too", files=join_words([code(f) for f in tests[:3]], lang)))
+            sentences.append(frames.pick("tests_too", files=join_words([code(f) for f in tests[:3]], lang)))
         if docs:
-            facts_sentences.append(frames.pick("docs_too", files=join_words([code(f) for f in docs[:3]], lang)))
+            sentences.append(frames.pick("docs_too", files=join_words([code(f) for f in docs[:3]], lang)))
     stats = plan.stats
     if stats.get("commits"):
         lines = ""
@@ -142,26 +147,26 @@ def _work(plan: Plan, lang: str, frames: _Frames) -> list[str]:
                                 removed=str(stats.get("lines_removed", 0)))
         elif stats.get("lines_added"):
             lines = frames.pick("stats_added", added=str(stats["lines_added"]))
-        facts_sentences.append(frames.pick(
+        sentences.append(frames.pick(
             "stats", commits=count_of(stats["commits"], "commit", lang),
             files_changed=count_of(stats.get("files_changed", 0), "file", lang), lines=lines))
-    if facts_sentences:
-        paragraphs.append(" ".join(facts_sentences))
+    return " ".join(sentences)
 
-    session_sentences = []
+
+def _session(plan: Plan, lang: str, frames: _Frames) -> str:
+    sentences = []
+    stats = plan.stats
     if plan.tool and stats.get("sessions"):
-        session_sentences.append(frames.pick(
+        sentences.append(frames.pick(
             "session", tool=plan.tool, sessions=count_of(stats["sessions"], "session", lang),
             prompts=count_of(stats.get("prompts", 0), "prompt", lang)))
     if plan.fail_then_pass:
-        session_sentences.append(capital(frames.pick("fail_then_pass", cmd=code(plan.fail_then_pass))))
+        sentences.append(capital(frames.pick("fail_then_pass", cmd=code(plan.fail_then_pass))))
     elif plan.failed_only:
-        session_sentences.append(capital(frames.pick("failed_only", cmd=code(plan.failed_only))))
+        sentences.append(capital(frames.pick("failed_only", cmd=code(plan.failed_only))))
     if plan.commands:
-        session_sentences.append(frames.pick("commands", cmds=join_words([code(c) for c in plan.commands], lang)))
-    if session_sentences:
-        paragraphs.append(" ".join(session_sentences))
-    return paragraphs
+        sentences.append(frames.pick("commands", cmds=join_words([code(c) for c in plan.commands], lang)))
+    return " ".join(sentences)
 
 
 def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
@@ -173,7 +178,7 @@ def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
         arrow = f"{bold(shown_value(pair['before'], lang))} → {bold(shown_value(pair['after'], lang))}"
         if label:
             bullets.append(f"- {capital(label[0 if lang == 'en' else 1])}: {arrow}")
-        elif not plan.conservative and quotable(pair.get("context", "")):
+        elif plan.quote_contexts and quotable(pair.get("context", "")):
             bullets.append(f"- {arrow} — {quote_inline(pair['context'], lang)}")
         else:
             bullets.append(f"- {arrow}")
@@ -187,7 +192,7 @@ def _numbers(plan: Plan, lang: str, frames: _Frames) -> list[str]:
         if context and context in already_told and not any(labels):
             bullets.append(f"- {shown}")
             continue
-        if len(values) > 1 and not plan.conservative and quotable(context) and context not in already_told:
+        if len(values) > 1 and plan.quote_contexts and quotable(context) and context not in already_told:
             bullets.append(f"- {shown} — {quote_inline(context, lang)}")
             continue
         if len(values) > 1 and labels[0] and all(label == labels[0] for label in labels):

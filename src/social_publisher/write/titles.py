@@ -64,15 +64,24 @@ def _fit(template: str, phrase: str, limit: int = 10) -> _Title:
     fixed = measure.words(template.replace("{X}", ""))
     all_words = phrase.split()
     room = limit - fixed
-    words = all_words[:max(room, 0)]
-    while words and (words[-1].lower().strip(",;:«»") in _TRAILING_JUNK or words[-1].endswith((",", ";", ":"))):
-        if words[-1].endswith((",", ";", ":")) and words[-1].lower().strip(",;:") not in _TRAILING_JUNK:
-            words[-1] = words[-1].rstrip(",;:")
-            continue
-        words.pop()
+    words = _trim(all_words[:max(room, 0)])
     if not words:
         return _Title("", False)
     return _Title(template.replace("{X}", " ".join(words)), len(words) == len(all_words), len(words))
+
+
+def _trim(words: list[str]) -> list[str]:
+    """Cut words off the end until the phrase no longer ends on a preposition, a negation or a comma."""
+    words = list(words)
+    while words:
+        last = words[-1].lower().strip(",;:«»")
+        if last in _TRAILING_JUNK:
+            words.pop()
+        elif words[-1].endswith((",", ";", ":")):
+            words[-1] = words[-1].rstrip(",;:")
+        else:
+            break
+    return words
 
 
 def _title_case(text: str, keep: str = "") -> str:
@@ -152,12 +161,7 @@ def _ru_past_short(action: Action, max_obj_words: int) -> str | None:
         words = action.original.split()
         phrase = " ".join(words[: max_obj_words + 1])
         return phrase[:1].lower() + phrase[1:]
-    words = action.obj.split()[:max_obj_words]
-    while words and (words[-1].lower().strip(",;:") in _TRAILING_JUNK or words[-1].endswith((",", ";", ":"))):
-        if words[-1].endswith((",", ";", ":")) and words[-1].lower().strip(",;:") not in _TRAILING_JUNK:
-            words[-1] = words[-1].rstrip(",;:")
-            continue
-        words.pop()
+    words = _trim(action.obj.split()[:max_obj_words])
     if not words:
         return None
     return past(replace(action, obj=" ".join(words)), "ru")

@@ -267,9 +267,20 @@ def test_huge_lines_are_skipped_without_loading_them(store, tmp_path, now, monke
                             s.result("t1", big_output, 2),
                             s.text("It is long.", 3)])
     report = collect(store, tmp_path)
-    assert report.skipped == 1 and report.reasons == [f"{path}:3: line longer than 0 MB, skipped"]
+    assert report.skipped == 1 and report.reasons == [f"{path}:3: line longer than 0.0625 MB, skipped"]
     row = rows(store)[0]
     assert row.meta["assistant_text"] == ["It is long."] and row.meta["commands"][0]["command"] == "cat big.log"
+
+
+def test_odd_timestamps_are_tolerated(store, tmp_path, now):
+    s = Lines()
+    lines = [s.prompt("first", 0), s.text("answer", 1), s.prompt("second", 2), s.text("answer", 3)]
+    lines[1]["timestamp"] = "2026-11-20T09:01:00"  # no zone
+    lines[3]["timestamp"] = "2026-99-99 garbage"
+    write(tmp_path, lines)
+    report = collect(store, tmp_path)
+    assert (report.new_activity, report.skipped) == (2, 0)
+    assert rows(store)[0].meta["ended_at"] == "2026-11-20T09:01:00+00:00"
 
 
 def test_large_tool_output_keeps_size_and_head(store, tmp_path, now):

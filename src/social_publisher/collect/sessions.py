@@ -12,6 +12,7 @@ and thinking blocks are kept only as byte counts and a short head.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,9 +28,12 @@ MAX_FILES = 200
 HEAD_CHARS = 300
 
 
+_TIMESTAMP = re.compile(r"\d{4}-[01]\d-[0-3]\d[T ][0-2]\d:[0-5]\d")
+
+
 def is_timestamp(value: Any) -> bool:
-    """Cheap shape check (YYYY-MM-...) so a garbage timestamp never becomes a group's start or end."""
-    return isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit()
+    """A cheap shape check, so a garbage timestamp never becomes a group's start or end."""
+    return isinstance(value, str) and _TIMESTAMP.match(value) is not None
 
 
 def head(text: str, limit: int = HEAD_CHARS) -> str:

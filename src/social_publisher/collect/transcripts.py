@@ -26,7 +26,7 @@ import os
 from abc import abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -200,7 +200,7 @@ def _is_idle(last_seen: str | None, fallback_mtime_ns: int) -> bool:
     limit = clock.now() - timedelta(minutes=IDLE_MINUTES)
     if last_seen:
         try:
-            return datetime.fromisoformat(last_seen.replace("Z", "+00:00")) < limit
+            return clock.parse_iso(last_seen) < limit
         except ValueError:
             pass
     return fallback_mtime_ns / 1e9 < limit.timestamp()
@@ -220,7 +220,7 @@ class TranscriptSource(Source):
     def parse(self, raw: bytes | None) -> Any:
         """Bytes of one line -> a JSON object; BadLine for anything else."""
         if raw is None:
-            raise BadLine(f"line longer than {MAX_LINE_BYTES >> 20} MB, skipped")
+            raise BadLine(f"line longer than {MAX_LINE_BYTES / 2**20:g} MB, skipped")
         try:
             parsed = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:

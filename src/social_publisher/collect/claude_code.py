@@ -27,7 +27,7 @@ import orjson
 from social_publisher.collect import register
 from social_publisher.collect.elide import ELIDE_ABOVE, elide
 from social_publisher.collect.sessions import TurnGroup
-from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, _stat
+from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, file_stat
 from social_publisher.config import Config, SourceConfig
 from social_publisher.store import Store
 
@@ -220,7 +220,7 @@ def aging_out(store: Store, source: SourceConfig, now: datetime) -> list[Path]:
     collector = ClaudeCodeSource(source)
     found = []
     for path in sorted(root.rglob("*.jsonl")):
-        size, mtime = _stat(path)
+        size, mtime = file_stat(path)
         if size < 0 or mtime / 1e9 >= limit:
             continue
         cursor = store.cursor(collector.cursor_key(path)) or {}

@@ -180,7 +180,7 @@ class CompanionStream:
             self.offset, self.line_no = end, line_no
 
     def cursor(self) -> dict[str, Any]:
-        size, mtime = _stat(self.path)
+        size, mtime = file_stat(self.path)
         return {"offset": self.offset, "line": self.line_no, "size": size, "mtime": mtime, "reported": self.reported}
 
     def close(self) -> None:
@@ -188,7 +188,7 @@ class CompanionStream:
             self.file.close()
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def file_stat(path: Path) -> tuple[int, int]:
     try:
         info = path.stat()
     except OSError:
@@ -242,7 +242,7 @@ class TranscriptSource(Source):
         work = []
         for transcript in self.transcripts(root):
             cursor = store.cursor(self.cursor_key(transcript.path)) or {}
-            size, mtime = _stat(transcript.path)
+            size, mtime = file_stat(transcript.path)
             if size < 0:
                 continue
             changed = (size, mtime) != (cursor.get("size"), cursor.get("mtime"))
@@ -257,7 +257,7 @@ class TranscriptSource(Source):
     def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, report: SourceReport,
               bar) -> None:
         path = transcript.path
-        size, mtime = _stat(path)
+        size, mtime = file_stat(path)
         offset = cursor.get("offset", 0)
         if offset > size:  # the file was rewritten shorter: read it again from the start
             cursor = {}

@@ -49,13 +49,13 @@ quote a string that is not in the post's language.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from social_publisher import signals
-from social_publisher.enrich.redact import Redactor, unwrap
+from social_publisher.enrich import sentences as read
+from social_publisher.enrich.redact import Redactor
 from social_publisher.records import COMMIT, NOTE, SESSION, Activity, Story
 
 MAX_ACTIONS = 10
@@ -64,62 +64,6 @@ MAX_COMMANDS = 8
 MAX_NUMBERS = 12
 MAX_LESSONS = 5
 MAX_NOTE_POINTS = 8
-
-_CONVENTIONAL_PREFIX = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\([^)]*\))?!?:\s*")
-_TRAILER = re.compile(r"^[A-Za-z][\w-]*(?:-[\w-]+)*:\s+\S")
-_GENERATED_LINE = re.compile(r"generated with|🤖|co-authored-by", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_DONE_VERBS = (
-    "added|fixed|updated|refactored|rewrote|rewritten|implemented|introduced|improved|optimized|optimised|"
-    "removed|deleted|dropped|renamed|moved|extracted|split|replaced|switched|cached|simplified|created|wrote|"
-    "built|configured|migrated|enabled|disabled|wired|integrated|reduced|increased|limited|tightened|"
-    "documented|tested|measured|benchmarked|trained|tuned|handled|prevented|changed|made|set up|cleaned up|"
-    "добавил|исправил|обновил|переписал|реализовал|улучшил|ускорил|убрал|удалил|перенёс|перенес|вынес|"
-    "заменил|упростил|создал|настроил|подключил|уменьшил|увеличил|ограничил|описал|проверил|замерил"
-)
-_DONE_SENTENCE = re.compile(
-    rf"^(?:[-*•]\s*)?(?:(?:I|We)(?:'ve| have)?\s+|Я\s+)?(?P<verb>{_DONE_VERBS})\b\s+(?P<rest>\S.*)$",
-    re.IGNORECASE,
-)
-_CHATTER = re.compile(
-    r"^(?:let me|let's|i'll|i will|i'm going|i am going|now (?:let|i)|next,? i|first,? i|great|perfect|sure|okay|ok\b|"
-    r"done[.!]?$|here(?:'s| is)|давай|сейчас|теперь я|отлично)",
-    re.IGNORECASE,
-)
-_LESSON_MARKERS = re.compile(
-    r"\b(?:learn(?:ed|t)|lesson|turns? out|turned out|root cause|the trick|the catch|the key (?:insight|lesson|point)"
-    r"|insight|realiz(?:ed|e)|realis(?:ed|e)|takeaway|gotcha|surprising(?:ly)?|it matters|the real problem"
-    r"|понял|урок|оказалось|вывод|причина была|главное|хитрость)\b",
-    re.IGNORECASE,
-)
-_GOAL_MARKERS = re.compile(
-    r"\b(?:goal|want(?:ed)?|need(?:ed)? to|plan(?:ned)? to|trying to|aim(?:ed)? to|so that|хочу|хотел|нужно|надо|цель|план)\b",
-    re.IGNORECASE,
-)
-_LESSON_LABEL = re.compile(r"^(?:lesson|lessons learned|takeaway|insight|note|вывод|урок|итог)\s*[:—-]\s*", re.IGNORECASE)
-_NOTE_LESSON_EXTRA = re.compile(r"\b(?:because|so the fix|потому что|поэтому)\b", re.IGNORECASE)
-_NEXT_MARKERS = re.compile(
-    r"\b(?:next step|next time|next up|todo|to do next|plan to|will try|follow[- ]up|следующ\w+ шаг|дальше|потом попробую)\b",
-    re.IGNORECASE,
-)
-_PROBLEM_MARKERS = re.compile(
-    r"\b(?:bug|broke|broken|crash(?:ed|es)?|fail(?:s|ed|ing)?|error|flaky|slow|timeout|timed out|regression|leak"
-    r"|ошибк\w*|падал\w*|сломал\w*|тормозил\w*|утечк\w*)\b",
-    re.IGNORECASE,
-)
-_ERROR_LINE = re.compile(r"\b\w*(?:Error|Exception|Failure|FAILED|failed|error)\b.*")
-_EXCEPTION_NAME = re.compile(r"(?<![\w…])[A-Z]\w*(?:Error|Exception)\b.*")
-_TEST_HEADER = re.compile(r"test session starts|^platform \w+ --|^rootdir:|^collected \d+ items")
-_EXIT_CODE = re.compile(r"\bexit (?:code|status)\b", re.IGNORECASE)
-# Commands that only look around or move code between branches: not part of the story.
-_READ_ONLY_COMMANDS = re.compile(
-    r"^\s*(?:ls|ll|cat|head|tail|less|more|pwd|cd|echo|printf|which|type|grep|rg|find|fd|wc|tree|stat|file|du|df|"
-    r"sed -n|awk|sort|uniq|diff|git|gh|true|sleep|clear|export|source|set)\b"
-)
-_COMMAND_SEPARATOR = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
-MAX_COMMAND_CHARS = 80
-_PROMPT_NOISE = re.compile(r"^\s*(?:/|<)")
-
 
 @dataclass
 class _Cleaner:
@@ -206,16 +150,16 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
         "headline": _headline(got),
         "goal": (got.goals + got.note_goals)[0] if got.goals or got.note_goals else None,
         "problem": _problem(got),
-        "actions": _dedupe_dicts(got.actions, "text")[:MAX_ACTIONS],
+        "actions": read.dedupe_dicts(got.actions, "text")[:MAX_ACTIONS],
         "files": [p for p, _ in sorted(got.files.items(), key=lambda item: -item[1])][:MAX_FILES],
-        "commands": _dedupe_dicts(got.commands, "command", "failed")[:MAX_COMMANDS],
+        "commands": read.dedupe_dicts(got.commands, "command", "failed")[:MAX_COMMANDS],
         "numbers": _numbers(got.measured_texts),
         "before_after": _pairs(got.measured_texts),
-        "lessons": _dedupe(got.note_lessons + got.commit_lessons + got.prose_lessons)[:MAX_LESSONS],
-        "next": _dedupe(got.next_steps)[:3],
+        "lessons": read.dedupe(got.note_lessons + got.commit_lessons + got.prose_lessons)[:MAX_LESSONS],
+        "next": read.dedupe(got.next_steps)[:3],
         "note_points": _unused(got, got.note_points),
         "commit_notes": _unused(got, got.commit_points),
-        "note_titles": _dedupe(got.note_titles),
+        "note_titles": read.dedupe(got.note_titles),
         "stats": got.stats,
         "redacted_fingerprints": sorted(clean.fingerprints),
     }
@@ -261,22 +205,22 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
             got.commit_files.add(path)
             got.files[path] = got.files.get(path, 0) + added + removed + 1
     got.languages.update(meta.get("languages") or [])
-    message = _strip_trailers(activity.text)
+    message = read.strip_trailers(activity.text)
     subject_raw, _, body_raw = message.partition("\n")
     if signals.is_trivial_commit(subject_raw, [f.get("path", "") for f in files]):
         return
-    match = _CONVENTIONAL_PREFIX.match(subject_raw)
+    match = read.CONVENTIONAL_PREFIX.match(subject_raw)
     kind = match.group("type").lower() if match else ""
     subject = clean(subject_raw[match.end():] if match else subject_raw).rstrip(".")
     body = clean(body_raw)
     if subject:
-        got.actions.append({"text": _capitalize(subject), "source": "commit"})
-        got.headline_candidates.append((_headline_weight(subject, kind, weight, got.category), _capitalize(subject)))
+        got.actions.append({"text": read.capitalize(subject), "source": "commit"})
+        got.headline_candidates.append((_headline_weight(subject, kind, weight, got.category), read.capitalize(subject)))
         if kind == "fix" or re.match(r"(?i)fix(?:ed|es)?\b", subject):
-            got.problems.append({"kind": "fix", "text": _capitalize(subject)})
+            got.problems.append({"kind": "fix", "text": read.capitalize(subject)})
     got.measured_texts.append(f"{subject}. {body}".strip())
     _lessons_and_next(body, got.commit_lessons, got, note=True)
-    for sentence in _sentences(body):
+    for sentence in read.split_sentences(body):
         if 4 <= len(sentence.split()) <= 45 and not sentence.startswith(("#", "|", "```")):
             got.commit_points.append(sentence.lstrip("-*• ").strip())
 
@@ -287,18 +231,18 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     got.session_ids.add(str(meta.get("session_id", activity.fingerprint)))
     cwd = str(meta.get("cwd") or "")
     prompt = clean(meta.get("prompt") or activity.text.split("\n\n", 1)[0])
-    goal = _goal_from_prompt(prompt)
+    goal = read.goal_from_prompt(prompt)
     if goal:
         got.goals.append(goal)
     for error in meta.get("errors") or []:
-        scored = _error_line(str(error))
+        scored = read.error_line(str(error))
         line = clean.whole(scored[1]) if scored else None
         if scored and line:
             got.errors.append((scored[0], line))
     for command in meta.get("commands") or []:
         raw = str(command.get("command", "")).strip()
         first_line = clean.whole(raw.splitlines()[0]) if raw else None
-        shown = _command_shown(first_line) if first_line else None
+        shown = read.command_shown(first_line) if first_line else None
         if not shown:
             continue
         entry = {"command": shown, "failed": bool(command.get("failed"))}
@@ -307,7 +251,7 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
             got.problems.append({"kind": "failed_command", "text": entry["command"]})
     for key in ("files_edited", "files_written"):
         for path in meta.get(key) or []:
-            relative = _relative(str(path), cwd)
+            relative = read.relative_path(str(path), cwd)
             shown = clean.path(relative)
             if shown:
                 got.files[shown] = got.files.get(shown, 0) + 1
@@ -317,9 +261,9 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     for prose in meta.get("assistant_text") or []:
         text = clean(str(prose))
         got.measured_texts.append(text)
-        for sentence in _sentences(text):
-            done = _DONE_SENTENCE.match(sentence)
-            if done and 3 <= len(sentence.split()) <= 30 and not _CHATTER.match(sentence):
+        for sentence in read.split_sentences(text):
+            done = read.DONE_SENTENCE.match(sentence)
+            if done and 3 <= len(sentence.split()) <= 30 and not read.CHATTER.match(sentence):
                 action = f"{done.group('verb').lower()} {done.group('rest')}".rstrip(".!:")
                 got.actions.append({"text": action, "source": "session"})
                 got.headline_candidates.append((5, action))
@@ -338,15 +282,15 @@ def _from_note(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
         got.headline_candidates.append((1, title))
     got.measured_texts.insert(0, body)
     _lessons_and_next(body, got.note_lessons, got, note=True)
-    for sentence in _sentences(body):
-        if _PROBLEM_MARKERS.search(sentence) and 4 <= len(sentence.split()) <= 40:
+    for sentence in read.split_sentences(body):
+        if read.PROBLEM_MARKERS.search(sentence) and 4 <= len(sentence.split()) <= 40:
             got.problems.append({"kind": "note", "text": sentence})
             break
-    for sentence in _sentences(body):
+    for sentence in read.split_sentences(body):
         if not 4 <= len(sentence.split()) <= 45 or sentence.startswith(("#", "|", "```")):
             continue
         sentence = sentence.lstrip("-*• ").strip()
-        if _GOAL_MARKERS.search(sentence) and not got.note_goals:
+        if read.GOAL_MARKERS.search(sentence) and not got.note_goals:
             got.note_goals.append(sentence)
         got.note_points.append(sentence)
 
@@ -365,7 +309,7 @@ def _unused(got: _Collected, sentences: list[str]) -> list[str]:
     """Sentences not already told as the goal, the problem, a lesson or a next step."""
     used = {s.lower() for s in got.note_goals + got.note_lessons + got.commit_lessons + got.next_steps}
     used |= {p["text"].lower() for p in got.problems}
-    return _dedupe([s for s in sentences if _LESSON_LABEL.sub("", s).lower() not in used
+    return read.dedupe([s for s in sentences if read.LESSON_LABEL.sub("", s).lower() not in used
                     and s.lower() not in used])[:MAX_NOTE_POINTS]
 
 
@@ -393,7 +337,7 @@ def _numbers(texts: list[str]) -> list[dict[str, str]]:
 def _pairs(texts: list[str]) -> list[dict[str, str]]:
     pairs, seen = [], set()
     for text in texts:
-        for sentence in _sentences(text):
+        for sentence in read.split_sentences(text):
             for before, after in signals.before_after_pairs(sentence):
                 if (before, after) not in seen and before != after:
                     seen.add((before, after))
@@ -401,109 +345,16 @@ def _pairs(texts: list[str]) -> list[dict[str, str]]:
     return pairs[:6]
 
 
-# -- text helpers -------------------------------------------------------------------
-
-
-def _strip_trailers(message: str) -> str:
-    lines = [line for line in message.strip().splitlines() if not _GENERATED_LINE.search(line)]
-    while lines and (not lines[-1].strip() or _TRAILER.match(lines[-1])):
-        lines.pop()
-    return "\n".join(lines)
-
-
-def _goal_from_prompt(prompt: str) -> str | None:
-    paragraph = prompt.strip().split("\n\n", 1)[0].strip()
-    if not paragraph or _PROMPT_NOISE.match(paragraph) or len(paragraph.split()) < 4:
-        return None
-    sentences = _sentences(paragraph)
-    goal = " ".join(sentences[:2]).strip()
-    if len(goal) > 240:
-        goal = sentences[0][:240].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return goal
-
-
-def _error_line(text: str) -> tuple[int, str] | None:
-    """The most telling line of an error output, with a score: an exception and its message (3)
-    beats a failure summary (2) beats any other line (1) beats "Exit code 1" or a test header (0)."""
-    scored = []
-    for position, raw in enumerate(text.splitlines()):
-        line = raw.strip().strip("=-*_ ").strip()
-        if not line:
-            continue
-        exception = _EXCEPTION_NAME.search(line)
-        if exception:
-            scored.append((3, position, exception.group(0)))
-        elif _EXIT_CODE.search(line) or _TEST_HEADER.search(line) or "…" in line:
-            scored.append((0, position, line))
-        elif _ERROR_LINE.search(line):
-            scored.append((2, position, line))
-        else:
-            scored.append((1, position, line))
-    if not scored:
-        return None
-    score, _, line = max(scored, key=lambda item: (item[0], item[1]))
-    return score, line[:160].rstrip()
-
-
-def _command_shown(command: str) -> str | None:
-    """The part of a command worth telling: the first step that does something, short enough to read."""
-    first_line = command.strip().splitlines()[0] if command.strip() else ""
-    if "<<" in first_line:
-        return None
-    for segment in _COMMAND_SEPARATOR.split(first_line):
-        segment = segment.strip()
-        if segment.count('"') % 2 or segment.count("'") % 2:
-            return None  # a separator inside quotes: the command cannot be cut cleanly
-        if segment and not _READ_ONLY_COMMANDS.match(segment):
-            return segment if len(segment) <= MAX_COMMAND_CHARS else None
-    return None
-
-
 def _lessons_and_next(text: str, into: list[str], got: _Collected, *, note: bool) -> None:
-    for sentence in _sentences(text):
+    for sentence in read.split_sentences(text):
         words = len(sentence.split())
-        if not 5 <= words <= 45 or _CHATTER.match(sentence) or sentence.lstrip().startswith(("#", "|", "`")):
+        if not 5 <= words <= 45 or read.CHATTER.match(sentence) or sentence.lstrip().startswith(("#", "|", "`")):
             continue
         sentence = sentence.lstrip("-*• ").strip()
-        labelled = _LESSON_LABEL.match(sentence) is not None
-        if _NEXT_MARKERS.search(sentence):
+        labelled = read.LESSON_LABEL.match(sentence) is not None
+        if read.NEXT_MARKERS.search(sentence):
             got.next_steps.append(sentence)
-        elif labelled or _LESSON_MARKERS.search(sentence) or (note and _NOTE_LESSON_EXTRA.search(sentence)):
-            into.append(_capitalize(_LESSON_LABEL.sub("", sentence)))
+        elif labelled or read.LESSON_MARKERS.search(sentence) or (note and read.NOTE_LESSON_EXTRA.search(sentence)):
+            into.append(read.capitalize(read.LESSON_LABEL.sub("", sentence)))
 
 
-def _relative(path: str, cwd: str) -> str:
-    if cwd and path.startswith(cwd.rstrip("/") + "/"):
-        return path[len(cwd.rstrip("/")) + 1:]
-    if path.startswith("/"):
-        parts = path.strip("/").split("/")
-        return posixpath.join(*parts[-2:]) if len(parts) >= 2 else parts[-1]
-    return path
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(unwrap(text or "")) if s and s.strip()]
-
-
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    seen, out = set(), []
-    for item in items:
-        key = item.strip().lower()
-        if key and key not in seen:
-            seen.add(key)
-            out.append(item.strip())
-    return out
-
-
-def _dedupe_dicts(items: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
-    seen, out = set(), []
-    for item in items:
-        key = tuple(str(item[k]).strip().lower() for k in keys)
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out

@@ -176,3 +176,12 @@ def test_a_post_failing_its_checks_is_retried_once_then_rejected(briefed: Store,
     assert any("instruction text leaked" in e for e in errors)
     assert {s.status for s in briefed.stories()} == {"written"}
     assert len(report.warnings) == 4 and "rejected: instruction text leaked" in report.warnings[0]
+
+
+def test_a_writer_that_calls_an_llm_stops_at_the_daily_budget(briefed: Store, write_config, monkeypatch) -> None:
+    monkeypatch.setitem(WRITERS, "openai", LeakyWriter)
+    report = write(briefed, write_config('[writer]\nbackend = "openai"\ndaily_budget = 3\n'))
+    assert report.posts == 2  # the first story spent 4 calls; the second waits for tomorrow
+    assert briefed.llm_calls_on(clock.today().isoformat()) == 4
+    assert any("budget" in warning for warning in report.warnings)
+    assert [s.status for s in briefed.stories()] == ["written", "briefed"]

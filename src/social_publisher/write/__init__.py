@@ -61,15 +61,21 @@ def write(store: Store, config: Config) -> WriteReport:
         report.warnings.append(f"writing disabled: {exc}")
         return report
     redactor = Redactor(config.enrich.redact_patterns)
+    day = clock.today().isoformat()
     for story in store.stories(status=STORY_BRIEFED):
         brief = store.brief(story.id)
         if brief is None:
             report.warnings.append(f"story {story.id} has no brief; run `social-publisher enrich`")
             continue
+        if writer.uses_llm and store.llm_calls_on(day) >= config.writer.daily_budget:
+            report.warnings.append(f"daily LLM budget of {config.writer.daily_budget} calls is used up for {day}; "
+                                   "the remaining stories wait for tomorrow")
+            break
+        calls_before = report.llm_calls
         _write_story(store, config, writer, brief, redactor, report)
+        if report.llm_calls > calls_before:  # counted per story, so a crash never loses spent calls
+            store.count_llm_call(day, report.llm_calls - calls_before)
         store.set_story_status(story.id, STORY_WRITTEN)
-    if report.llm_calls:
-        store.count_llm_call(clock.today().isoformat(), report.llm_calls)
     return report
 
 

@@ -37,6 +37,7 @@ class Writer(ABC):
     """
 
     name: ClassVar[str]
+    uses_llm: ClassVar[bool] = True  # its calls count against [writer] daily_budget
 
     def __init__(self, config: Config):
         self.config = config

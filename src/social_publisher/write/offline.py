@@ -26,6 +26,7 @@ class OfflineWriter(Writer):
     """Composes posts from bilingual templates; makes no network call (llm_calls stays 0)."""
 
     name = "offline"
+    uses_llm = False
 
     def draft(self, brief: Brief, lang: str, *, attempt: int = 0, feedback: Sequence[str] = ()) -> Draft:
         plan = make_plan(brief, attempt=attempt, min_words=self.config.writer.min_words, feedback=feedback)

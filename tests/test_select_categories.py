@@ -26,6 +26,19 @@ def test_bug_fix(store):
     assert only_story(store, bug_session("cache-tool", 21)).category == "bug_fix"
 
 
+def test_a_reported_failure_fixed_by_a_commit_is_a_bug_fix(store):
+    story = only_story(store, [
+        turn("bot", "s", 0, at(21, 21),
+             "Tonight's digest was rejected with 400 'Bad Request: message is too long' for every subscriber, "
+             "although split_message keeps parts under 4096. Find out why and fix the splitter.",
+             "Telegram counts UTF-16 code units; emoji count twice.", edited=["bot/digest.py"]),
+        commit("bot", at(21, 22), "Split digests by UTF-16 length, not len()\n\nTelegram limits a message to 4096 "
+               "UTF-16 code units. Tonight's first part was 4,071 characters but 4,133 units, and every send came "
+               "back 400 Bad Request.", [("bot/digest.py", 7, 2), ("tests/test_digest.py", 8, 1)]),
+    ])
+    assert story.category == "bug_fix"
+
+
 def test_experiment(store):
     story = only_story(store, [
         turn("llm", "s", 0, at(21, 9), "Compare the baseline with curriculum data on GSM8K and measure accuracy",

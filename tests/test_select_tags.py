@@ -82,3 +82,11 @@ def test_tags_are_ordered_by_strength_then_name_and_capped():
 def test_every_tag_is_detectable_somehow():
     for tag in TAGS:
         assert tag.words or tag.cased or tag.extensions or tag.files or tag.imports or tag.commands, tag.name
+
+
+def test_loose_reading_of_prose_knows_clinging_punctuation_and_phrases():
+    found = TagEvidence()
+    detect_in_text("We moved to Docker, then (PyTorch) and the Bot API; Node.js too. Docker again.", found,
+                   weight=0.5, loose=True)
+    assert found.points == {"docker": 1.0, "pytorch": 0.5, "telegram": 0.5, "nodejs": 0.5}
+    assert found.tags() == ["docker"]  # one mention in prose is not enough on its own

@@ -28,6 +28,7 @@ BEFORE_AFTER_RE = re.compile(
     rf"|(?<!\w)с\s+(?P<before3>(?:{_NUMBER})\s?{_UNIT}?)\s+до\s+(?P<after3>(?:{_NUMBER})\s?{_UNIT}?)",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")
 _DATE_OR_VERSION_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -88,7 +89,7 @@ def _cleaned_sentences(text: str) -> Iterator[str]:
     """Sentences with dates, times and versions blanked, cleaned only as far as they are read
     (none of those spans a sentence break, so this equals cleaning the whole text first)."""
     for sentence in _sentences(text):
-        if any(ch.isdigit() for ch in sentence):
+        if _DIGIT_RE.search(sentence):
             yield from _sentences(_DATE_OR_VERSION_RE.sub(" ", sentence))
         else:
             yield sentence

@@ -95,7 +95,7 @@ def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
     # and only the start of each turn's prose is read (it says what the turn was about).
     detect_in_text("\n".join(r.human for r in rows), found)
     detect_in_text("\n".join([r.prose[:_PROSE_CHARS_FOR_TAGS] for r in rows if r.prose]
-                             + [e for r in rows for e in r.errors]), found, weight=0.5)
+                             + [e for r in rows for e in r.errors]), found, weight=0.5, loose=True)
     return found, installed
 
 

@@ -23,15 +23,15 @@ CATEGORIES = ("bug_fix", "experiment", "feature", "refactor", "infrastructure", 
 # Per category: whole words | word beginnings (Russian stems, "refactor..." ) | phrases.
 _VOCABULARY = {
     "bug_fix": ("fix fixes fixed fixing hotfix broken regression error errors fail fails failing failed resolve "
-                "resolved resolves",
-                "bug crash исправ почин баг ошибк пада", ""),
+                "resolved resolves rejected wrong incorrect exception traceback",
+                "bug crash исправ почин баг ошибк пада", "doesn't work|does not work|not working|bad request|too long"),
     "experiment": ("accuracy baseline train trained training hypothesis ablation phase tried trying compare compared "
                    "compares comparison perplexity loss speedup",
                    "experiment benchmark eval hypothes measur profil эксперимент точност обуч замер сравн бенчмарк "
                    "гипотез", "speed up"),
     "feature": ("add adds added new feat build built enable enabled enables support supports supported",
                 "implement introduc creat добав реализ нов созда", ""),
-    "refactor": ("split move moved moves cleanup", "refactor restructur renam extract simplif reorgani decoupl dedupl "
+    "refactor": ("move moved moves cleanup", "refactor restructur renam extract simplif reorgani decoupl dedupl "
                  "рефактор переимен упрост вынес перепис", "clean up"),
     "infrastructure": ("ci k8s kubernetes nginx server servers hosting monitoring systemd terraform ansible "
                        "pipeline workflow ssl tls dns proxy vps",

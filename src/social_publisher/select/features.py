@@ -65,6 +65,7 @@ GOAL_RE = WordPattern(
 _DIGIT_RE = re.compile(r"\d")
 _PAIR_HINT_RE = re.compile("->|→|=>|➜|from |From |с ")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+_TELLING_PROMPT_CHARS = 40  # a shorter prompt ("fix the error") asks; it does not tell a problem and its fix
 _ENOUGH_PAIRS, _ENOUGH_VALUES = 2, 8  # before_after is capped at 2 pairs, measurements at 4 lone values
 _SKIP_PROGRAMS = {"cd", "echo", "cat", "ls", "tail", "head", "grep", "rg", "less", "sed", "awk", "wc", "sort", "true"}
 
@@ -108,8 +109,8 @@ def _numbers(rows: list[RowFacts]) -> list[Feature]:
                 continue
             # Only sentences with a digit can hold a measurement, and only those with an arrow,
             # "from" or "с" a before/after pair: the rest is skipped unread.
-            numeric = [part for part in _SENTENCE_SPLIT_RE.split(text) if _DIGIT_RE.search(part)]
-            hinted = [part for part in numeric if _PAIR_HINT_RE.search(part)]
+            numeric = list(filter(_DIGIT_RE.search, _SENTENCE_SPLIT_RE.split(text)))
+            hinted = list(filter(_PAIR_HINT_RE.search, numeric))
             if hinted:
                 for before, after in before_after_pairs(strip_dates_and_versions("\n".join(hinted))):
                     if before != after and (before, after) not in pairs:
@@ -166,7 +167,8 @@ def _problem(rows: list[RowFacts]) -> Feature | None:
                 open_failures.clear()
             elif len(row.label.split()) >= 3:
                 fix_commits.append(row.label)
-        if row.kind in (NOTE, SESSION) and _tells_problem_and_fix(row.human.lower()):
+        if (row.kind == NOTE or (row.kind == SESSION and len(row.human) >= _TELLING_PROMPT_CHARS)) \
+                and _tells_problem_and_fix(row.human.lower()):
             solved.append(f"{'note' if row.kind == NOTE else 'prompt'} '{_short(row.label)}' tells a problem and its fix")
     if solved:
         return Feature("problem_solved", 3.0, _unique(solved)[:3])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from social_publisher.select.words import WordPattern, is_cyrillic, word_list
 
 
@@ -160,6 +161,16 @@ _SINGLE = {alias: tag for alias, tag in _ALIASES.items() if not _is_phrase(alias
 _PHRASES = tuple((alias, re.findall(r"[^\W_]+", alias)[0], tag) for alias, tag in sorted(_ALIASES.items())
                  if _is_phrase(alias))
 _CYRILLIC_PREFIXES = tuple((alias, tag) for alias, tag in sorted(_ALIASES.items()) if is_cyrillic(alias))
+# For loose reading: every alias without a space, with clinging punctuation, -> (alias, tag);
+# and the first words of spaced phrases, so a phrase is looked for only when it can be there.
+_OPENERS = ("", "(", "[", "`", '"', "'", "*", "**")
+_CLOSERS = ("", ".", ",", ":", ";", "?", "!", ")", "]", "`", '"', "'", "'s", "*", "**", "),", ").", "`,", "`.", "`)")
+_LOOSE = {opener + alias + closer: (alias, tag)
+          for alias, tag in sorted({**_SINGLE, **{a: t for a, _, t in _PHRASES if " " not in a}}.items())
+          for opener in _OPENERS for closer in _CLOSERS}
+_SPACED_PHRASES = tuple(item for item in _PHRASES if " " in item[0])
+_LOOSE_FIRST_WORDS = {opener + first + closer: first
+                      for _, first, _ in _SPACED_PHRASES for opener in _OPENERS for closer in _CLOSERS}
 _CYRILLIC_RE = WordPattern(stems="|".join(re.escape(a) + r"\w*" for a, _ in _CYRILLIC_PREFIXES))
 _CASED_PATTERNS = tuple((alias, re.compile(rf"(?<![\w.]){re.escape(alias)}(?!\w)"), tag)
                         for alias, tag in sorted(_CASED.items()))
@@ -212,18 +223,32 @@ def detect_in_path(path: str, found: TagEvidence) -> None:
             found.add(tag, 1.0, f"file {path}")
 
 
-def detect_in_text(text: str, found: TagEvidence, *, weight: float = 1.0) -> None:
+def detect_in_text(text: str, found: TagEvidence, *, weight: float = 1.0, loose: bool = False) -> None:
+    """Tag the words, phrases and imports of a text.
+
+    `loose` reads long text (an assistant's prose) the quick way: words split at whitespace,
+    known with the punctuation that usually clings to them ("docker,", "(pytorch)", "`uv`").
+    A word glued to other text ("sqlite3.connect") is missed there, which half-weight prose can afford.
+    """
     if not text:
         return
     lowered = text.lower()
-    tokens = word_list(lowered)
-    words = set(tokens)
-    for word in sorted(words & _SINGLE.keys()):
-        found.add(_SINGLE[word], weight * tokens.count(word), f"text '{word}'")
+    if loose:
+        tokens = lowered.split()
+        words = set(tokens)
+        for variant in sorted(words & _LOOSE.keys()):
+            alias, tag = _LOOSE[variant]
+            found.add(tag, weight * tokens.count(variant), f"text '{alias}'")
+        words = {_LOOSE_FIRST_WORDS[v] for v in words & _LOOSE_FIRST_WORDS.keys()} | words
+    else:
+        tokens = word_list(lowered)
+        words = set(tokens)
+        for word in sorted(words & _SINGLE.keys()):
+            found.add(_SINGLE[word], weight * tokens.count(word), f"text '{word}'")
     if _CYRILLIC_PREFIXES:
         for match in _CYRILLIC_RE.finditer(lowered):
             found.add(_cyrillic_tag(match.group(0)), weight, f"text '{match.group(0)}'")
-    for phrase, first, tag in _PHRASES:
+    for phrase, first, tag in (_SPACED_PHRASES if loose else _PHRASES):
         if first in words:
             count = lowered.count(phrase)
             if count:
@@ -247,15 +272,19 @@ def _cyrillic_tag(word: str) -> str:
 
 def detect_in_command(command: str, found: TagEvidence) -> list[str]:
     """Tag the programs a shell command runs; return tags of packages it installs (new technologies)."""
-    for program in command_programs(command):
-        tag = _COMMANDS.get(program)
-        if tag:
-            found.add(tag, 1.0, f"command {program}")
-    installed = []
-    for tag in installed_packages(command):
-        found.add(tag, 1.0, f"installed in `{command[:60]}`")
-        installed.append(tag)
-    return installed
+    evidence, installed = _command_tags(command)
+    for tag, why in evidence:
+        found.add(tag, 1.0, why)
+    return list(installed)
+
+
+@lru_cache(maxsize=8192)  # sessions run the same few commands again and again
+def _command_tags(command: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    evidence = [(_COMMANDS[program], f"command {program}") for program in command_programs(command)
+                if program in _COMMANDS]
+    installed = installed_packages(command)
+    evidence += [(tag, f"installed in `{command[:60]}`") for tag in installed]
+    return tuple(evidence), tuple(installed)
 
 
 def installed_packages(command: str) -> list[str]:

@@ -17,6 +17,10 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 
 WORDS_PER_MINUTE = 200
 
@@ -31,11 +35,6 @@ class RenderedBody:
 @lru_cache(maxsize=64)
 def _lexer(lang: str) -> Any:
     try:
-        from pygments.lexers import get_lexer_by_name
-        from pygments.util import ClassNotFound
-    except ImportError:  # Pygments comes with rich; without it code is shown unhighlighted.
-        return None
-    try:
         return get_lexer_by_name(lang)
     except ClassNotFound:
         return None
@@ -46,9 +45,6 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     lexer = _lexer(lang) if lang else None
     if lexer is None:
         return ""
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-
     return highlight(code, lexer, HtmlFormatter(nowrap=True))
 
 

@@ -10,6 +10,8 @@ same files in the same run:
   our collect    ClaudeCodeSource.collect into a fresh SQLite store, in a child process
                  (so its peak RSS is its own)
 
+Each is measured --rounds times, interleaved, and the best time of each is kept.
+
 Goals: our rate >= 75% of the orjson loop; peak RSS under 200 MB.
 
     .venv/bin/python bench/collect_claude.py              # 1 GB
@@ -212,6 +214,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1024, help="size of the transcript set (default 1024)")
     parser.add_argument("--files", type=int, default=16, help="number of transcript files (default 16)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved measuring rounds, best kept (default 3)")
     parser.add_argument("--dir", type=Path, help="where to generate (default bench/.data/claude-<size>mb)")
     parser.add_argument("--run-collect", nargs=2, metavar=("ROOT", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -226,13 +229,17 @@ def main() -> None:
     total = sum(p.stat().st_size for p in paths) / MB
     lines = sum(1 for p in paths for _ in open(p, "rb"))
     raw_read(paths)  # warm the page cache so every contender reads from memory
-    raw = raw_read(paths)
-    loop = orjson_loop(paths)
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {**os.environ, "SOCIAL_PUBLISHER_NOW": "2027-01-01T00:00:00+00:00"}
-        child = subprocess.run([sys.executable, __file__, "--run-collect", str(root / "set"), str(Path(scratch) / "b.db")],
-                               capture_output=True, text=True, env=env, check=True)
-    ours = json.loads(child.stdout)
+    raw, loop, ours = float("inf"), float("inf"), {"seconds": float("inf")}
+    for _ in range(args.rounds):  # interleaved rounds, best of each: a busy machine slows them alike
+        raw = min(raw, raw_read(paths))
+        loop = min(loop, orjson_loop(paths))
+        with tempfile.TemporaryDirectory() as scratch:
+            env = {**os.environ, "SOCIAL_PUBLISHER_NOW": "2027-01-01T00:00:00+00:00"}
+            child = subprocess.run(
+                [sys.executable, __file__, "--run-collect", str(root / "set"), str(Path(scratch) / "b.db")],
+                capture_output=True, text=True, env=env, check=True)
+        run = json.loads(child.stdout)
+        ours = run if run["seconds"] < ours["seconds"] else ours
     ratio = (total / ours["seconds"]) / (total / loop)
     print(f"\n{len(paths)} files, {total:.0f} MB, {lines:,} lines ({total * MB / lines / 1024:.1f} KB a line on average)")
     print(f"  raw read (cat > /dev/null)    {total / raw:8.0f} MB/s")

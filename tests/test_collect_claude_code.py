@@ -283,6 +283,18 @@ def test_odd_timestamps_are_tolerated(store, tmp_path, now):
     assert rows(store)[0].meta["ended_at"] == "2026-11-20T09:01:00+00:00"
 
 
+def test_a_very_long_turn_keeps_the_start_and_the_end_of_its_prose(store, tmp_path, now):
+    s = Lines()
+    messages = [f"Step {i}: " + "details " * 120 for i in range(60)] + ["Done: 12 s down to 3 s."]
+    write(tmp_path, [s.prompt("optimise", 0)] + [s.text(m, 1 + i / 100) for i, m in enumerate(messages)])
+    collect(store, tmp_path)
+    prose = rows(store)[0].meta["assistant_text"]
+    assert prose[0].startswith("Step 0:") and prose[-1] == "Done: 12 s down to 3 s."
+    kept = sum(map(len, prose))
+    assert 12_000 <= kept <= 16_000
+    assert kept + rows(store)[0].meta["assistant_text_omitted_chars"] == sum(len(m.strip()) for m in messages)
+
+
 def test_large_tool_output_keeps_size_and_head(store, tmp_path, now):
     s = Lines()
     output = "line of output\n" * 100_000

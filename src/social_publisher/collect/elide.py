@@ -160,9 +160,10 @@ def _ends(line: bytes, start: int, end: int) -> bytes:
     head_end = _boundary_before(line, start + KEEP, start)
     tail_start = _boundary_after(line, end - KEEP, end)
     head, tail = line[start:head_end], line[tail_start:end]
-    if not _is_string_body(head):  # a surrogate pair (\ud83d\ude00) was split: drop its first half
+    # Escapes and UTF-8 characters are whole by now; only a \uXXXX surrogate pair can be split.
+    if head.find(b"\\u", len(head) - 12) >= 0 and not _is_string_body(head):
         head = head[:-6] if _is_string_body(head[:-6]) else b""
-    if not _is_string_body(tail):
+    if tail.find(b"\\u", 0, 12) >= 0 and not _is_string_body(tail):
         tail = tail[6:] if _is_string_body(tail[6:]) else b""
     return head + _ELLIPSIS + tail
 

@@ -5,14 +5,15 @@ assistant's prose, the tool calls (files edited or written, commands and whether
 failed), errors. `SessionTracker` accumulates the group being read, closes it when the
 next prompt begins and turns closed groups into `session` activity rows.
 
-Memory stays bounded however long a turn runs: prose, commands, errors and file lists
-are capped (the counters in `tool_calls` keep the true totals), and large tool outputs
+Memory stays bounded however long a turn runs: prose (its start and its end), commands,
+errors and file lists are capped (the counters in `tool_calls` keep the true totals), and large tool outputs
 and thinking blocks are kept only as byte counts and a short head.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 from social_publisher import clock
 from social_publisher.records import SESSION, Activity, fingerprint
 
-MAX_PROSE_CHARS = 20_000
+PROSE_HALF = 8_000  # prose kept from the start of a turn, and as much again from its end
 MAX_COMMANDS = 100
 MAX_ERRORS = 30
 MAX_FILES = 200
@@ -62,14 +63,17 @@ class TurnGroup:
     tool_calls: dict[str, int] = field(default_factory=dict)
     thinking_bytes: int = 0
     tool_output_bytes: int = 0
-    prose_chars: int = 0
+    prose_chars: int = 0  # kept in assistant_text
+    late_text: deque = field(default_factory=deque)  # the latest prose, once the first half is full
+    late_chars: int = 0
+    omitted_chars: int = 0  # prose dropped from the middle of a very long turn
     cwd: str | None = None
     git_branch: str | None = None
     _calls: dict[str, tuple[str, dict[str, Any] | None]] = field(default_factory=dict)  # call id -> (tool, command)
 
     @property
     def has_content(self) -> bool:
-        return bool(self.prompt or self.assistant_text or self.tool_calls or self.errors)
+        return bool(self.prompt or self.assistant_text or self.late_text or self.tool_calls or self.errors)
 
     def seen_at(self, timestamp: Any) -> None:
         if is_timestamp(timestamp):
@@ -78,11 +82,34 @@ class TurnGroup:
             self.ended_at = timestamp
 
     def add_prose(self, text: str) -> None:
+        """Keep the first PROSE_HALF characters of a turn's prose and its last PROSE_HALF: a long
+        turn's conclusion ("down from 12 s to 3 s") is at its end."""
         text = text.strip()
-        if text and self.prose_chars < MAX_PROSE_CHARS:
-            text = text[: MAX_PROSE_CHARS - self.prose_chars]
-            self.assistant_text.append(text)
-            self.prose_chars += len(text)
+        if not text:
+            return
+        if self.prose_chars < PROSE_HALF and not self.late_text:
+            kept = text[: PROSE_HALF - self.prose_chars]
+            self.assistant_text.append(kept)
+            self.prose_chars += len(kept)
+            text = text[len(kept):].lstrip()
+            if not text:
+                return
+        self.late_text.append(text)
+        self.late_chars += len(text)
+        while self.late_chars > PROSE_HALF:
+            oldest = self.late_text[0]
+            if len(self.late_text) == 1:  # one long message: keep its end
+                self.late_text[0] = oldest[-PROSE_HALF:]
+                self.omitted_chars += len(oldest) - PROSE_HALF
+                self.late_chars = PROSE_HALF
+                break
+            self.late_text.popleft()
+            self.late_chars -= len(oldest)
+            self.omitted_chars += len(oldest)
+
+    @property
+    def prose(self) -> list[str]:
+        return self.assistant_text + list(self.late_text)
 
     def add_call(self, tool: str, call_id: Any) -> None:
         self.tool_calls[tool] = self.tool_calls.get(tool, 0) + 1
@@ -159,17 +186,20 @@ def group_activity(source: str, state: SessionState, group: TurnGroup, project: 
     started = _iso(group.started_at, session_start)
     cwd = group.cwd or state.cwd
     prompt = group.prompt or ""
+    prose = group.prose
     meta = {
         "session_id": state.session_id, "turn_index": state.turn, "cwd": cwd,
         "git_branch": group.git_branch or state.git_branch,
         "started_at": started, "ended_at": _iso(group.ended_at, started), "session_started_at": session_start,
-        "prompt": group.prompt, "assistant_text": group.assistant_text,
+        "prompt": group.prompt, "assistant_text": prose,
         "files_edited": list(group.files_edited), "files_written": list(group.files_written),
         "commands": group.commands, "errors": group.errors, "tool_calls": dict(group.tool_calls),
         "summary": state.summary, "transcript": state.transcript,
         "thinking_bytes": group.thinking_bytes, "tool_output_bytes": group.tool_output_bytes,
     }
-    text = "\n\n".join(part for part in [prompt, "\n\n".join(group.assistant_text)] if part)
+    if group.omitted_chars:
+        meta["assistant_text_omitted_chars"] = group.omitted_chars
+    text = "\n\n".join(part for part in [prompt, "\n\n".join(prose)] if part)
     return Activity(source=source, project=project or (Path(cwd).name if cwd else "") or "unknown",
                     kind=SESSION, occurred_at=started, author="", text=text, meta=meta,
                     fingerprint=fingerprint(source, state.session_id, state.turn))

@@ -95,6 +95,17 @@ def test_merge_and_other_authors_are_recorded_but_marked(store, repo):
     assert rows[base].meta["branches"] == ["feature", "main"]
 
 
+def test_a_huge_commit_lists_at_most_max_files(store, repo, monkeypatch):
+    from social_publisher.collect import git
+
+    monkeypatch.setattr(git, "MAX_FILES", 3)
+    commit = repo.commit("vendor", {f"vendor/m{i}.py": "x\n" for i in range(5)} | {"doc.md": "d\n"}, when=T0)
+    collect(store, repo.path)
+    meta = commits(store)[commit].meta
+    assert len(meta["files"]) == 3 and meta["files_total"] == 6
+    assert meta["languages"] == ["python", "markdown"]
+
+
 def test_commits_on_several_branches_are_stored_once(store, repo):
     repo.commit("shared", {"a.py": "1\n"}, when=T0)
     repo.git("branch", "copy")

@@ -39,6 +39,7 @@ _RECORD_START = re.compile(rb"\x1e(?=[0-9a-f]{40,64}\x1f)")
 _CHUNK = 1 << 20
 _READ_AHEAD = 64  # chunks of git output buffered ahead of the parser (64 MB at most)
 _BATCH = 2000  # rows per store transaction
+MAX_FILES = 1000  # files listed per commit; languages and files_total still count them all
 _DETACHED = "HEAD"  # the branch name given to commits reachable only from a detached HEAD
 
 
@@ -193,9 +194,11 @@ class _LogReader:
         meta = {
             "hash": commit_hash, "parents": parents, "is_merge": len(parents) > 1,
             "own": self._own(name, email), "tz": date[-6:] if date[-6:-5] in ("+", "-") else "+00:00", "branches": self._branches(commit_hash, parents),
-            "repo": str(self.repo), "files": files,
+            "repo": str(self.repo), "files": files[:MAX_FILES],
             "languages": languages((f["path"], (f["added"] or 0) + (f["removed"] or 0)) for f in files),
         }
+        if len(files) > MAX_FILES:  # a vendored tree or a mass rename: keep the row small
+            meta["files_total"] = len(files)
         if encoding != "utf-8":
             meta["encoding"] = encoding
         return Activity(source="git", project=self.project, kind=COMMIT, occurred_at=clock.iso(when),

@@ -22,6 +22,9 @@ PATCH = ("*** Begin Patch\n*** Update File: src/cache.py\n@@\n-a\n+b\n*** Add Fi
          "+def test(): pass\n*** End Patch\n")
 
 
+EXEC_OUTPUT = "Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 2\nOutput:\nno such file"
+
+
 def line(kind: str, minute: float, payload: dict) -> dict:
     stamp = (T0 + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     return {"timestamp": stamp, "type": kind, "payload": payload}
@@ -68,8 +71,7 @@ def rollout() -> list[dict]:
         *user("Thanks, now update the README", 10),
         line("response_item", 11, {"type": "function_call", "name": "exec_command", "call_id": "call_4",
                                    "arguments": json.dumps({"cmd": "sed -n 1,20p README.md"})}),
-        line("response_item", 11.5, {"type": "function_call_output", "call_id": "call_4",
-                                     "output": "Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 2\nOutput:\nno such file"}),
+        line("response_item", 11.5, {"type": "function_call_output", "call_id": "call_4", "output": EXEC_OUTPUT}),
         line("event_msg", 12, {"type": "error", "message": "stream disconnected before completion"}),
         *assistant("README updated.", 13),
     ]
@@ -113,9 +115,8 @@ def test_rollout_turn_groups_follow_the_contract(store, tmp_path):
     assert meta["thinking_bytes"] == len("Thinking") + 505
     assert meta["started_at"] == "2026-11-21T14:01:00+00:00"
     assert second.meta["prompt"] == "Thanks, now update the README"
-    output = "Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 2\nOutput:\nno such file"
     assert second.meta["commands"] == [{"command": "sed -n 1,20p README.md", "failed": True,
-                                        "output_bytes": len(output), "output_head": output}]
+                                        "output_bytes": len(EXEC_OUTPUT), "output_head": EXEC_OUTPUT}]
     assert "stream disconnected before completion" in second.meta["errors"]
     assert collect(store, tmp_path).new_activity == 0
 

@@ -153,7 +153,8 @@ class _LogReader:
         revisions = "".join(f"{tip}\n" for tip in self.tips) + "".join(f"^{h}\n" for h in self.excluded)
         with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty git cannot block
             process = subprocess.Popen(
-                ["git", "-C", str(self.repo), "-c", "log.showSignature=false", "log", "--topo-order", "-z",
+                ["git", "-C", str(self.repo), "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8",
+                 "log", "--topo-order", "-z",
                  f"--format={_FORMAT}", "--numstat", "--no-color", "--no-ext-diff", "--no-textconv", "--stdin"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
             )
@@ -177,7 +178,8 @@ class _LogReader:
         head, _, numstat = record.partition(b"\0")
         fields = head.split(b"\x1f", 5)
         if len(fields) != 6:
-            self.bad_records.append(f"{self.repo}: commit {fields[0][:40].decode('ascii', 'replace')}: unreadable log record")
+            start = fields[0][:40].decode("ascii", "replace")
+            self.bad_records.append(f"{self.repo}: commit {start}: unreadable log record")
             return None
         commit, parents_raw, date_raw, name_raw, email_raw, message_raw = fields
         commit_hash = commit.decode("ascii", "replace")
@@ -192,9 +194,9 @@ class _LogReader:
             return None
         files = _numstat(numstat)
         meta = {
-            "hash": commit_hash, "parents": parents, "is_merge": len(parents) > 1,
-            "own": self._own(name, email), "tz": date[-6:] if date[-6:-5] in ("+", "-") else "+00:00", "branches": self._branches(commit_hash, parents),
-            "repo": str(self.repo), "files": files[:MAX_FILES],
+            "hash": commit_hash, "parents": parents, "is_merge": len(parents) > 1, "own": self._own(name, email),
+            "tz": date[-6:] if date[-6:-5] in ("+", "-") else "+00:00",  # %aI ends in +03:00, or Z for UTC
+            "branches": self._branches(commit_hash, parents), "repo": str(self.repo), "files": files[:MAX_FILES],
             "languages": languages((f["path"], (f["added"] or 0) + (f["removed"] or 0)) for f in files),
         }
         if len(files) > MAX_FILES:  # a vendored tree or a mass rename: keep the row small

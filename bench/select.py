@@ -20,6 +20,7 @@ sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.getcwd()) != _HER
 
 import argparse  # noqa: E402
 import random  # noqa: E402
+import resource  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timedelta, timezone  # noqa: E402
@@ -151,6 +152,13 @@ def _note(rng, project, when, module, techs) -> Activity:
                     fingerprint("notes", path, meta["sha"]))
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the worker processes it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -171,18 +179,19 @@ def main() -> int:
         store.add_activity(rows)
     built = time.perf_counter() - started
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with Store(db) as store:
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         report = select(store, Config())
-        took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        took, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
         again_started = time.perf_counter()
         again = select(store, Config())
         again_took = time.perf_counter() - again_started
 
     print(f"store built: {len(rows):,} rows, {args.projects} projects in {built:.1f} s ({db})")
     print(report.summary())
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"select: {took:.2f} s wall ({cpu:.2f} s CPU, load average {load:.2f}) for {report.activity_read:,} rows "
+    print(f"select: {took:.2f} s wall ({cpu:.2f} s CPU with workers, {os.cpu_count()} cores, load average before "
+          f"{load:.2f}) for {report.activity_read:,} rows "
           f"({report.activity_read / took:,.0f} rows/s) -> {'PASS' if took < 10 else 'FAIL'} (limit 10 s)")
     print(f"second select (nothing new): {again_took:.3f} s, {again.stories_selected} stories added")
     return 0 if took < 10 and again.stories_selected == 0 else 1

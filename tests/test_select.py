@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import timedelta
 
 import pytest
 
 from social_publisher.config import Config, SelectConfig
 from social_publisher.select import select
+from social_publisher.select.grouping import group_activity
 from social_publisher.store import Store
 from test_select_support import at, bug_session, commit, note, trivial_day, turn
 
@@ -252,3 +254,20 @@ def test_a_note_alone_is_a_strong_signal(store):
     (story,) = kept(store)
     assert story.explain["features"]["user_notes"]["points"] >= 3
     assert "systemd" in story.tags
+
+
+def test_building_on_every_core_gives_the_same_result(tmp_path, monkeypatch):
+    from social_publisher.select import parallel
+
+    rows = _mixed_activity()
+    with Store(tmp_path / "a.db") as store:
+        store.add_activity(rows)
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    outputs = []
+    for name, min_rows in (("a.db", 10**9), ("b.db", 0)):
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_ROWS", min_rows)
+        with Store(tmp_path / name) as store:
+            report = select(store, config(max_stories_per_day=2))
+            outputs.append((report.as_dict(), [(s.id, s.fingerprint, s.status, s.explain) for s in store.stories()]))
+    assert outputs[0] == outputs[1]
+    assert len(parallel._deal_projects(group_activity(rows, timedelta(hours=3)), 2)) == 2  # both paths really ran

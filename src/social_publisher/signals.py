@@ -29,6 +29,25 @@ BEFORE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")
+# Where a match of NUMBER_RE / BEFORE_AFTER_RE can start. Both patterns open with lookbehinds,
+# which keep the regex engine from skipping ahead; _finditer jumps to these characters first.
+_NUMBER_START_RE = re.compile(r"[-\d]")
+_PAIR_START_RE = re.compile(r"[-\dfFсС]")
+
+
+def _finditer(pattern: re.Pattern[str], start: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches `pattern.finditer(text)` gives, found faster (lookbehinds see before `pos`)."""
+    position = 0
+    while True:
+        candidate = start.search(text, position)
+        if candidate is None:
+            return
+        match = pattern.match(text, candidate.start())
+        if match is None:
+            position = candidate.start() + 1
+        else:
+            yield match
+            position = max(match.end(), candidate.start() + 1)
 _DATE_OR_VERSION_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -48,7 +67,7 @@ def measurements(text: str, *, limit: int = 20) -> list[Measurement]:
     found: list[Measurement] = []
     seen: set[str] = set()
     for sentence in _cleaned_sentences(text):
-        for match in NUMBER_RE.finditer(sentence):
+        for match in _finditer(NUMBER_RE, _NUMBER_START_RE, sentence):
             value, unit = match.group("value"), match.group("unit") or ""
             if not unit and "." not in value and not _near_metric_word(sentence, match.start()):
                 continue
@@ -65,7 +84,7 @@ def measurements(text: str, *, limit: int = 20) -> list[Measurement]:
 def before_after_pairs(text: str) -> list[tuple[str, str]]:
     """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3"."""
     pairs = []
-    for match in BEFORE_AFTER_RE.finditer(text):
+    for match in _finditer(BEFORE_AFTER_RE, _PAIR_START_RE, text):
         before = match.group("before") or match.group("before2") or match.group("before3")
         after = match.group("after") or match.group("after2") or match.group("after3")
         if before and after:
@@ -86,17 +105,22 @@ def _near_metric_word(sentence: str, position: int) -> bool:
 
 
 def _cleaned_sentences(text: str) -> Iterator[str]:
-    """Sentences with dates, times and versions blanked, cleaned only as far as they are read
-    (none of those spans a sentence break, so this equals cleaning the whole text first)."""
-    for sentence in _sentences(text):
-        if _DIGIT_RE.search(sentence):
-            yield from _sentences(_DATE_OR_VERSION_RE.sub(" ", sentence))
-        else:
-            yield sentence
+    """Sentences that hold a digit, with dates, times and versions blanked, cleaned only as far
+    as they are read (none of those spans a sentence break, so this equals cleaning the whole
+    text first; sentences without a digit could yield no number anyway)."""
+    for sentence in _SENTENCE_BREAK_RE.split(text):
+        if not _DIGIT_RE.search(sentence):
+            continue  # no number, nothing to measure
+        for piece in _SENTENCE_BREAK_RE.split(_DATE_OR_VERSION_RE.sub(" ", sentence)):
+            if piece.strip():
+                yield piece
+
+
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s for s in _SENTENCE_BREAK_RE.split(text) if s.strip()]
 
 
 _TRIVIAL_REASONS: tuple[tuple[str, str], ...] = tuple(

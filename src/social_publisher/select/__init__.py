@@ -1,8 +1,9 @@
 """Stage 2, select: turn new activity into a few stories worth reading, explainably.
 
     activity (unconsidered) -> groups (grouping.py) -> candidates (candidates.py: facts.py,
-    tags.py, features.py, categories.py) -> decisions (dedupe.py + the daily cap, below)
-    -> stories (status "selected" or "dropped") + activity marked considered
+    tags.py, features.py, categories.py; on every core for large inputs: parallel.py)
+    -> decisions (dedupe.py + the daily cap, below) -> stories (status "selected" or
+    "dropped") + activity marked considered
 
 Decisions are made best first (score, then start time, then fingerprint, so the same
 store always gives the same stories in the same order):
@@ -42,6 +43,7 @@ from social_publisher.select.candidates import Built, CandidateBuilder, signatur
 from social_publisher.select.dedupe import DuplicateIndex, Signature
 from social_publisher.select.facts import reverted_hashes, row_facts
 from social_publisher.select.grouping import group_activity
+from social_publisher.select.parallel import build_all
 from social_publisher.select.report import DROPPED, HELD, KEPT, TRIVIAL, Candidate, SelectReport
 from social_publisher.store import Store
 
@@ -85,8 +87,8 @@ def _select(store: Store, config: Config) -> SelectReport:
 
     decided: list[Built] = []
     held: list[Candidate] = []
-    for group in group_activity(rows, gap):
-        built = builder.build(group)
+    groups = group_activity(rows, gap)
+    for group, built in zip(groups, build_all(builder, groups)):
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
             built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
@@ -126,7 +128,7 @@ def _decide(built: list[Built], stored: list[Story], store: Store, settings, rep
     cap = settings.max_stories_per_day
     for item in _decision_order(built):
         c = item.candidate
-        if not item.substance:
+        if not item.substantial:
             c.decision = TRIVIAL
             c.reason = "only trivial work: " + ", ".join(f"{n} {why}" for why, n in c.excluded.items())
             report.trivial_groups += 1

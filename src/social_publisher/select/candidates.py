@@ -23,7 +23,7 @@ _PROSE_CHARS_FOR_TAGS = 4000  # of each turn's assistant prose that tag detectio
 class Built:
     candidate: Candidate
     signature: Signature
-    substance: list[RowFacts]
+    substantial: bool  # False when every row was trivial: never a story
 
 
 class CandidateBuilder:
@@ -60,7 +60,7 @@ class CandidateBuilder:
             considered_ids=[row.id for row in group.rows if row.id is not None],
             excluded=dict(sorted(excluded.items())),
         )
-        return Built(candidate, signature_of(substance, features, words), substance)
+        return Built(candidate, signature_of(substance, features, words), bool(substance))
 
 
 def _human_texts(substance: list[RowFacts]) -> list[str]:

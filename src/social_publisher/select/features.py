@@ -107,15 +107,14 @@ def _numbers(rows: list[RowFacts]) -> list[Feature]:
         for text in (row.human, row.prose):
             if not text or not _DIGIT_RE.search(text):
                 continue
-            # Only sentences with a digit can hold a measurement, and only those with an arrow,
-            # "from" or "с" a before/after pair: the rest is skipped unread.
-            numeric = list(filter(_DIGIT_RE.search, _SENTENCE_SPLIT_RE.split(text)))
-            hinted = list(filter(_PAIR_HINT_RE.search, numeric))
-            if hinted:
+            # Only sentences with an arrow, "from" or "с" can hold a before/after pair.
+            if _PAIR_HINT_RE.search(text):
+                hinted = list(filter(_PAIR_HINT_RE.search, _SENTENCE_SPLIT_RE.split(text)))
                 for before, after in before_after_pairs(strip_dates_and_versions("\n".join(hinted))):
                     if before != after and (before, after) not in pairs:
                         pairs.append((before, after))
-            for measured in measurements("\n".join(numeric), limit=_ENOUGH_VALUES):
+            # measurements reads sentence by sentence and stops at the limit.
+            for measured in measurements(text, limit=_ENOUGH_VALUES):
                 if measured.value not in values:
                     values.append(measured.value)
     in_pairs = {_bare(v) for pair in pairs for v in pair}

@@ -271,3 +271,25 @@ def test_building_on_every_core_gives_the_same_result(tmp_path, monkeypatch):
             outputs.append((report.as_dict(), [(s.id, s.fingerprint, s.status, s.explain) for s in store.stories()]))
     assert outputs[0] == outputs[1]
     assert len(parallel._deal_projects(group_activity(rows, timedelta(hours=3)), 2)) == 2  # both paths really ran
+
+
+def test_a_row_with_an_unreadable_time_is_skipped_with_one_warning(store):
+    from social_publisher.records import Activity
+
+    broken = Activity("git", "app", "commit", "yesterday", "", "Add things", {}, "fp-broken")
+    store.add_activity(bug_session("cache-tool", 21) + [broken])
+    report = select(store, config())
+    assert len(kept(store)) == 1
+    assert len(report.warnings) == 1 and "occurred_at='yesterday'" in report.warnings[0]
+    assert store.activity(unconsidered=True) == []
+
+
+def test_odd_meta_values_are_read_as_empty_not_as_a_crash(store):
+    from social_publisher.records import Activity
+
+    odd = Activity("claude-code", "app", "session", at(21, 9), "", "Fix the crash in the importer\n\nDone.",
+                   {"session_id": 5, "prompt": None, "errors": "boom", "commands": "pytest", "files_edited": None,
+                    "assistant_text": "Done.", "ended_at": 17, "languages": "python"}, "fp-odd")
+    store.add_activity([odd])
+    report = select(store, config())
+    assert report.activity_considered == 1 and not report.warnings

@@ -87,7 +87,12 @@ def _select(store: Store, config: Config) -> SelectReport:
 
     decided: list[Built] = []
     held: list[Candidate] = []
-    groups = group_activity(rows, gap)
+    unreadable: list = []
+    groups = group_activity(rows, gap, unreadable=unreadable)
+    if unreadable:
+        first = unreadable[0]
+        report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
+                               f"activity {first.id} ({first.source}, {first.project}): occurred_at={first.occurred_at!r}")
     for group, built in zip(groups, build_all(builder, groups)):
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
@@ -101,7 +106,7 @@ def _select(store: Store, config: Config) -> SelectReport:
 
     _decide(decided, stored, store, settings, report)
 
-    considered = [i for b in decided for i in b.candidate.considered_ids]
+    considered = [i for b in decided for i in b.candidate.considered_ids] + [r.id for r in unreadable]
     with store.transaction():
         for built in sorted(decided, key=lambda b: (b.candidate.started_at, b.candidate.fingerprint)):
             _store_story(store, built, report)

@@ -83,7 +83,8 @@ def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
             if change.path not in paths and not change.generated:
                 paths.add(change.path)
                 detect_in_path(change.path, found)
-        for language in row.activity.meta.get("languages") or []:
+        languages = row.activity.meta.get("languages")
+        for language in languages if isinstance(languages, list) else []:
             tag = tag_for_alias(str(language))
             if tag:
                 found.add(tag, 1.0, f"language {language}")

@@ -89,7 +89,7 @@ def row_facts(row: Activity, reverted: set[str]) -> RowFacts:
 def _commit_facts(row: Activity, reverted: set[str]) -> RowFacts:
     meta = row.meta
     files = []
-    for item in meta.get("files") or []:
+    for item in _list(meta, "files"):
         if isinstance(item, dict) and item.get("path"):
             added, removed = item.get("added"), item.get("removed")
             files.append(_new_change((str(item["path"]), added if type(added) is int else None,
@@ -120,14 +120,14 @@ def _session_facts(row: Activity) -> RowFacts:
     human = prompt + (f"\n{summary}" if isinstance(summary, str) and summary else "")
     paths = []
     for key in ("files_edited", "files_written"):
-        for path in meta.get(key) or []:
+        for path in _list(meta, key):
             if isinstance(path, str) and path not in paths:
                 paths.append(path)
     commands = []
-    for item in meta.get("commands") or []:
+    for item in _list(meta, "commands"):
         if isinstance(item, dict) and isinstance(item.get("command"), str):
             commands.append((item["command"], bool(item.get("failed"))))
-    errors = [str(e)[:200] for e in (meta.get("errors") or []) if e]
+    errors = [str(e)[:200] for e in _list(meta, "errors") if e]
     cwd = meta.get("cwd")
     prefix = cwd.rstrip("/") + "/" if isinstance(cwd, str) and cwd else None
     files = [_new_change((p[len(prefix):] if prefix and p.startswith(prefix) else p, None, None)) for p in paths]
@@ -151,6 +151,12 @@ def _is_reverted(commit_hash: str, reverted: set[str]) -> bool:
         return False
     commit_hash = commit_hash.lower()
     return any(commit_hash.startswith(h) or h.startswith(commit_hash) for h in reverted)
+
+
+def _list(meta: dict, key: str) -> list:
+    """meta[key] when it is a list; anything else (missing, a string, null) reads as empty."""
+    value = meta.get(key)
+    return value if isinstance(value, list) else []
 
 
 def _first_line(text: str) -> str:

@@ -50,10 +50,20 @@ class Group:
         return self.end > now - gap
 
 
-def group_activity(rows: Iterable[Activity], gap: timedelta) -> list[Group]:
-    """Split activity into groups (see the module docstring); groups come in (start, project) order."""
+def group_activity(rows: Iterable[Activity], gap: timedelta, *, unreadable: list[Activity] | None = None) -> list[Group]:
+    """Split activity into groups (see the module docstring); groups come in (start, project) order.
+
+    A row whose `occurred_at` is not an ISO date-time belongs to no group; it is appended to
+    `unreadable` when a list is given.
+    """
     by_project: dict[str, list[Activity]] = {}
     for row in rows:
+        try:
+            parse_iso(row.occurred_at)
+        except (TypeError, ValueError, AttributeError):
+            if unreadable is not None:
+                unreadable.append(row)
+            continue
         by_project.setdefault(row.project, []).append(row)
     groups: list[Group] = []
     for project in sorted(by_project):

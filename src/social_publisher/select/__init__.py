@@ -26,6 +26,8 @@ is decided at once, and work that continues a session already selected becomes a
 group, which the near-duplicate check drops when it only retells the same story.
 
 Everything is written in one transaction: stories and considered marks land together.
+A row whose time cannot be read is considered too (never retried) and named once in the
+report's warnings.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ the pairs before rapidfuzz runs, so the check stays linear in practice.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter

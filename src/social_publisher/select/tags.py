@@ -11,8 +11,9 @@ shows up in activity. Detection looks at, in order of trust:
   so "телеграме" -> telegram).
 
 Words in commit messages, prompts and notes count fully; words in the assistant's prose
-count half, because an assistant mentions many things the work never touched. A tag
-needs at least one point to be kept. To add a tag, add a `Tag(...)` line: nothing else
+(the first 4,000 characters of each turn, split at whitespace) and in error output count
+half, because an assistant mentions many things the work never touched. A tag needs at
+least one point to be kept; a story keeps its 8 strongest. To add a tag, add a `Tag(...)` line: nothing else
 needs to change.
 """
 

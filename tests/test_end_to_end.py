@@ -42,8 +42,12 @@ def table_counts(workspace: Path) -> dict[str, int]:
                 for table in ("activity", "stories", "posts", "publications", "briefs")}
 
 
+DEMO_PROJECTS = ("llm-router", "tg-digest-bot", "homelab-auth")
+
+
 def cyrillic_share(text: str) -> float:
-    prose = re.sub(r"`[^`]*`|\*\*|https?://\S+|\S+\.\w{1,4}\b", " ", text)
+    """Share of Cyrillic letters outside code, file names, URLs and project names."""
+    prose = re.sub(r"`[^`]*`|\*\*|https?://\S+|\S+\.\w{1,4}\b|" + "|".join(DEMO_PROJECTS), " ", text)
     letters = [c for c in prose if c.isalpha()]
     return sum("\u0400" <= c <= "\u04ff" for c in letters) / max(1, len(letters))
 

@@ -78,6 +78,16 @@ def test_russian_post_is_written_in_russian() -> None:
     assert "я " in post.body_md.lower() and "мс" in post.body_md
 
 
+def test_russian_title_names_the_measured_result_when_the_action_cannot_be_said_in_russian() -> None:
+    facts = {**RICH_FACTS, "headline": "Route hard prompts to the math expert",
+             "actions": [{"text": "Route hard prompts to the math expert", "source": "commit"}],
+             "before_after": [{"before": "73.0%", "after": "76.8%", "context": "Accuracy went from 73.0% to 76.8%."}],
+             "numbers": [{"value": "73.0%", "context": "Accuracy went from 73.0% to 76.8%."},
+                         {"value": "76.8%", "context": "Accuracy went from 73.0% to 76.8%."}]}
+    title = draft(facts, "ru").title
+    assert title == "Точность в fetchbot: 73.0% → 76.8%"
+
+
 def test_both_languages_carry_the_same_numbers_and_only_the_briefs() -> None:
     en, ru = draft(RICH_FACTS, "en"), draft(RICH_FACTS, "ru")
     assert measure.numbers(en.title + en.body_md) == measure.numbers(ru.title + ru.body_md)

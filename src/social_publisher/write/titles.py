@@ -32,7 +32,7 @@ def make_title(plan: Plan, lang: str) -> str:
     specific, fallbacks = _title_candidates_en(plan) if lang == "en" else _title_candidates_ru(plan)
     low = 6 if lang == "en" else 5
     fitting = [t for t in specific if t.text and low <= measure.words(t.text) <= 10
-               and measure.script_share(t.text, lang) >= MIN_PAGE_SHARE]
+               and measure.script_share(t.text, lang, ignore=[plan.project]) >= MIN_PAGE_SHARE]
     if fitting:
         # Best first: the whole action, then a number in the title, then more of the action kept;
         # among equals the story's hash picks, so titles vary between stories.
@@ -149,6 +149,9 @@ def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
                         _Title(f"Как я {phrase} в {project}: {arrow}", complete, kept)]
             out += [_Title(f"Как я {phrase} в {project}", complete, kept),
                     _Title(f"{project}: как я {phrase}", complete, kept)]
+    label = metric_label(pair.get("context", ""), pair["before"]) if pair else None
+    if label:  # "Время входа в homelab-auth: 0.184 с → 0.097 с" names the result, not just the kind of work
+        out.append(_Title(f"{label[1][:1].upper()}{label[1][1:]} в {project}: {arrow}", True, 2))
     if pair:  # one colon per title: frames that have their own colon go without the number
         fallbacks = [f"{arrow}: {lower_first(phrase, 'ru')}" for phrase in kind_phrases if ":" not in phrase]
     else:

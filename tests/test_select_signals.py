@@ -78,3 +78,10 @@ def test_signals_never_raise(text):
     trivial_reason(text)
     measurements(text)
     before_after_pairs(strip_dates_and_versions(text))
+
+
+def test_plural_http_status_codes_are_not_seconds():
+    from social_publisher.signals import measurements
+
+    values = [m.value for m in measurements("Telegram 429s kept coming; the send took 168.2 s, then 120s.")]
+    assert values == ["168.2 s", "120 s"]

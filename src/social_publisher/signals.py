@@ -48,6 +48,8 @@ def _finditer(pattern: re.Pattern[str], start: re.Pattern[str], text: str) -> It
         else:
             yield match
             position = max(match.end(), candidate.start() + 1)
+# An HTTP error status glued to a plural "s" ("429s", "503s") reads as "many 429 responses".
+_HTTP_STATUS_PLURAL_RE = re.compile(r"[45]\d\ds")
 _DATE_OR_VERSION_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -69,6 +71,8 @@ def measurements(text: str, *, limit: int = 20) -> list[Measurement]:
     for sentence in _cleaned_sentences(text):
         for match in _finditer(NUMBER_RE, _NUMBER_START_RE, sentence):
             value, unit = match.group("value"), match.group("unit") or ""
+            if unit == "s" and _HTTP_STATUS_PLURAL_RE.fullmatch(match.group(0)):
+                continue  # "Telegram 429s", "no 5xx... 503s": plural status codes, not seconds
             if not unit and "." not in value and not _near_metric_word(sentence, match.start()):
                 continue
             written = f"{value}{unit}" if unit in ("%", "x", "×") else f"{value} {unit}".strip()

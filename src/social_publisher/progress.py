@@ -6,6 +6,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 
@@ -40,8 +41,7 @@ def progress_bar(description: str, total: float | None = None) -> Iterator[_Bar 
         return
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        transient=True, console=None,
+        transient=True, console=Console(stderr=True),
     )
-    progress.console.stderr = True
     with progress:
         yield _Bar(progress, progress.add_task(description, total=total))

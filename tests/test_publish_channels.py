@@ -186,3 +186,16 @@ def test_publish_from_the_command_line(store, config):
     data = orjson.loads(result.output)
     assert data["stage"] == "publish" and data["published"] == 1
     assert data["pages_built"] >= 5 and data["site_dir"] == str(config.site.out_dir)
+
+
+def test_enabling_a_channel_this_version_lacks_is_said_not_ignored(tmp_path):
+    from social_publisher.config import load_config
+    from social_publisher.publish import publish
+    from social_publisher.store import Store
+
+    config_path = tmp_path / "publisher.toml"
+    config_path.write_text('[telegram]\nenabled = true\nchat_id = "@x"\n')
+    config = load_config(config_path)
+    with Store(config.store.path) as store:
+        report = publish(store, config)
+    assert any(w.startswith("telegram: enabled in [telegram] but") for w in report.warnings)

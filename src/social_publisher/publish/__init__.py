@@ -53,6 +53,9 @@ def active_channels(config: Config) -> list[type[Channel]]:
 def publish(store: Store, config: Config) -> PublishReport:
     report = PublishReport(site_dir=str(config.site.out_dir))
     context = PublishContext(store=store, config=config, report=report, warnings=report.warnings)
+    if config.telegram.enabled and "telegram" not in CHANNELS:
+        report.warnings.append("telegram: enabled in [telegram] but this version has no telegram channel yet; "
+                               "posts go to the site only")
     for channel_class in active_channels(config):
         _run_channel(channel_class, context)
     _mark_published(store)

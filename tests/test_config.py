@@ -55,3 +55,8 @@ def test_invalid_toml_reports_the_line(write_config):
 def test_bad_redact_pattern(write_config):
     with pytest.raises(ConfigError, match=r"publisher.toml:2: 'enrich.redact_patterns'.*not a valid regex"):
         write_config('[enrich]\nredact_patterns = ["(unclosed"]\n')
+
+
+def test_the_config_path_cannot_be_set_from_the_file(write_config):
+    with pytest.raises(ConfigError, match="unknown key 'config_path'"):
+        write_config('config_path = "/etc"\n')

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from social_publisher.errors import ConfigError
 
@@ -120,20 +120,17 @@ class Config(_Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
 
-    # Set by load_config, not read from the file.
-    config_path: Path | None = Field(default=None, exclude=True)
+    # Set by load_config, never read from the file.
+    _config_path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def config_path(self) -> Path | None:
+        return self._config_path
 
     @property
     def base_dir(self) -> Path:
-        return self.config_path.parent if self.config_path else Path.cwd()
-
-    @property
-    def store_path(self) -> Path:
-        return self.store.path
-
-    @property
-    def site_dir(self) -> Path:
-        return self.site.out_dir
+        """The folder relative paths in the file are resolved against."""
+        return self._config_path.parent if self._config_path else Path.cwd()
 
 
 def load_config(path: str | Path, *, check_sources: bool = True) -> Config:
@@ -160,7 +157,7 @@ def load_config(path: str | Path, *, check_sources: bool = True) -> Config:
 
 def _resolve(config: Config, path: Path, text: str, *, check_sources: bool) -> Config:
     base = path.parent
-    config.config_path = path
+    config._config_path = path
 
     def absolute(value: Path) -> Path:
         value = value.expanduser()

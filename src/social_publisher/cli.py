@@ -15,7 +15,7 @@ import orjson
 
 from social_publisher import clock
 from social_publisher.config import DEFAULT_CONFIG, Config, load_config
-from social_publisher.errors import PublisherError
+from social_publisher.errors import PublisherError, UsageError
 from social_publisher.pipeline import STAGE_ORDER, open_store, run_stages
 from social_publisher.report import StageReport
 
@@ -166,15 +166,25 @@ def posts(state: State, as_json: bool, lang: str | None) -> None:
 
 
 @cli.command()
+@click.option("--approve", "approve_ids", type=int, multiple=True, metavar="ID",
+              help="Approve this post (repeatable); it is published on the next run.")
+@click.option("--reject", "reject_ids", type=int, multiple=True, metavar="ID", help="Reject this post (repeatable).")
 @click.pass_obj
-def review(state: State) -> None:
-    """List posts that wait for approval (when [review] auto_approve is off)."""
+def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...]) -> None:
+    """List posts that wait for approval (when [review] auto_approve is off), or approve/reject them."""
     config = state.config(check_sources=False)
     with open_store(config) as store:
-        waiting = store.posts(status="checked")
+        waiting = {post.id: post for post in store.posts(status="checked")}
+        for post_id, status in [*((i, "approved") for i in approve_ids), *((i, "rejected") for i in reject_ids)]:
+            if post_id not in waiting:
+                raise UsageError(f"post {post_id} is not waiting for review (see `social-publisher review`)")
+            store.set_post_status(post_id, status)
+            click.echo(f"{status} {post_id}: {waiting.pop(post_id).title}")
+    if approve_ids or reject_ids:
+        return
     if not waiting:
         click.echo("nothing waits for review")
-    for post in waiting:
+    for post in waiting.values():
         click.echo(f"{post.id:>4}  {post.lang}  {post.title}")
 
 

@@ -96,3 +96,16 @@ def test_whole_or_none_for_commands_and_paths() -> None:
 def test_unwrap_joins_paragraph_lines_but_keeps_lists_and_code() -> None:
     text = "One sentence\nwrapped here.\n\n- item one\n  continues\n- item two\n```\ncode line\nmore\n```"
     assert unwrap(text) == "One sentence wrapped here.\n\n- item one continues\n- item two\n```\ncode line\nmore\n```"
+
+
+def test_how_passwords_are_hashed_is_kept_but_where_they_live_is_not():
+    from social_publisher.enrich.redact import Redactor
+
+    redactor = Redactor([])
+    kept = "Hash passwords with argon2id tuned to 74 ms."
+    assert redactor.scrub(kept).text == kept
+    assert redactor.scrub_path("authelia/users_database.example.yml") is None
+    for revealing in ("The admin password hash is stored in users_database.yml.",
+                      "Password hashes are kept in /etc/authelia/users.yml.",
+                      "The hashed password for admin is in the vault."):
+        assert redactor.scrub(revealing).text == "", revealing

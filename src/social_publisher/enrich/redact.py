@@ -54,10 +54,17 @@ CREDENTIAL_TALK = re.compile(
     r"|парол\w*|учётн\w* запис\w*|учетн\w* запис\w*|логин\w*|токен\w* (?:бота|доступа|авторизации)"
     r"|(?:api|секретн\w*|приватн\w*) ключ\w*|ключ\w* (?:api|доступа)|администратор\w*)"
 )
+# Credential talk that is only about technique ("hash passwords with argon2id tuned to 74 ms") is
+# kept: it says how, not where or what. Anything naming a place, a person or a value is not.
+HASHING_TECHNIQUE = re.compile(r"(?i)\b(?:hash\w*|argon2\w*|bcrypt|scrypt|pbkdf2|хеш\w*|хэш\w*)")
+REVEALING_DETAIL = re.compile(
+    r"(?i)stor|kept|\bkeep|\blives?\b|locat|deriv|generat|\bfiles?\b|path|folder|directory|\benv\b|vault|"
+    r"admin|root|usernames?|user names?|\bfor user|\bis\b|\bare in\b|храни|лежит|файл|папк|админ|`|\"|'|/"
+)
 # Paths that name where secrets are kept.
 CREDENTIAL_PATH = re.compile(
     r"(?i)(?:^|[\s`'\"(/])[\w./~-]*(?:auth\.json|\.env\b|secrets?[\w-]*\.\w+|credentials?[\w-]*\.\w+"
-    r"|users_database\.ya?ml|\.pem\b|\.p12\b|\.pfx\b|\.key\b|id_rsa|id_ed25519|\.netrc|\.pgpass|htpasswd|keyring)"
+    r"|users_database[\w.-]*\.ya?ml|\.pem\b|\.p12\b|\.pfx\b|\.key\b|id_rsa|id_ed25519|\.netrc|\.pgpass|htpasswd|keyring)"
 )
 # Home folders name the user: rewritten to "~" (kept, not dropped).
 HOME_PATH = re.compile(r"(?:/home|/Users|C:\\Users)[/\\][^/\\\s]+")
@@ -126,7 +133,8 @@ class Redactor:
             separator = parts[index + 1] if index + 1 < len(parts) else ""
             if _MARK in sentence:
                 continue
-            if CREDENTIAL_TALK.search(sentence) or CREDENTIAL_PATH.search(sentence):
+            if CREDENTIAL_PATH.search(sentence) or (CREDENTIAL_TALK.search(sentence)
+                                                     and not _technique_only(sentence)):
                 result.removed += 1
                 continue
             kept.append(sentence + separator)
@@ -153,6 +161,11 @@ class Redactor:
         result.removed += 1
         result.fingerprints.add(fingerprint(match.group(0)))
         return _MARK
+
+
+def _technique_only(sentence: str) -> bool:
+    """A sentence that mentions passwords only to say how they are hashed."""
+    return bool(HASHING_TECHNIQUE.search(sentence)) and not REVEALING_DETAIL.search(sentence)
 
 
 _BLOCK_START = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|#|\||```|>|-{3,})")

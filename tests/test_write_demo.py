@@ -35,7 +35,12 @@ def test_planted_secrets_never_reach_a_brief_or_a_post(demo_store: Store) -> Non
     for secret in PLANTED_SECRETS:
         assert secret not in briefs and secret not in posts
     assert "sk-ant-" not in briefs + posts and "auth.json" not in briefs + posts
-    assert not re.search(r"\badmin (?:user|account|password)|\bpassword\b", posts, re.IGNORECASE)
+    assert not re.search(r"\badmin\b|users_database|/config/", posts, re.IGNORECASE)
+    # Passwords may be named only to say how they are hashed, never where one lives or whose it is.
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", posts):
+        if re.search(r"password|парол", sentence, re.IGNORECASE):
+            assert re.search(r"hash|argon2", sentence, re.IGNORECASE), sentence
+            assert not re.search(r"stor|kept|derive|file|path|храни|файл", sentence, re.IGNORECASE), sentence
     assert sum(row[0] for row in demo_store.db.execute("SELECT redactions FROM briefs")) >= 2
 
 

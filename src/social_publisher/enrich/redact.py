@@ -107,7 +107,9 @@ class Redactor:
     def findings(self, text: str) -> list[Finding]:
         """Everything in `text` the redactor would remove (values first, then credential talk)."""
         found = [Finding(kind, m.group(0)) for kind, pattern in self.patterns for m in pattern.finditer(text)]
-        found += [Finding("credential talk", m.group(0).strip()) for m in CREDENTIAL_TALK.finditer(text)]
+        found += [Finding("credential talk", m.group(0).strip())
+                  for sentence in _SENTENCE_SPLIT.split(unwrap(text))[::2] if not _technique_only(sentence)
+                  for m in CREDENTIAL_TALK.finditer(sentence)]
         found += [Finding("credential path", m.group(0).strip(" `'\"(")) for m in CREDENTIAL_PATH.finditer(text)]
         found += [Finding("home path", m.group(0)) for m in HOME_PATH.finditer(text)]
         return found

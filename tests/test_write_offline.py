@@ -208,3 +208,9 @@ def test_the_phrasebook_never_says_what_a_check_forbids() -> None:
                 shown = re.sub(r"\{\w+\}", "X", frame)  # placeholders are filled, never shown
                 assert not forbidden.search(shown), (key, frame)
                 assert checks.prompt_leak(shown) is None and checks.narrated_metadata(shown) is None
+
+
+def test_commit_scope_prefixes_and_noun_lists_are_not_read_as_verbs() -> None:
+    assert parse("feat(api)!: add retry to the fetcher").verb == "add"
+    assert past(parse("store: run migrations inside one transaction"), "en") == "ran migrations inside one transaction"
+    assert parse("checks and write-stage tests: sample-blog defects").verb is None

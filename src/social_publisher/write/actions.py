@@ -202,8 +202,12 @@ class Action:
         return self.verb is not None and bool(self.obj)
 
 
+# "collect: git source", "feat(api)!: add X", "Store: run migrations": a scope label before the subject.
+_SCOPE_PREFIX = re.compile(r"^[\w./-]{1,20}(?:\([\w./, -]{1,30}\))?!?:\s+(?=\S)")
+
+
 def parse(text: str) -> Action:
-    text = text.strip().rstrip(".!")
+    text = _SCOPE_PREFIX.sub("", text.strip()).rstrip(".!")
     lang = language_of(text)
     lowered = text.lower()
     if lang == "ru":
@@ -218,6 +222,8 @@ def parse(text: str) -> Action:
     rest = rest.strip()
     if base in _NOUN_TOO and first.lower() == base and not _reads_as_verb(rest):
         base = None  # "Retry logic for the uploader", "Cache layer": a noun phrase, quoted as written
+    if re.match(r"(?:and|or|&|\+)\s", rest, re.IGNORECASE):
+        base = None  # "checks and tests: ...": a list of nouns, not a verb with its object
     if base == "experiment" and rest.lower().startswith("with "):
         rest = rest[5:]
     return Action(text, lang, base, rest)

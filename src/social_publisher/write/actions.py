@@ -270,6 +270,39 @@ def _base_form(word: str) -> str | None:
     return None
 
 
+_HEAD_END = re.compile(r":\s|;\s|\s[—–]\s|\s\(")
+_DANGLING = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as", "into",
+             "not", "without", "than", "but"}
+
+
+def head_of(text: str, max_words: int = 6) -> str:
+    """The short form of a commit subject for a page that cannot quote it whole: the words before
+    its first ':', ';', ' — ' or ' (' ("CLI error tests" of "CLI error tests: one-line messages"),
+    plus every later clause that holds a number, between '…' ("CLI error tests: … exit 2 …"), so the
+    short form carries every number the whole subject does. A long subject without such a break
+    keeps its first words and '…' (whole when it holds a number); a short one is its own head."""
+    text = text.strip().rstrip(".")
+    match = _HEAD_END.search(text)
+    if match and 1 <= len(text[: match.start()].split()) <= max_words:
+        head, tail = text[: match.start()].rstrip(" ,"), text[match.start():]
+        clauses = re.split(r"(?<=[,;])\s+", tail.lstrip(":;—– "))
+        kept = [i for i, clause in enumerate(clauses) if re.search(r"\d", clause)]
+        if not kept:
+            return head
+        if match.group(0).strip() == "(":  # a number in a parenthesis: the subject is short enough whole
+            return text
+        told = " … ".join(clauses[i].rstrip(",;") for i in kept)
+        return (f"{head}{match.group(0).rstrip()} {'… ' if kept[0] else ''}{told}"
+                f"{' …' if kept[-1] < len(clauses) - 1 else ''}")
+    words = text.split()
+    if len(words) <= max_words or re.search(r"\d", text):
+        return text
+    kept_words = words[:5]
+    while len(kept_words) > 1 and kept_words[-1].lower().strip(",;:") in _DANGLING:
+        kept_words.pop()
+    return " ".join(kept_words).rstrip(",;:") + "…"
+
+
 def mark_code(text: str) -> str:
     """Wrap file names and identifiers in backticks so they read (and are checked) as code."""
     return _CODEY.sub(r"`\1`", text)

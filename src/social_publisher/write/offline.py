@@ -2,23 +2,28 @@
 
 It makes a language-independent plan (`plan.py`: which facts to tell), renders it in
 English or Russian (`render.py`, `titles.py`) and measures the result itself before any
-check sees it: more detail when a post would be short, fewer quotations when quotes in the
-other language would crowd out the post's own prose. The retry (`attempt` 1) picks other
+check sees it. The Russian post quotes as many of the sources' English sentences as its
+page can hold while staying mostly Russian (`fit_russian`); the English post tells every
+sentence whose numbers the Russian one carries too, so both keep the same numbers. More
+detail is added while a post is short of AIM_WORDS. The retry (`attempt` 1) picks other
 phrasing variants and, unless only the length was wrong, quotes less.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from social_publisher.records import Brief
 from social_publisher.write import text as measure
+from social_publisher.write.actions import head_of, language_of
 from social_publisher.write.base import Draft, Writer, register
 from social_publisher.write.plan import MIN_PAGE_SHARE, QUOTING, Plan, build_plan
 from social_publisher.write.render import render_body
 from social_publisher.write.titles import make_title
 
 LANGS = ("en", "ru")
+AIM_WORDS = 250  # the length the writer aims at when the brief has the material (the sample's shortest is 365)
 
 
 @register
@@ -29,7 +34,9 @@ class OfflineWriter(Writer):
     uses_llm = False
 
     def draft(self, brief: Brief, lang: str, *, attempt: int = 0, feedback: Sequence[str] = ()) -> Draft:
-        plan = make_plan(brief, attempt=attempt, min_words=self.config.writer.min_words, feedback=feedback)
+        writer = self.config.writer
+        plan = make_plan(brief, attempt=attempt, min_words=writer.min_words, max_words=writer.max_words,
+                         feedback=feedback)
         return render(plan, lang)
 
 
@@ -38,31 +45,66 @@ def render(plan: Plan, lang: str) -> Draft:
     return Draft(title=make_title(plan, lang), body_md=render_body(plan, lang))
 
 
-def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, feedback: Sequence[str] = ()) -> Plan:
+def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, max_words: int = 900,
+              feedback: Sequence[str] = ()) -> Plan:
     """The plan for a brief, measured by the writer itself before any check sees it.
 
-    Tried from the most quoting to the least, each at detail level 0 then 1: the first plan
-    whose posts reach `min_words` in both languages while their own prose (not quotations
-    in the other language) keeps MIN_PAGE_SHARE of the letters wins; failing that, the most
-    detailed plan that keeps the prose share. The retry after a failed content check starts
-    at quoting level 1 and uses other phrasing variants.
+    Tried from the most quoting to the least, each at detail level 0 then 1. A plan is fit
+    when both posts keep their own prose at MIN_PAGE_SHARE of the letters, carry the same
+    numbers and stay under `max_words`. The first fit plan that reaches AIM_WORDS (at least
+    `min_words`) in both languages wins; failing that, the longest fit plan. The retry after a
+    failed content check starts at quoting level 1 and uses other phrasing variants.
     """
     length_only = all(reason.startswith(("too short", "too long")) for reason in feedback)
     first = 0 if attempt == 0 or length_only else 1
-    fallback: Plan | None = None
+    aim = min(max(min_words, AIM_WORDS), max_words)
+    best: tuple[int, Plan] | None = None
     plan: Plan | None = None
     for quoting in range(first, len(QUOTING)):
         for level in (0, 1):
-            plan = build_plan(brief, attempt, level=level, quoting=quoting)
-            drafts = [Draft("", render_body(plan, lang)) for lang in LANGS]
-            names = (plan.project, "Claude Code", "Codex")
-            prose_ok = all(measure.script_share(d.body_md, lang, ignore=names) >= MIN_PAGE_SHARE
-                           for lang, d in zip(LANGS, drafts))
-            long_enough = min(measure.words(d.body_md) for d in drafts) >= min_words
-            if prose_ok and long_enough:
+            plan = fit_russian(build_plan(brief, attempt, level=level, quoting=quoting))
+            drafts = {lang: render(plan, lang) for lang in LANGS}
+            shortest = min(measure.words(d.body_md) for d in drafts.values())
+            fit = (all(_prose_ok(plan, d.body_md, lang) for lang, d in drafts.items())
+                   and len({frozenset(measure.numbers(d.title + "\n" + d.body_md)) for d in drafts.values()}) == 1
+                   and max(measure.words(d.body_md) for d in drafts.values()) <= max_words)
+            if fit and shortest >= aim:
                 return plan
-            if prose_ok and fallback is None:
-                fallback = plan
-            if long_enough:
-                break  # more detail would only add quotations
-    return fallback or plan  # type: ignore[return-value]
+            if fit and (best is None or shortest > best[0]):
+                best = (shortest, plan)
+    return best[1] if best else plan  # type: ignore[return-value]
+
+
+def fit_russian(plan: Plan) -> Plan:
+    """The plan with the English sentences the Russian post quotes whole (lessons and next steps
+    first, then commit subjects, notes and commit messages, each kept only while the page stays
+    mostly Russian), and with the numbers that leaves the English post free to tell."""
+    plan = _shorten_russian_list(plan)
+    told: set[str] = set()
+    candidates = [*plan.lessons, *plan.next, *(a.original for a in plan.actions if head_of(a.original) != a.original and a.original not in plan.ru_skipped),
+                  *plan.note_points, *plan.commit_notes]
+    for text in dict.fromkeys(candidates):
+        if language_of(text) == "ru":
+            continue
+        trial = replace(plan, ru_told=frozenset(told | {text}))
+        if _prose_ok(trial, render_body(trial, "ru"), "ru"):
+            told.add(text)
+    plan = replace(plan, ru_told=frozenset(told))
+    russian = render(plan, "ru")
+    return replace(plan, en_numbers=frozenset(measure.numbers(russian.title + "\n" + russian.body_md)))
+
+
+def _shorten_russian_list(plan: Plan) -> Plan:
+    """While the Russian page is mostly quotation, leave number-free commit subjects out of its list,
+    from the last one back (the list then counts them in words; the English list keeps them all)."""
+    skipped: set[str] = set()
+    for action in reversed(plan.actions[1:]):
+        if _prose_ok(plan, render_body(replace(plan, ru_skipped=frozenset(skipped)), "ru"), "ru"):
+            break
+        if not measure.numbers(action.original) and language_of(action.original) != "ru":
+            skipped.add(action.original)
+    return replace(plan, ru_skipped=frozenset(skipped))
+
+
+def _prose_ok(plan: Plan, body: str, lang: str) -> bool:
+    return measure.script_share(body, lang, ignore=(plan.project, "Claude Code", "Codex")) >= MIN_PAGE_SHARE

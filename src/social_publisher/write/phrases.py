@@ -65,6 +65,9 @@ EN: dict[str, list[str]] = {
     "quoted_first_one": ["The change went in as {q}.", "I committed it as {q}."],
     "quoted_first_many": ["The changes went in as {qs}.", "I committed the work as {qs}."],
     "quoted_many": ["The rest went in as {qs}.", "Other changes went in as {qs}."],
+    "went_in": ["What went in, commit by commit:", "Here is what went in, in the words of my commits:"],
+    "went_in_more": ["The rest went in commit by commit:", "What else went in, in the words of my commits:"],
+    "areas": ["By folder, the changes cluster in {areas}.", "The work spread over {areas}."],
     "files": [
         "The changes landed in {files}{more}.",
         "Most of the work happened in {files}{more}.",
@@ -112,6 +115,8 @@ EN: dict[str, list[str]] = {
     "reflection:learning": ["What I take from it: when I understand why something works, I stop guessing the next time it breaks."],
     "reflection:other": ["What I take from it: writing down what I did is my fastest way to see what I missed."],
     "next": ["Next on my list: {q}", "What comes next for me: {q}"],
+    "head_next": ["## Next steps", "## Where this goes next"],
+    "topic_share": ["{k} of the {n} changes are about {topic}.", "Of the {n} changes, {k} are about {topic}."],
     "reflection_more": ["And a rule I keep relearning: {r}", "One more thing I remind myself of: {r}"],
     "main_pair": ["The change I care about most: {label}, from {before} to {after}.",
                   "If I had to keep one number from all this, it would be {label}: {before} → {after}."],
@@ -186,6 +191,11 @@ RU: dict[str, list[str]] = {
     "quoted_first_one": ["Изменение вошло под названием {q}.", "Я закоммитил его как {q}."],
     "quoted_first_many": ["Изменения вошли под названиями {qs}.", "Работу я закоммитил как {qs}."],
     "quoted_many": ["Остальное вошло в изменения {qs}.", "Другие изменения получили названия {qs}."],
+    "went_in": ["Вот что вошло в работу — так, как я назвал свои коммиты:",
+                "По коммитам работа выглядит так (названия — как я их записал):"],
+    "went_in_more": ["Остальное вошло отдельными коммитами — так, как я их назвал:",
+                     "Что ещё вошло — по названиям моих коммитов:"],
+    "areas": ["По папкам изменения собрались в {areas}.", "Изменения разошлись по {areas}."],
     "files": [
         "Изменения пришлись на {files}{more}.",
         "Основная работа шла в {files}{more}.",
@@ -231,6 +241,10 @@ RU: dict[str, list[str]] = {
     "reflection:learning": ["Мой вывод: когда я понимаю, почему что-то работает, я перестаю гадать, когда оно в следующий раз сломается."],
     "reflection:other": ["Мой вывод: записать, что я сделал, — самый быстрый для меня способ увидеть, что я упустил."],
     "next": ["Дальше в моих планах: {q}", "Что дальше: {q}"],
+    "head_next": ["## Планы", "## Куда дальше"],
+    "topic_share": ["{k} из {n} изменений — про {topic}.", "Из {n} изменений {k} — про {topic}."],
+    "skipped": ["Остальные {k} я здесь не перечисляю.", "Ещё {k} в этот список не вошли."],
+    "skipped_one": ["Ещё одно изменение я здесь не перечисляю."],
     "reflection_more": ["И правило, которое я усваиваю снова и снова: {r}", "Ещё одно, о чём я себе напоминаю: {r}"],
     "main_pair": ["Главное изменение для меня — {label}: было {before}, стало {after}.",
                   "Если оставить из всего этого одну цифру, то это {label}: {before} → {after}."],
@@ -315,3 +329,14 @@ KIND_OF_CATEGORY = (
     ("experiment", ("research", "experiment", "ml")),
     ("infra", ("infra", "deploy", "devops", "ops", "config", "ci")), ("feature", ("feat", "feature")),
 )
+
+# Counts told in words (a count of the brief's own items is a fact, but only measured numbers go in digits).
+COUNT_WORDS = {
+    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "ru": ("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"),
+    "ru_of": ("", "одного", "двух", "трёх", "четырёх", "пяти", "шести", "семи", "восьми", "девяти", "десяти"),
+}
+# What a list of commit subjects is mostly about: (pattern, English topic, Russian topic after "про").
+TOPICS = ((r"\btests?\b|\btesting\b", "tests", "тесты"),
+          (r"\bdocs?\b|\breadme\b|\bdocument", "documentation", "документацию"),
+          (r"^fix|\bfix(?:es|ed)?\b|\bbugs?\b", "fixes", "исправления"))

@@ -1,6 +1,10 @@
 """The offline writer's plan: which facts of a brief a post tells, chosen once for both languages.
 
-Both languages render the same plan, so they carry the same numbers. Strings a check would
+Both languages render the same plan. The sources' own words (commit subjects, notes, lessons)
+are mostly English, and a Russian page may quote only so much of them, so the plan also says
+which of them the Russian post tells whole (`ru_told`; it names the other commits by their
+short heads) and which numbers that leaves the English post free to tell (`en_numbers`): an
+English-only sentence must carry no number the Russian post lacks. Strings a check would
 reject (instructions, metadata, credential talk, third-person narration) never enter a plan.
 How much a plan tells is set by a detail level (CAPS) and a quoting level (QUOTING).
 """
@@ -17,16 +21,17 @@ from rapidfuzz import fuzz
 
 from social_publisher.enrich import jokes
 from social_publisher.records import Brief
-from social_publisher.write.actions import Action, parse
+from social_publisher.write import text as measure
+from social_publisher.write.actions import Action, head_of, language_of, parse
 from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.metrics import metric_label, tellable_number
 from social_publisher.write.phrases import KIND_OF_CATEGORY
 
 # Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
-CAPS = ({"actions": 4, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 0, "notes": 3,
-         "commit_notes": 2},
-        {"actions": 8, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 1, "notes": 6,
-         "commit_notes": 4})
+CAPS = ({"actions": 6, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 2, "notes": 4,
+         "commit_notes": 3},
+        {"actions": 10, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 3, "notes": 8,
+         "commit_notes": 5})
 # How much of the sources' own words a plan quotes: 0 all it can, 1 less, 2 only what names the work.
 QUOTING = (
     {"notes": None, "commit_notes": None, "lessons": None, "next": None, "contexts": True, "unknown_actions": True},
@@ -68,6 +73,32 @@ class Plan:
     commit_notes: list[str]
     joke: jokes.Joke | None = None
     facts: dict[str, Any] = field(default_factory=dict, repr=False)
+    ru_told: frozenset[str] = frozenset()  # own words and commit subjects the Russian post tells whole
+    en_numbers: frozenset[str] = frozenset()  # numbers the Russian post carries: all an English-only line may hold
+    ru_skipped: frozenset[str] = frozenset()  # number-free commit subjects the Russian list only counts
+
+
+def tells(plan: Plan, lang: str, text: str) -> bool:
+    """Whether the post in `lang` tells this own-words sentence or commit subject whole.
+
+    Russian sentences cost a Russian page nothing; English ones it tells only when `ru_told`
+    says so. The English post tells every sentence whose numbers the Russian post carries too.
+    """
+    if text in plan.ru_told or language_of(text) == "ru":
+        return True
+    return lang == "en" and measure.numbers(text) <= plan.en_numbers
+
+
+def told(plan: Plan, lang: str, items: list[str]) -> list[str]:
+    """The items of one of the plan's lists that the post in `lang` tells."""
+    return [item for item in items if tells(plan, lang, item)]
+
+
+def told_action(plan: Plan, lang: str, action: Action) -> Action:
+    """The action as the post in `lang` tells it: whole, or by its short head (`actions.head_of`)."""
+    if tells(plan, lang, action.original):
+        return action
+    return parse(head_of(action.original))
 
 
 def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
@@ -89,7 +120,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     goal = facts.get("goal") if facts.get("goal") and quotable(facts["goal"]) else None
     actions = _distinct_actions([parse(a["text"]) for a in facts.get("actions", []) if quotable(a.get("text", ""))])
     if not quotes["unknown_actions"]:
-        actions = [a for a in actions if a.known] or actions[:2]
+        actions = [a for a in actions if a.known or head_of(a.original) != a.original] or actions[:2]
     commands = facts.get("commands", [])
     failed = {c["command"] for c in commands if c.get("failed")}
     passed = {c["command"] for c in commands if not c.get("failed")}

@@ -15,7 +15,7 @@ from social_publisher.write.actions import Action, gerund, past
 from social_publisher.write.metrics import metric_label, shown_value
 from social_publisher.write.phrases import PHRASES
 from social_publisher.write.plan import MIN_PAGE_SHARE, Plan
-from social_publisher.write.render import lower_first
+from social_publisher.write.prose import lower_first
 
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
                 "into", "vs", "via", "but", "nor"}

@@ -83,12 +83,13 @@ def fit_russian(plan: Plan) -> Plan:
     told: set[str] = set()
     candidates = [*plan.lessons, *plan.next, *(a.original for a in plan.actions if head_of(a.original) != a.original and a.original not in plan.ru_skipped),
                   *plan.note_points, *plan.commit_notes]
-    for text in dict.fromkeys(candidates):
-        if language_of(text) == "ru":
-            continue
-        trial = replace(plan, ru_told=frozenset(told | {text}))
-        if _prose_ok(trial, render_body(trial, "ru"), "ru"):
-            told.add(text)
+    for _ in range(2):  # a second pass: a quote told later can free room (its number needs no line of its own)
+        for text in dict.fromkeys(candidates):
+            if text in told or language_of(text) == "ru":
+                continue
+            trial = replace(plan, ru_told=frozenset(told | {text}))
+            if _prose_ok(trial, render_body(trial, "ru"), "ru"):
+                told.add(text)
     plan = replace(plan, ru_told=frozenset(told))
     russian = render(plan, "ru")
     return replace(plan, en_numbers=frozenset(measure.numbers(russian.title + "\n" + russian.body_md)))

@@ -18,6 +18,7 @@ from social_publisher.write.prose import (Frames, capital, code, count_of, join_
                                           ru_plural)
 
 _CHANGES = ("изменение", "изменения", "изменений")
+_REMARKS = ("наблюдение", "наблюдения", "наблюдений")
 STEPS = 4  # actions told as steps in prose; more of them read better as a list
 LIST_FROM = 3  # subjects that go into a bulleted list rather than a sentence
 
@@ -29,6 +30,10 @@ def work(plan: Plan, lang: str, frames: Frames, skip: Action | None = None) -> l
         shown = told(plan, lang, own)
         if shown:
             paragraphs.append(frames.pick(key) + " " + own_words(" ".join(shown), lang))
+    left_out = len(plan.note_points + plan.commit_notes) - len(told(plan, lang, plan.note_points + plan.commit_notes))
+    if left_out and lang == "ru":  # said in English, too long to quote here: say that they exist, counted
+        k = f"{COUNT_WORDS['ru'][min(left_out, 10)]} {ru_plural(left_out, _REMARKS)}"
+        paragraphs.append(frames.pick("own_left_out", k=k))
     paragraphs += [files_and_counts(plan, lang, frames), session(plan, lang, frames)]
     return [p for p in paragraphs if p]
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from social_publisher.errors import ConfigError
 
 DEFAULT_CONFIG = "publisher.toml"
-SOURCE_TYPES = ("git", "claude-code", "notes", "codex")
+SOURCE_TYPES = ("git", "claude-code", "notes", "codex", "aider")
 WRITER_BACKENDS = ("offline", "claude-cli", "anthropic", "openai")
 
 
@@ -30,7 +30,7 @@ class StoreConfig(_Section):
 
 
 class SourceConfig(_Section):
-    type: Literal["git", "claude-code", "notes", "codex"]
+    type: Literal["git", "claude-code", "notes", "codex", "aider"]
     path: Path | None = None
     project: str | None = None
     authors: list[str] = Field(default_factory=list)  # git: the user's own names/emails

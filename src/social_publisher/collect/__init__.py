@@ -89,7 +89,7 @@ def register(cls: type[Source]) -> type[Source]:
 
 def _load_builtin_sources() -> None:
     # Imported for their @register side effect.
-    from social_publisher.collect import claude_code, codex, git, notes  # noqa: F401
+    from social_publisher.collect import aider, claude_code, codex, git, notes  # noqa: F401
 
 
 def collect(store: Store, config: Config) -> CollectReport:

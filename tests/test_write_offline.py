@@ -214,3 +214,10 @@ def test_commit_scope_prefixes_and_noun_lists_are_not_read_as_verbs() -> None:
     assert parse("feat(api)!: add retry to the fetcher").verb == "add"
     assert past(parse("store: run migrations inside one transaction"), "en") == "ran migrations inside one transaction"
     assert parse("checks and write-stage tests: sample-blog defects").verb is None
+
+
+def test_an_aider_session_is_credited_to_aider() -> None:
+    facts = {**RICH_FACTS, "sources": ["aider", "git"]}
+    english, russian = draft(facts, "en"), draft(facts, "ru")
+    assert "Aider" in english.body_md and "Aider" in russian.body_md
+    assert "Claude Code" not in english.body_md

@@ -12,7 +12,10 @@ from typing import Any
 
 # Activity kinds written by collectors.
 COMMIT = "commit"
-SESSION = "session"  # one turn group of an AI coding session (Claude Code, Codex)
+SESSION = "session"  # one turn group of an AI coding session (Claude Code, Codex, Aider)
+
+# Session sources and the name of the tool a post may mention ("with Claude Code").
+SESSION_TOOLS = {"claude-code": "Claude Code", "codex": "Codex", "aider": "Aider"}
 NOTE = "note"
 
 # Story statuses, in the order a story moves through the pipeline.

@@ -7,7 +7,7 @@ extracted from it, so no key, fact or number can carry a secret. Facts keys
 - `project` (str), `category` (str), `tags` (list[str]): from the story, for the
   writer's choices only; a post must never narrate them.
 - `period`: {"start", "end"}: ISO-8601 UTC bounds of the story's activity.
-- `sources`: sorted activity sources ("git", "claude-code", "codex", "notes").
+- `sources`: sorted activity sources ("aider", "claude-code", "codex", "git", "notes").
 - `languages`: programming languages of the changed files (from commit meta).
 - `headline` (str | None): the one action that best names the story (the
   commit subject with most changed lines, else a session's action, else a

@@ -23,6 +23,7 @@ from social_publisher.enrich.redact import Redactor
 from social_publisher.errors import BackendUnavailable
 from social_publisher.records import (
     POST_APPROVED,
+    SESSION_TOOLS,
     POST_CHECKED,
     POST_REJECTED,
     STORY_BRIEFED,
@@ -39,7 +40,7 @@ __all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "check_context", "regist
 
 ATTEMPTS = 2  # the first draft and one retry with another variant
 MAX_REJECTION_WARNINGS = 5  # the rest are counted in the report and listed by `posts --json`
-TOOL_NAMES = ("Claude Code", "Codex")
+TOOL_NAMES = tuple(SESSION_TOOLS.values())
 
 
 @dataclass

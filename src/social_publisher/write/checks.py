@@ -121,7 +121,7 @@ _NAMED_SUBJECT = re.compile(
     r"|spent|wanted|tried|realized|realised|noticed|broke|finished)\b"
 )
 _NOT_A_PERSON = {"The", "This", "That", "Then", "There", "Training", "Work", "Everything", "Nothing", "Phase", "Claude",
-                 "Codex", "Python", "Git", "Testing", "Each", "Every", "What", "When", "Once", "After", "Before"}
+                 "Codex", "Aider", "Python", "Git", "Testing", "Each", "Every", "What", "When", "Once", "After", "Before"}
 # "он"/"она" also stand for things in Russian ("тест упал — он ..."), so only verbs of a person's choices count.
 _PERSON_VERBS_RU = (r"(?:решил|решила|начал|начала|столкнул\w*|захотел\w*|хотел|хотела|понял|поняла|потратил\w*"
                     r"|попробовал\w*|занял\w*|взял\w*|сел|села|провёл|провела|закоммитил\w*|запушил\w*|написал\w*"

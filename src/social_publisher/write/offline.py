@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from social_publisher.records import Brief
+from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.actions import head_of, language_of
 from social_publisher.write.base import Draft, Writer, register
@@ -108,4 +108,4 @@ def _shorten_russian_list(plan: Plan) -> Plan:
 
 
 def _prose_ok(plan: Plan, body: str, lang: str) -> bool:
-    return measure.script_share(body, lang, ignore=(plan.project, "Claude Code", "Codex")) >= MIN_PAGE_SHARE
+    return measure.script_share(body, lang, ignore=(plan.project, *SESSION_TOOLS.values())) >= MIN_PAGE_SHARE

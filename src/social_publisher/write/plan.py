@@ -20,7 +20,7 @@ import orjson
 from rapidfuzz import fuzz
 
 from social_publisher.enrich import jokes
-from social_publisher.records import Brief
+from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.actions import Action, head_of, language_of, parse
 from social_publisher.write.checks import quotable as _check_quotable
@@ -140,7 +140,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
             numbers.append(number)
     files = facts.get("files", [])
     sources = facts.get("sources", [])
-    tool = "Claude Code" if "claude-code" in sources else "Codex" if "codex" in sources else None
+    tool = next((name for source, name in SESSION_TOOLS.items() if source in sources), None)
     return Plan(
         project=facts.get("project", ""),
         kind=_kind(facts.get("category", ""), headline, problem),

@@ -16,7 +16,7 @@ import orjson
 from social_publisher import clock
 from social_publisher.config import DEFAULT_CONFIG, Config, load_config
 from social_publisher.errors import PublisherError, UsageError
-from social_publisher.pipeline import STAGE_ORDER, open_store, run_stages
+from social_publisher.pipeline import STAGE_ORDER, exclusive_run, open_store, run_stages
 from social_publisher.report import StageReport
 
 
@@ -41,7 +41,7 @@ def _echo_report(report: StageReport) -> None:
 
 def _run(state: State, stages: tuple[str, ...], as_json: bool) -> None:
     config = state.config()
-    with open_store(config) as store:
+    with exclusive_run(config), open_store(config) as store:
         reports = run_stages(store, config, stages, on_report=None if as_json else _echo_report)
     if as_json:
         data = [r.as_dict() for r in reports]
@@ -86,7 +86,7 @@ def select_command(state: State, as_json: bool, explain: bool) -> None:
     from social_publisher.select import select
 
     config = state.config()
-    with open_store(config) as store:
+    with exclusive_run(config), open_store(config) as store:
         report = select(store, config)
     if as_json:
         _print_json(report.as_dict())
@@ -199,7 +199,7 @@ def demo(state: State, directory: Path) -> None:
     config_path = make_workspace(directory)
     click.echo(f"sample workspace: {directory.resolve()}")
     config = load_config(config_path)
-    with open_store(config) as store:
+    with exclusive_run(config), open_store(config) as store:
         reports = {r.stage: r for r in run_stages(store, config)}
         stories = len(store.stories(status=("selected", "briefed", "written")))
         posts_written = len(store.posts())

@@ -6,9 +6,13 @@ output there, so any stage can be re-run alone and a killed run resumes.
 
 from __future__ import annotations
 
-from typing import Callable
+import fcntl
+import os
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from social_publisher.config import Config
+from social_publisher.errors import PublisherError
 from social_publisher.report import StageReport
 from social_publisher.store import Store
 
@@ -34,6 +38,34 @@ def stage_function(name: str) -> Callable[[Store, Config], StageReport]:
 
 def open_store(config: Config) -> Store:
     return Store(config.store.path)
+
+
+class RunInProgress(PublisherError):
+    """Raised by `exclusive_run` when another process is already running stages on the same store."""
+
+
+@contextmanager
+def exclusive_run(config: Config) -> Iterator[None]:
+    """Hold a lock beside the store file while stages run, so two runs (an overlapping cron job,
+    a second terminal) never work on the same store at once. The OS drops the lock if we die."""
+    lock_path = config.store.path.with_name(config.store.path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock_file.seek(0)
+            holder = lock_file.read().strip() or "another process"
+            raise RunInProgress(f"{config.store.path}: another run is in progress (pid {holder}); "
+                                "try again when it ends") from None
+        lock_file.seek(0)
+        lock_file.truncate()
+        lock_file.write(str(os.getpid()))
+        lock_file.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def run_stages(store: Store, config: Config, stages: tuple[str, ...] = STAGE_ORDER,

@@ -6,7 +6,6 @@ output there, so any stage can be re-run alone and a killed run resumes.
 
 from __future__ import annotations
 
-import fcntl
 import os
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -52,8 +51,8 @@ def exclusive_run(config: Config) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as lock_file:
         try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            _lock(lock_file)
+        except OSError:
             lock_file.seek(0)
             holder = lock_file.read().strip() or "another process"
             raise RunInProgress(f"{config.store.path}: another run is in progress (pid {holder}); "
@@ -65,7 +64,27 @@ def exclusive_run(config: Config) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+            _unlock(lock_file)
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(lock_file) -> None:
+        lock_file.seek(0)
+        msvcrt.locking(lock_file.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(lock_file) -> None:
+        lock_file.seek(0)
+        msvcrt.locking(lock_file.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(lock_file) -> None:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(lock_file) -> None:
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def run_stages(store: Store, config: Config, stages: tuple[str, ...] = STAGE_ORDER,

@@ -47,7 +47,7 @@ def test_unknown_command_is_usage_error(tmp_path: Path):
 
 
 @pytest.mark.parametrize("command", ["collect", "select", "enrich", "write", "publish", "run", "status", "posts",
-                                     "review", "demo"])
+                                     "review", "demo", "init"])
 def test_every_command_has_help(command: str):
     from click.testing import CliRunner
 

@@ -189,6 +189,27 @@ def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ..
 
 
 @cli.command()
+@click.option("--git", "git_repos", multiple=True, metavar="PATH",
+              type=click.Path(file_okay=False, path_type=Path), help="A git repository to read (repeatable).")
+@click.option("--notes", type=click.Path(file_okay=False, path_type=Path), help="A folder of markdown notes.")
+@click.option("--dir", "directory", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write publisher.toml.")
+def init(git_repos: tuple[Path, ...], notes: Path | None, directory: Path) -> None:
+    """Write a starter publisher.toml for your own projects.
+
+    Claude Code (~/.claude/projects) and Codex (~/.codex/sessions) transcripts are added
+    when those folders exist. Then: social-publisher run.
+    """
+    from social_publisher.starter import write_starter
+
+    repos = [repo.expanduser().resolve() for repo in git_repos] or \
+        ([Path.cwd()] if (Path.cwd() / ".git").exists() and not notes else [])
+    path = write_starter(directory, repos, notes.expanduser().resolve() if notes else None)
+    click.echo(f"wrote {path}")
+    click.echo(f"next: social-publisher --config {path} run")
+
+
+@cli.command()
 @click.option("--dir", "directory", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to create the sample workspace in (created if missing).")
 @click.pass_obj

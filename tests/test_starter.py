@@ -1,0 +1,51 @@
+"""`social-publisher init`: a starter config that loads and runs."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from social_publisher.cli import cli
+from social_publisher.config import load_config
+from social_publisher.demo.gitrepo import GitRepo
+from social_publisher.errors import UsageError
+from social_publisher.starter import write_starter
+
+
+def test_starter_names_the_repos_and_found_transcripts_and_loads(tmp_path: Path):
+    repo = GitRepo(tmp_path / "my project")
+    repo.commit("Add a parser for the config file", {"a.py": "x = 1\n"}, when=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    home = tmp_path / "home"
+    (home / ".claude" / "projects").mkdir(parents=True)
+    path = write_starter(tmp_path / "cfg", [repo.path], None, home=home)
+    text = path.read_text()
+    assert 'type = "claude-code"' in text and 'type = "codex"' not in text
+    config = load_config(path, check_sources=False)
+    assert [s.type for s in config.sources] == ["git", "claude-code"]
+    assert config.sources[0].path == repo.path
+    assert config.store.path == tmp_path / "cfg" / "state" / "publisher.db"
+
+
+def test_starter_never_overwrites(tmp_path: Path):
+    (tmp_path / "publisher.toml").write_text("[site]\n")
+    with pytest.raises(UsageError, match="already exists"):
+        write_starter(tmp_path, [], tmp_path, home=tmp_path)
+    assert (tmp_path / "publisher.toml").read_text() == "[site]\n"
+
+
+def test_starter_refuses_a_folder_that_is_not_a_repository(tmp_path: Path):
+    with pytest.raises(UsageError, match="not a git repository"):
+        write_starter(tmp_path / "cfg", [tmp_path], None, home=tmp_path)
+
+
+def test_init_then_run_from_the_cli(tmp_path: Path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("Add retry with backoff to the fetcher\n\nLatency went from 850 ms to 240 ms.",
+                {"fetch.py": "def fetch():\n    return 1\n"}, when=datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["init", "--git", str(repo.path), "--dir", str(tmp_path / "cfg")])
+    assert result.exit_code == 0, result.output
+    ran = runner.invoke(cli, ["--config", str(tmp_path / "cfg" / "publisher.toml"), "collect"])
+    assert ran.exit_code == 0, ran.output
+    assert "1 new activity" in ran.output

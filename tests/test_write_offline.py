@@ -221,3 +221,9 @@ def test_an_aider_session_is_credited_to_aider() -> None:
     english, russian = draft(facts, "en"), draft(facts, "ru")
     assert "Aider" in english.body_md and "Aider" in russian.body_md
     assert "Claude Code" not in english.body_md
+
+
+def test_dotted_identifiers_are_one_code_span() -> None:
+    from social_publisher.write.actions import mark_code
+
+    assert mark_code("It sleeps for parameters.retry_after now.") == "It sleeps for `parameters.retry_after` now."

@@ -175,7 +175,7 @@ _RU_PAST = {ru: base for base, (_, _, ru, _, _) in VERBS.items() if " " not in r
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CODEY = re.compile(r"(?<![`\w])((?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|"
-                    r"toml|yaml|yml|json|md|txt|cfg|ini|html|css|lock)|\w+_\w+|\w+\(\)|--?[a-z][\w-]*)(?![`\w-])")
+                    r"toml|yaml|yml|json|md|txt|cfg|ini|html|css|lock)|(?:\w+\.)*\w+_\w+(?:\.\w+)*|\w+\(\)|--?[a-z][\w-]*)(?![`\w-])")
 
 
 def language_of(text: str) -> str:

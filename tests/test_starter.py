@@ -39,7 +39,8 @@ def test_starter_refuses_a_folder_that_is_not_a_repository(tmp_path: Path):
         write_starter(tmp_path / "cfg", [tmp_path], None, home=tmp_path)
 
 
-def test_init_then_run_from_the_cli(tmp_path: Path):
+def test_init_then_run_from_the_cli(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # the developer's own transcripts stay out of the test
     repo = GitRepo(tmp_path / "repo")
     repo.commit("Add retry with backoff to the fetcher\n\nLatency went from 850 ms to 240 ms.",
                 {"fetch.py": "def fetch():\n    return 1\n"}, when=datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
@@ -49,3 +50,4 @@ def test_init_then_run_from_the_cli(tmp_path: Path):
     ran = runner.invoke(cli, ["--config", str(tmp_path / "cfg" / "publisher.toml"), "collect"])
     assert ran.exit_code == 0, ran.output
     assert "1 new activity" in ran.output
+    assert "claude-code" not in (tmp_path / "cfg" / "publisher.toml").read_text()

@@ -54,9 +54,7 @@ from social_publisher.collect.transcripts import (
     IDLE_MINUTES, MAX_LINE_BYTES, BadLine, Tracker, Transcript, TranscriptSource, file_stat,
 )
 from social_publisher.config import SourceConfig
-from social_publisher.progress import progress_bar
 from social_publisher.records import fingerprint
-from social_publisher.store import Store
 
 HISTORY_FILE = ".aider.chat.history.md"
 SKIP_FOLDERS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -127,27 +125,19 @@ class AiderSource(TranscriptSource):
     def transcripts(self, root: Path) -> list[Transcript]:
         return [Transcript(path, fingerprint(self.type, path, 0, ""), []) for path in history_files(root)]
 
-    def collect(self, store: Store, report: SourceReport) -> None:
-        """As `TranscriptSource.collect`, but `path` may also be the history file itself; with no
-        timestamps in the file, a file is idle when it has not changed for IDLE_MINUTES."""
+    progress_label = "histories"
+
+    def root(self, report: SourceReport) -> Path | None:
+        """`path` may be a folder to search or the history file itself."""
         root = Path(os.path.abspath(Path(self.config.path).expanduser()))
         if not root.exists():
             report.skip(f"{root}: no such file or folder")
-            return
-        idle_before = (clock.now() - timedelta(minutes=IDLE_MINUTES)).timestamp()
-        work = []
-        for transcript in self.transcripts(root):
-            cursor = store.cursor(self.cursor_key(transcript.path)) or {}
-            size, mtime = file_stat(transcript.path)
-            if size < 0:
-                continue
-            changed = (size, mtime) != (cursor.get("size"), cursor.get("mtime"))
-            if changed or (cursor.get("offset", 0) < size and mtime / 1e9 < idle_before):
-                work.append((transcript, cursor, size))
-        total = sum(size - min(cursor.get("offset", 0), size) for _, cursor, size in work)
-        with progress_bar("aider histories", total=total or None) as bar:
-            for transcript, cursor, _ in work:
-                self._read(transcript, cursor, store, report, bar)
+            return None
+        return root
+
+    def is_idle(self, last_seen: str | None, mtime_ns: int) -> bool:
+        """With no timestamps in the file, a file is idle when it has not changed for IDLE_MINUTES."""
+        return mtime_ns / 1e9 < (clock.now() - timedelta(minutes=IDLE_MINUTES)).timestamp()
 
     def parse(self, raw: bytes | None) -> str:
         if raw is None:

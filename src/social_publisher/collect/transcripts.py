@@ -22,7 +22,6 @@ being loaded, so memory stays flat whatever the file holds.
 
 from __future__ import annotations
 
-import os
 from abc import abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -234,10 +233,23 @@ class TranscriptSource(Source):
 
     # -- the collect loop -----------------------------------------------------------------
 
-    def collect(self, store: Store, report: SourceReport) -> None:
+    progress_label = "transcripts"
+
+    def root(self, report: SourceReport) -> Path | None:
+        """The folder to search for transcripts, or None (reported) when it is missing."""
         root = Path(self.config.path).expanduser()
         if not root.is_dir():
             report.skip(f"{root}: transcript folder not found")
+            return None
+        return root
+
+    def is_idle(self, last_seen: str | None, mtime_ns: int) -> bool:
+        """Whether an open turn group is finished: its last line is IDLE_MINUTES old."""
+        return _is_idle(last_seen, mtime_ns)
+
+    def collect(self, store: Store, report: SourceReport) -> None:
+        root = self.root(report)
+        if root is None:
             return
         work = []
         for transcript in self.transcripts(root):
@@ -247,10 +259,10 @@ class TranscriptSource(Source):
                 continue
             changed = (size, mtime) != (cursor.get("size"), cursor.get("mtime"))
             open_group = cursor.get("offset", 0) < size
-            if changed or (open_group and _is_idle(cursor.get("last_seen"), mtime)):
+            if changed or (open_group and self.is_idle(cursor.get("last_seen"), mtime)):
                 work.append((transcript, cursor, size))
         total = sum(size - min(cursor.get("offset", 0), size) for _, cursor, size in work)
-        with progress_bar(f"{self.type} transcripts", total=total or None) as bar:
+        with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar:
             for transcript, cursor, _ in work:
                 self._read(transcript, cursor, store, report, bar)
 
@@ -292,7 +304,7 @@ class TranscriptSource(Source):
                         self._flush(store, report, tracker, reported, size, mtime)
                         bar.advance(tracker.group_start - flushed_at)
                         flushed_at = tracker.group_start
-            if _is_idle(tracker.last_seen, mtime):
+            if self.is_idle(tracker.last_seen, mtime):
                 if tracker.group.has_content:
                     tracker.close(None)
                 tracker.group = TurnGroup(cwd=state.cwd, git_branch=state.git_branch)

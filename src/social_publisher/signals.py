@@ -112,19 +112,17 @@ def _cleaned_sentences(text: str) -> Iterator[str]:
     """Sentences that hold a digit, with dates, times and versions blanked, cleaned only as far
     as they are read (none of those spans a sentence break, so this equals cleaning the whole
     text first; sentences without a digit could yield no number anyway)."""
-    for sentence in _SENTENCE_BREAK_RE.split(text):
+    for sentence in SENTENCE_BREAK.split(text):
         if not _DIGIT_RE.search(sentence):
             continue  # no number, nothing to measure
-        for piece in _SENTENCE_BREAK_RE.split(_DATE_OR_VERSION_RE.sub(" ", sentence)):
+        for piece in SENTENCE_BREAK.split(_DATE_OR_VERSION_RE.sub(" ", sentence)):
             if piece.strip():
                 yield piece
 
 
-_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_BREAK_RE.split(text) if s.strip()]
+# Where one sentence ends and the next begins: after . ! ? and whitespace, or at a line break.
+# The one definition for select, enrich and the redactor.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 _TRIVIAL_REASONS: tuple[tuple[str, str], ...] = tuple(

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from social_publisher.signals import SENTENCE_BREAK
+
 # (kind, pattern) for values that are secret or private wherever they appear.
 SECRET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("pem block", r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|\Z)"),
@@ -69,7 +71,7 @@ CREDENTIAL_PATH = re.compile(
 # Home folders name the user: rewritten to "~" (kept, not dropped).
 HOME_PATH = re.compile(r"(?:/home|/Users|C:\\Users)[/\\][^/\\\s]+")
 
-_SENTENCE_SPLIT = re.compile(r"((?<=[.!?])\s+|\n+)")
+_SENTENCE_SPLIT = re.compile(f"({SENTENCE_BREAK.pattern})")  # the group keeps the separators
 _MARK = "\ue000"  # stands in for a removed value until its sentence is dropped
 
 

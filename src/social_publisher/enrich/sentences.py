@@ -8,11 +8,11 @@ import re
 from typing import Any
 
 from social_publisher.enrich.redact import unwrap
+from social_publisher.signals import SENTENCE_BREAK
 
 CONVENTIONAL_PREFIX = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\([^)]*\))?!?:\s*")
 TRAILER = re.compile(r"^[A-Za-z][\w-]*(?:-[\w-]+)*:\s+\S")
 GENERATED_LINE = re.compile(r"generated with|🤖|co-authored-by", re.IGNORECASE)
-SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 DONE_VERBS = (
     "added|fixed|updated|refactored|rewrote|rewritten|implemented|introduced|improved|optimized|optimised|"
     "removed|deleted|dropped|renamed|moved|extracted|split|replaced|switched|cached|simplified|created|wrote|"
@@ -140,7 +140,7 @@ def relative_path(path: str, cwd: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE.split(unwrap(text or "")) if s and s.strip()]
+    return [s.strip() for s in SENTENCE_BREAK.split(unwrap(text or "")) if s and s.strip()]
 
 
 

@@ -32,7 +32,7 @@ from social_publisher.records import COMMIT, NOTE, SESSION
 from social_publisher.select.facts import RowFacts
 from social_publisher.select.tags import command_programs
 from social_publisher.select.words import WordPattern
-from social_publisher.signals import before_after_pairs, measurements, strip_dates_and_versions
+from social_publisher.signals import SENTENCE_BREAK, before_after_pairs, measurements, strip_dates_and_versions
 
 
 @dataclass
@@ -64,7 +64,6 @@ GOAL_RE = WordPattern(
     r"разбер|перепиш")
 _DIGIT_RE = re.compile(r"\d")
 _PAIR_HINT_RE = re.compile("->|→|=>|➜|from |From |с ")
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _TELLING_PROMPT_CHARS = 40  # a shorter prompt ("fix the error") asks; it does not tell a problem and its fix
 _ENOUGH_PAIRS, _ENOUGH_VALUES = 2, 8  # before_after is capped at 2 pairs, measurements at 4 lone values
 _SKIP_PROGRAMS = {"cd", "echo", "cat", "ls", "tail", "head", "grep", "rg", "less", "sed", "awk", "wc", "sort", "true"}
@@ -109,7 +108,7 @@ def _numbers(rows: list[RowFacts]) -> list[Feature]:
                 continue
             # Only sentences with an arrow, "from" or "с" can hold a before/after pair.
             if _PAIR_HINT_RE.search(text):
-                hinted = list(filter(_PAIR_HINT_RE.search, _SENTENCE_SPLIT_RE.split(text)))
+                hinted = list(filter(_PAIR_HINT_RE.search, SENTENCE_BREAK.split(text)))
                 for before, after in before_after_pairs(strip_dates_and_versions("\n".join(hinted))):
                     if before != after and (before, after) not in pairs:
                         pairs.append((before, after))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from social_publisher.write.text import language_of
+
 # base: (past, gerund, ru past (masculine, "я ..."), ru infinitive, kind)
 VERBS: dict[str, tuple[str, str, str, str, str]] = {
     "add": ("added", "adding", "добавил", "добавить", "feature"),
@@ -172,16 +174,8 @@ _PHRASAL = {"speed up": "speed", "set up": "set", "clean up": "clean", "tidy up"
             "sped up": "speed", "cleaned up": "clean", "wired up": "wire", "tidied up": "tidy"}
 # Russian past forms -> base, so a Russian subject can still be classified.
 _RU_PAST = {ru: base for base, (_, _, ru, _, _) in VERBS.items() if " " not in ru and ":" not in ru}
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-_LATIN = re.compile(r"[A-Za-z]")
 _CODEY = re.compile(r"(?<![`\w])((?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|"
                     r"toml|yaml|yml|json|md|txt|cfg|ini|html|css|lock)|(?:\w+\.)*\w+_\w+(?:\.\w+)*|\w+\(\)|--?[a-z][\w-]*)(?![`\w-])")
-
-
-def language_of(text: str) -> str:
-    """"ru" when most letters are Cyrillic, else "en"."""
-    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
-    return "ru" if cyrillic > latin else "en"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import Sequence
 
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
-from social_publisher.write.actions import head_of, language_of
+from social_publisher.write.actions import head_of
+from social_publisher.write.text import language_of
 from social_publisher.write.base import Draft, Writer, register
 from social_publisher.write.plan import MIN_PAGE_SHARE, QUOTING, Plan, build_plan
 from social_publisher.write.render import render_body

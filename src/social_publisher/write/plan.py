@@ -22,7 +22,8 @@ from rapidfuzz import fuzz
 from social_publisher.enrich import jokes
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
-from social_publisher.write.actions import Action, head_of, language_of, parse
+from social_publisher.write.text import language_of
+from social_publisher.write.actions import Action, head_of, parse
 from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.metrics import metric_label, tellable_number
 from social_publisher.write.phrases import KIND_OF_CATEGORY

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from social_publisher.write.actions import language_of, mark_code
+from social_publisher.write.actions import mark_code
+from social_publisher.write.text import language_of
 from social_publisher.write.phrases import PHRASES
 
 

@@ -46,6 +46,12 @@ def _normalise(token: str) -> str:
     return token
 
 
+
+def language_of(text: str) -> str:
+    """"ru" when most letters are Cyrillic, else "en"."""
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    return "ru" if cyrillic > latin else "en"
+
 @dataclass(frozen=True)
 class Letters:
     """Letters of a text split into the author's own prose and quoted or code material."""

@@ -117,3 +117,15 @@ def test_cursor_and_cache_roundtrip(store: Store):
     store.cache_put("wiki:en:SQLite", {"extract": "x"})
     assert store.cache_get("wiki:en:SQLite") == {"extract": "x"}
     assert store.cache_get("missing") is None
+
+
+def test_stories_carry_only_their_own_activity_when_filtered(store: Store):
+    store.add_activity([_activity(1), _activity(2)])
+    first, second = (a.id for a in store.activity())
+    for n, activity_id in ((1, first), (2, second)):
+        store.add_story(Story(project="p", started_at=f"2026-11-2{n}T10:00:00+00:00", ended_at="x", score=1,
+                              category="feature", tags=[], activity_ids=[activity_id], fingerprint=f"f{n}",
+                              status="selected" if n == 1 else "dropped"))
+    [selected] = store.stories(status="selected")
+    assert selected.activity_ids == [first]
+    assert [s.activity_ids for s in store.stories()] == [[first], [second]]

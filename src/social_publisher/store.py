@@ -273,14 +273,13 @@ class Store:
             id_list = list(ids)
             clauses.append(f"id IN ({','.join('?' * len(id_list))})" if id_list else "0")
             params += id_list
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY started_at, id"
-        rows = self.db.execute(sql, params).fetchall()
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self.db.execute(sql + where + " ORDER BY started_at, id", params).fetchall()
         links: dict[int, list[int]] = {}
-        if rows:
+        if rows:  # only the links of the stories asked for
             for story_id, activity_id in self.db.execute(
-                "SELECT story_id, activity_id FROM story_activity ORDER BY activity_id"
+                f"SELECT story_id, activity_id FROM story_activity WHERE story_id IN (SELECT id FROM stories{where})"
+                " ORDER BY activity_id", params,
             ):
                 links.setdefault(story_id, []).append(activity_id)
         return [_story(row, links.get(row["id"], [])) for row in rows]
@@ -462,12 +461,6 @@ class Store:
             }
         out["briefs"] = {"total": self.db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]}
         return out
-
-    def story_sources(self) -> dict[int, list[int]]:
-        links: dict[int, list[int]] = {}
-        for story_id, activity_id in self.db.execute("SELECT story_id, activity_id FROM story_activity"):
-            links.setdefault(story_id, []).append(activity_id)
-        return links
 
 
 def _activity(row: sqlite3.Row) -> Activity:

@@ -6,6 +6,7 @@ usage or input, 1 for failures); tracebacks only with --debug.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,15 @@ class State:
 
     def config(self, *, check_sources: bool = True) -> Config:
         return load_config(self.config_path, check_sources=check_sources)
+
+
+def _program() -> str:
+    """How the user started us, for commands we suggest: `.venv/bin/social-publisher` works
+    even when the virtual environment is not activated."""
+    invoked = sys.argv[0] if sys.argv else ""
+    if Path(invoked).name == "social-publisher" and shutil.which("social-publisher") != invoked:
+        return invoked
+    return "social-publisher"
 
 
 def _print_json(data: Any) -> None:
@@ -206,7 +216,7 @@ def init(git_repos: tuple[Path, ...], notes: Path | None, directory: Path) -> No
         ([Path.cwd()] if (Path.cwd() / ".git").exists() and not notes else [])
     path = write_starter(directory, repos, notes.expanduser().resolve() if notes else None)
     click.echo(f"wrote {path}")
-    click.echo(f"next: social-publisher --config {path} run")
+    click.echo(f"next: {_program()} --config {path} run")
 
 
 @cli.command()
@@ -230,7 +240,7 @@ def demo(state: State, directory: Path) -> None:
     click.echo(f"posts written: {posts_written}")
     click.echo(f"pages built: {pages}")
     click.echo(f"open the site: {config.site.out_dir / 'index.html'}")
-    click.echo(f"run again with: social-publisher --config {config_path} run")
+    click.echo(f"run again with: {_program()} --config {config_path} run")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,8 +12,8 @@ from social_publisher.enrich.redact import Redactor
 from social_publisher.records import Brief
 from social_publisher.write import check_context, checks
 from social_publisher.write import text as measure
-from social_publisher.write.actions import parse, past
-from social_publisher.write.metrics import metric_label
+from social_publisher.write.offline.actions import parse, past
+from social_publisher.write.offline.metrics import metric_label
 from social_publisher.write.offline import OfflineWriter
 
 RICH_FACTS = {
@@ -198,7 +198,7 @@ def test_any_brief_gives_posts_that_keep_the_invariants(actions, numbers, lesson
 
 
 def test_the_phrasebook_never_says_what_a_check_forbids() -> None:
-    from social_publisher.write.phrases import EN, RU
+    from social_publisher.write.offline.phrases import EN, RU
 
     forbidden = re.compile(r"\bcategory\b|\btags?\b|code_change|категори|тег|return only|what to fix|rules:|proofread"
                            r"|\bthe developer\b|разработчик", re.IGNORECASE)
@@ -224,6 +224,6 @@ def test_an_aider_session_is_credited_to_aider() -> None:
 
 
 def test_dotted_identifiers_are_one_code_span() -> None:
-    from social_publisher.write.actions import mark_code
+    from social_publisher.write.offline.actions import mark_code
 
     assert mark_code("It sleeps for parameters.retry_after now.") == "It sleeps for `parameters.retry_after` now."

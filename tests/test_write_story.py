@@ -10,7 +10,7 @@ from social_publisher.enrich.redact import Redactor
 from social_publisher.records import Brief
 from social_publisher.write import check_context, checks
 from social_publisher.write import text as measure
-from social_publisher.write.actions import head_of
+from social_publisher.write.offline.actions import head_of
 from social_publisher.write.offline import OfflineWriter
 
 from test_write_offline import RICH_FACTS

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, replace
 
 from social_publisher.write import text as measure
-from social_publisher.write.actions import Action, gerund, past
-from social_publisher.write.metrics import metric_label, shown_value
-from social_publisher.write.phrases import PHRASES
-from social_publisher.write.plan import MIN_PAGE_SHARE, Plan
-from social_publisher.write.prose import lower_first
+from social_publisher.write.offline.actions import Action, gerund, past
+from social_publisher.write.offline.metrics import metric_label, shown_value
+from social_publisher.write.offline.phrases import PHRASES
+from social_publisher.write.offline.plan import MIN_PAGE_SHARE, Plan
+from social_publisher.write.offline.prose import lower_first
 
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
                 "into", "vs", "via", "but", "nor"}

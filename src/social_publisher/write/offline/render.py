@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from social_publisher.write.actions import infinitive, parse
-from social_publisher.write.metrics import metric_label, shown_value
-from social_publisher.write.plan import Plan, quotable, told
-from social_publisher.write.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, own_words, quote_end,
+from social_publisher.write.offline.actions import infinitive, parse
+from social_publisher.write.offline.metrics import metric_label, shown_value
+from social_publisher.write.offline.plan import Plan, quotable, told
+from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, own_words, quote_end,
                                           quote_inline)
-from social_publisher.write.work import work
+from social_publisher.write.offline.work import work
 
 
 def render_body(plan: Plan, lang: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from social_publisher.write.actions import mark_code
+from social_publisher.write.offline.actions import mark_code
 from social_publisher.write.text import language_of
-from social_publisher.write.phrases import PHRASES
+from social_publisher.write.offline.phrases import PHRASES
 
 
 class Frames:

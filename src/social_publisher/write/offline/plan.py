@@ -23,10 +23,10 @@ from social_publisher.enrich import jokes
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
-from social_publisher.write.actions import Action, head_of, parse
+from social_publisher.write.offline.actions import Action, head_of, parse
 from social_publisher.write.checks import quotable as _check_quotable
-from social_publisher.write.metrics import metric_label, tellable_number
-from social_publisher.write.phrases import KIND_OF_CATEGORY
+from social_publisher.write.offline.metrics import metric_label, tellable_number
+from social_publisher.write.offline.phrases import KIND_OF_CATEGORY
 
 # Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
 CAPS = ({"actions": 6, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 2, "notes": 4,

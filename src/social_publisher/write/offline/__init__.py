@@ -1,4 +1,4 @@
-"""The offline writer: a deterministic bilingual post composed from the brief, no network.
+"""The offline writer (a package of its own): a deterministic bilingual post composed from the brief, no network.
 
 It makes a language-independent plan (`plan.py`: which facts to tell), renders it in
 English or Russian (`render.py`, `titles.py`) and measures the result itself before any
@@ -16,12 +16,12 @@ from typing import Sequence
 
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
-from social_publisher.write.actions import head_of
+from social_publisher.write.offline.actions import head_of
 from social_publisher.write.text import language_of
 from social_publisher.write.base import Draft, Writer, register
-from social_publisher.write.plan import MIN_PAGE_SHARE, QUOTING, Plan, build_plan
-from social_publisher.write.render import render_body
-from social_publisher.write.titles import make_title
+from social_publisher.write.offline.plan import MIN_PAGE_SHARE, QUOTING, Plan, build_plan
+from social_publisher.write.offline.render import render_body
+from social_publisher.write.offline.titles import make_title
 
 LANGS = ("en", "ru")
 AIM_WORDS = 250  # the length the writer aims at when the brief has the material (the sample's shortest is 365)

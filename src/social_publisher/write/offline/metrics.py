@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from social_publisher.write.phrases import COUNTED, EN_UNITS, METRICS, RU_UNITS, SIZE_UNITS, TIME_UNITS
+from social_publisher.write.offline.phrases import COUNTED, EN_UNITS, METRICS, RU_UNITS, SIZE_UNITS, TIME_UNITS
 
 
 def tellable_number(number: dict[str, str]) -> bool:

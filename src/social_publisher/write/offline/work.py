@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from social_publisher.write.actions import Action, mark_code, past
-from social_publisher.write.phrases import COUNT_WORDS, TOPICS
-from social_publisher.write.plan import Plan, told, told_action
-from social_publisher.write.prose import (Frames, capital, code, count_of, join_words, own_words, quote_inline,
+from social_publisher.write.offline.actions import Action, mark_code, past
+from social_publisher.write.offline.phrases import COUNT_WORDS, TOPICS
+from social_publisher.write.offline.plan import Plan, told, told_action
+from social_publisher.write.offline.prose import (Frames, capital, code, count_of, join_words, own_words, quote_inline,
                                           ru_plural)
 
 _CHANGES = ("изменение", "изменения", "изменений")

@@ -12,6 +12,9 @@ registers itself exactly as a third-party one would:
 The stage, not the channel, keeps the publications table: it claims a
 (post, channel) row before `publish` and records the returned id or the error
 after it, so a channel never needs to know about retries or duplicates.
+
+A channel that also carries the daily digest sets `takes_digest = True` and
+implements `publish_digest` the same way (the stage keeps exactly-once for it).
 """
 
 from __future__ import annotations
@@ -26,6 +29,17 @@ from social_publisher.store import Store
 
 if TYPE_CHECKING:
     from social_publisher.publish import PublishReport
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One day's digest in one language: a line per post with its link, and the day's numbers."""
+
+    day: str  # YYYY-MM-DD, the day the posts were published
+    lang: str
+    title: str
+    body_md: str
+    post_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -50,6 +64,7 @@ class Channel(ABC):
     name: ClassVar[str]
     idempotent: ClassVar[bool] = False
     backfill: ClassVar[bool] = False
+    takes_digest: ClassVar[bool] = False
 
     def __init__(self, config: Config):
         """Raise errors.BackendUnavailable when something needed is missing (a token, a tool)."""
@@ -66,6 +81,10 @@ class Channel(ABC):
     @abstractmethod
     def publish(self, post: Post, context: PublishContext) -> str:
         """Publish one post; return the channel's id for it (message id, page URL). Raise on failure."""
+
+    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+        """Publish one day's digest; return the channel's id for it. Only called when `takes_digest`."""
+        raise NotImplementedError(f"{self.name} does not carry digests")
 
     def finish(self, context: PublishContext) -> None:
         """Called once after the posts of a run."""

@@ -46,7 +46,7 @@ class SiteOutput:
         self.previous = self._read_manifest()
         self.written: dict[str, str] = {}  # path -> key ("" when written without one)
         self.changed = 0
-        self.rendered = 0  # files made in this build (the others were kept by their key)
+        self.made: list[str] = []  # files made in this build (the others were kept by their key)
 
     def write(self, relative: str, data: bytes | str, key: str = "") -> None:
         """Write one file (path relative to out_dir, '/'-separated) atomically, if its bytes changed."""
@@ -55,7 +55,7 @@ class SiteOutput:
         content = data.encode("utf-8") if isinstance(data, str) else data
         target = self.out_dir / relative
         self.written[relative] = key
-        self.rendered += 1
+        self.made.append(relative)
         if target.is_file() and target.read_bytes() == content:
             return
         target.parent.mkdir(parents=True, exist_ok=True)

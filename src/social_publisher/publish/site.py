@@ -28,7 +28,7 @@ before (render.render_many and the build cache).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any, Callable
@@ -55,7 +55,7 @@ class SiteBuild:
     pages: int  # HTML pages in the site
     changed: int  # files whose bytes changed in this build
     removed: list[str]  # files of an earlier build that no longer belong
-    rendered: int = 0  # files made in this build; the others were kept because their inputs had not changed
+    made: list[str] = field(default_factory=list)  # files made in this build; the others' inputs had not changed
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def build_site(store: Store, config: Config) -> SiteBuild:
     pages.write_file("sitemap.xml", (sitemap_pages,), lambda: feeds.sitemap(config.site.base_url, sitemap_pages))
     removed = output.commit()
     return SiteBuild(posts=posts, pages=len(pages.html_pages) + 1, changed=output.changed, removed=removed,
-                     rendered=output.rendered)
+                     made=output.made)
 
 
 def _render_bodies(posts: list[SitePost], output: SiteOutput) -> None:

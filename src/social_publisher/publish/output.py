@@ -3,8 +3,9 @@
 Each file is written to a temporary name beside it and renamed over the old one
 (a reader sees the old or the new file, never half of one); a file whose bytes
 have not changed is left alone. The builder writes each page before the pages
-that list it (posts, then tag pages, then indexes, the root index last), so a
-reader who starts from index.html meets no broken link at any moment.
+that link to it (new posts, then tag, project and month pages, then the other
+posts, then indexes, the root index last), so a reader who starts from
+index.html meets no broken link at any moment.
 Files the previous build wrote and this one did not are removed at the end,
 listed in a manifest; files the user put in the folder (CNAME, .git) are kept.
 
@@ -63,6 +64,9 @@ class SiteOutput:
         temporary.write_bytes(content)
         os.replace(temporary, target)
         self.changed += 1
+
+    def exists(self, relative: str) -> bool:
+        return (self.out_dir / relative).is_file()
 
     def write_page(self, relative: str, key: str, make: Callable[[], bytes | str]) -> bool:
         """Like `write`, but `make` is only called when `key` differs from the last build's for this

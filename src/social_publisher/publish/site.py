@@ -15,7 +15,8 @@ the root of `[site] base_url`, since a server shows it at any depth):
     <lang>/tags/<tag>.html      one page per tag
     <lang>/projects/index.html  every project with its post count
     <lang>/projects/<slug>.html one page per project
-    <lang>/feed.xml             Atom, absolute links from [site] base_url
+    <lang>/digests/<day>.html   the daily digest of that day (publish/digests.py), and an index
+    <lang>/feed.xml             Atom, absolute links from [site] base_url (posts and digests)
     sitemap.xml                 every HTML page of this build but 404.html
 
 The site is built in `prepare`, before any publication is recorded, so a
@@ -37,14 +38,15 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from social_publisher.config import Config
-from social_publisher.publish import feeds, i18n, render
+from social_publisher.publish import digest_text, digests, feeds, i18n, render
 from social_publisher.publish.channel import Channel, PublishContext, register
 from social_publisher.publish.content import SITE_CHANNEL, SitePost, Tag, absolute, site_posts
 from social_publisher.publish.output import SiteOutput
-from social_publisher.records import Post
+from social_publisher.records import Digest, Post
 from social_publisher.store import Store
 
 HOME_POSTS = 5  # latest posts per language on the root index
+HOME_DIGESTS = 3  # latest digests per language on the root index
 INDEX_POSTS = 20  # newest posts on a language's index; the archive has the rest
 STATIC_FILES = ("style.css", "favicon.svg")
 
@@ -56,6 +58,7 @@ class SiteBuild:
     changed: int  # files whose bytes changed in this build
     removed: list[str]  # files of an earlier build that no longer belong
     made: list[str] = field(default_factory=list)  # files made in this build; the others' inputs had not changed
+    digests: list[digests.SiteDigest] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,26 +186,41 @@ def build_site(store: Store, config: Config) -> SiteBuild:
     for cover in sorted({post.cover for post in posts if post.cover}, key=lambda c: c.path):
         stat = cover.source.stat()
         pages.write_file(cover.path, (str(cover.source), stat.st_size, stat.st_mtime_ns), cover.source.read_bytes)
+    # New posts first (nothing links to them yet), then the tag, project and month pages that list
+    # them, then the older posts that now link to them (previous/next, translation), then indexes.
+    new = {post.id for post in posts if not output.exists(post.path)}
     for post in posts:
-        pages.write("post.html", post.path, post.lang, lastmod=post.date, translations=post.translations,
-                    post=post, older=post.older, newer=post.newer)
+        if post.id in new:
+            _write_post(pages, post)
     for lang in languages:
-        _write_language(pages, lang, [post for post in posts if post.lang == lang])
+        _write_listings(pages, lang, [post for post in posts if post.lang == lang])
+    for post in posts:
+        if post.id not in new:
+            _write_post(pages, post)
+    day_digests = digests.site_digests(store, config, posts)
+    _write_digests(pages, languages, day_digests)
     for lang in languages:
-        in_lang = [post for post in posts if post.lang == lang][:feeds.FEED_SIZE]
+        in_lang = [post for post in posts if post.lang == lang]
+        pages.write("list.html", f"{lang}/index.html", lang, lastmod=in_lang[0].date if in_lang else None,
+                    posts=in_lang[:INDEX_POSTS], total=len(in_lang))
+    for lang in languages:
+        entries = sorted([post for post in posts if post.lang == lang] + [d for d in day_digests if d.lang == lang],
+                         key=lambda entry: entry.date, reverse=True)[:feeds.FEED_SIZE]
         description = config.site.description_in(lang)
-        pages.write_file(f"{lang}/feed.xml", (in_lang, description), lambda: feeds.atom_feed(
-            lang=lang, title=config.site.title, subtitle=description, base_url=config.site.base_url, posts=in_lang))
+        pages.write_file(f"{lang}/feed.xml", (entries, description), lambda: feeds.atom_feed(
+            lang=lang, title=config.site.title, subtitle=description, base_url=config.site.base_url,
+            posts=entries))  # type: ignore[arg-type]
     home_lang = languages[0] if languages else "en"
+    sections = _sections(posts, day_digests, languages)
     pages.write("404.html", "404.html", home_lang, root=_root_path(config.site.base_url), in_sitemap=False,
-                sections=_sections(posts, languages))
+                sections=sections)
     pages.write("home.html", "index.html", home_lang, lastmod=posts[0].date if posts else None,
-                sections=_sections(posts, languages))
+                sections=sections)
     sitemap_pages = sorted(pages.html_pages, key=lambda page: page[0])
     pages.write_file("sitemap.xml", (sitemap_pages,), lambda: feeds.sitemap(config.site.base_url, sitemap_pages))
     removed = output.commit()
     return SiteBuild(posts=posts, pages=len(pages.html_pages) + 1, changed=output.changed, removed=removed,
-                     made=output.made)
+                     made=output.made, digests=day_digests)
 
 
 def _render_bodies(posts: list[SitePost], output: SiteOutput) -> None:
@@ -221,9 +239,29 @@ def _root_path(base_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _sections(posts: list[SitePost], languages: list[str]) -> list[dict[str, Any]]:
+def _sections(posts: list[SitePost], day_digests: list[digests.SiteDigest],
+              languages: list[str]) -> list[dict[str, Any]]:
     return [{"lang": lang, "ui": i18n.strings(lang),
-             "posts": [post for post in posts if post.lang == lang][:HOME_POSTS]} for lang in languages]
+             "posts": [post for post in posts if post.lang == lang][:HOME_POSTS],
+             "digests": [d for d in day_digests if d.lang == lang][:HOME_DIGESTS],
+             "dui": digest_text.phrases(lang)}
+            for lang in languages]
+
+
+def _write_digests(pages: _Pages, languages: list[str], day_digests: list[digests.SiteDigest]) -> None:
+    """A page per digest (linked to the same day's digest in the other languages), an index per language."""
+    by_day: dict[str, list[digests.SiteDigest]] = {}
+    for digest in day_digests:
+        by_day.setdefault(digest.digest.day, []).append(digest)
+    for digest in day_digests:
+        others = [(other.lang, other.path) for other in by_day[digest.digest.day] if other.lang != digest.lang]
+        pages.write("digest.html", digest.path, digest.lang, lastmod=digest.date, translations=others,
+                    digest=digest, others=others, dui=digest_text.phrases(digest.lang))
+    for lang in languages:
+        in_lang = [digest for digest in day_digests if digest.lang == lang]
+        if in_lang:
+            pages.write("digests.html", f"{lang}/digests/index.html", lang, lastmod=in_lang[0].date,
+                        digests=in_lang, dui=digest_text.phrases(lang))
 
 
 def _group(posts: list[SitePost], keys: Callable[[SitePost], list[tuple[str, str]]],
@@ -238,7 +276,12 @@ def _group(posts: list[SitePost], keys: Callable[[SitePost], list[tuple[str, str
     return [Term(name=names[slug], path=f"{folder}/{slug}.html", posts=groups[slug]) for slug in groups]
 
 
-def _write_language(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
+def _write_post(pages: _Pages, post: SitePost) -> None:
+    pages.write("post.html", post.path, post.lang, lastmod=post.date, translations=post.translations,
+                post=post, older=post.older, newer=post.newer)
+
+
+def _write_listings(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
     newest = posts[0].date if posts else None
     listings = [
         ("tags", "tags_heading", "tagged", sorted(
@@ -257,8 +300,6 @@ def _write_language(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
         pages.write("terms.html", f"{lang}/{kind}/index.html", lang, lastmod=newest, kind=kind,
                     heading=i18n.strings(lang)[heading],
                     terms=[(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms])
-    pages.write("list.html", f"{lang}/index.html", lang, lastmod=newest, posts=posts[:INDEX_POSTS],
-                total=len(posts))
 
 
 @register
@@ -268,14 +309,17 @@ class SiteChannel(Channel):
     name = SITE_CHANNEL
     idempotent = True  # rebuilding the site from the store never shows a post twice
     backfill = True  # every published post is on the site, so it has a site publication
+    takes_digest = True  # a page per digest; its remote id is the page's path
 
     def __init__(self, config: Config):
         super().__init__(config)
         self.paths: dict[int, str] = {}
+        self.digest_paths: dict[int, str] = {}
 
     def prepare(self, context: PublishContext) -> None:
         build = build_site(context.store, context.config)
         self.paths = {post.id: post.path for post in build.posts}
+        self.digest_paths = {page.digest.id: page.path for page in build.digests}  # type: ignore[misc]
         context.report.pages_built = build.pages
         context.report.files_written = build.changed
         context.report.files_removed = len(build.removed)
@@ -284,6 +328,12 @@ class SiteChannel(Channel):
         path = self.paths.get(post.id)  # type: ignore[arg-type]
         if path is None:
             raise RuntimeError(f"post {post.id} ({post.status}) is not on the site")
+        return path
+
+    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+        path = self.digest_paths.get(digest.id)  # type: ignore[arg-type]
+        if path is None:
+            raise RuntimeError(f"the {digest.lang} digest of {digest.day} is not on the site")
         return path
 
 

@@ -234,10 +234,8 @@ def test_a_timeout_skips_the_fact_says_so_once_and_exits_0(tmp_path, wiki_config
     wiki_config("wikipedia_timeout_s = 0.3\n")
     with Store(tmp_path / "state" / "publisher.db") as store:
         stories = [add_story(store, ["docker"]), add_story(store, ["docker", "linux"])]
-    started = time.monotonic()
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "publisher.toml"), "enrich"])
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started < fake.slow_delay + 1.5
     warnings = [line for line in result.stderr.splitlines() if "Wikipedia" in line]
     assert warnings == ["warning: Wikipedia facts skipped for 1 story: Wikipedia did not answer in time; "
                         "the posts go on without them"]
@@ -280,13 +278,10 @@ def test_fetches_of_one_run_go_out_together_at_most_four_at_a_time(store, wiki_c
     tags = ["python", "rust", "redis", "sqlite", "nginx", "linux", "docker", "numpy", "pytorch", "kubernetes"]
     for tag in tags:
         add_story(store, [tag])
-    started = time.monotonic()
     report = enrich(store, wiki_config())
-    elapsed = time.monotonic() - started
     # 10 English summaries, the language links of the two pages found (redis, docker), docker's Russian page
     assert report.wiki_requests == len(fake.requests) == 13
-    assert fake.max_in_flight == wikipedia.MAX_IN_FLIGHT
-    assert elapsed < 12 * fake.delay  # one story at a time would take at least this long
+    assert fake.max_in_flight == wikipedia.MAX_IN_FLIGHT  # together, never more than four (one at a time: 1)
 
 
 def test_each_story_prefers_a_technology_no_earlier_post_told_about():

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from social_publisher.collect import register
+from social_publisher.collect.background import BackgroundWriter
 from social_publisher.collect.elide import ELIDE_ABOVE, elide
 from social_publisher.collect.sessions import TurnGroup
 from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, file_stat
@@ -71,9 +72,10 @@ class ClaudeCodeSource(TranscriptSource):
             pending = dict(list(self.summaries.items())[-self.MAX_PENDING_SUMMARIES:])
             store.set_cursor(self._summaries_key, pending)
 
-    def after_read(self, store: Store, tracker: Tracker) -> None:
+    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
         if tracker.summary_found:
-            store.set_session_summary(self.type, tracker.state.session_id, tracker.state.summary)
+            session_id, summary = tracker.state.session_id, tracker.state.summary
+            writer.submit(lambda store: store.set_session_summary(self.type, session_id, summary))
 
     def _credit_earlier_sessions(self, store: Store) -> None:
         """Pending summaries whose leaf is the newest message of a transcript read before."""
@@ -150,11 +152,11 @@ def _note_place(line: dict, tracker: Tracker) -> None:
         if tracker.source.summaries and uuid in tracker.source.summaries:
             tracker.state.summary = tracker.source.summaries.pop(uuid)
             tracker.summary_found = True
-    cwd, branch = line.get("cwd"), line.get("gitBranch")
-    if isinstance(cwd, str) and cwd:
-        tracker.state.cwd = tracker.group.cwd = cwd
-    if isinstance(branch, str) and branch:
-        tracker.state.git_branch = tracker.group.git_branch = branch
+    state, cwd, branch = tracker.state, line.get("cwd"), line.get("gitBranch")
+    if cwd != state.cwd and isinstance(cwd, str) and cwd:  # new groups start from the state's place
+        state.cwd = tracker.group.cwd = cwd
+    if branch != state.git_branch and isinstance(branch, str) and branch:
+        state.git_branch = tracker.group.git_branch = branch
 
 
 def is_prompt(line: dict, text: str) -> bool:

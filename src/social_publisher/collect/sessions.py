@@ -173,8 +173,14 @@ class SessionState:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-def _iso(timestamp: str | None, fallback: str) -> str:
+_UTC_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+
+
+def _iso(timestamp: str | None, fallback: str | None) -> str | None:
+    """A transcript timestamp as the store writes times (UTC, whole seconds), else `fallback`."""
     if timestamp:
+        if _UTC_Z.fullmatch(timestamp):  # what Claude Code writes: no date arithmetic needed
+            return timestamp[:19] + "+00:00"
         try:
             return clock.iso(datetime.fromisoformat(timestamp.replace("Z", "+00:00")))
         except ValueError:
@@ -188,7 +194,7 @@ def group_activity(source: str, state: SessionState, group: TurnGroup, project: 
     Its fingerprint is the group's first message uuid where the transcript has one (a resumed
     Claude Code session copies earlier messages, uuids included, into a new file: they are the
     same turns, stored once), else (source, session id, turn index)."""
-    session_start = _iso(state.started_at, clock.iso(clock.now()))
+    session_start = _iso(state.started_at, None) or clock.iso(clock.now())
     started = _iso(group.started_at, session_start)
     cwd = group.cwd or state.cwd
     prompt = group.prompt or ""

@@ -36,6 +36,7 @@ import orjson
 
 from social_publisher import clock
 from social_publisher.collect import Source, SourceReport
+from social_publisher.collect.background import BackgroundWriter
 from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity, is_timestamp
 from social_publisher.progress import progress_bar
 from social_publisher.records import Activity
@@ -124,18 +125,20 @@ class Tracker:
     def begin_turn(self, prompt: str, timestamp: Any, uuid: str | None = None) -> None:
         """A real user prompt: close the open group (if it holds anything) and start a new one here."""
         if self.group.has_content:
-            self.close(timestamp if is_timestamp(timestamp) else None)
+            self.close(timestamp if is_timestamp(timestamp) else None, reopen=False)
         self.group = TurnGroup(prompt=prompt, cwd=self.state.cwd, git_branch=self.state.git_branch, uuid=uuid)
         self.group_start, self.group_line = self.line_start, self.line_no - 1
         self.seen_at(timestamp)
 
-    def close(self, until: str | None) -> None:
-        """Store the open group as a row; side-file lines older than `until` are added to it first."""
+    def close(self, until: str | None, *, reopen: bool = True) -> None:
+        """Store the open group as a row; side-file lines older than `until` are added to it first.
+        An empty group takes its place unless the caller starts the next one itself."""
         for companion in self.companions:
             companion.drain(self, until)
         self.closed.append(group_activity(self.source.type, self.state, self.group, self.source.config.project))
         self.state.turn += 1
-        self.group = TurnGroup(cwd=self.state.cwd, git_branch=self.state.git_branch)
+        if reopen:
+            self.group = TurnGroup(cwd=self.state.cwd, git_branch=self.state.git_branch)
 
 
 class CompanionStream:
@@ -250,8 +253,8 @@ class TranscriptSource(Source):
         except orjson.JSONDecodeError:
             return False
 
-    def after_read(self, store: Store, tracker: Tracker) -> None:
-        """Called once a transcript has been read and its rows stored (a hook for subclasses)."""
+    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
+        """Called once a transcript has been read and its rows handed to `writer` (a hook for subclasses)."""
 
     def cursor_key(self, path: Path) -> str:
         return f"{self.name}|{path}"
@@ -287,12 +290,16 @@ class TranscriptSource(Source):
             if changed or (open_group and self.is_idle(cursor.get("last_seen"), mtime)):
                 work.append((transcript, cursor, size))
         total = sum(size - min(cursor.get("offset", 0), size) for _, cursor, size in work)
-        with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar:
+        if not work:
+            return
+        with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar, \
+                BackgroundWriter(store.path) as writer:
             for transcript, cursor, _ in work:
-                self._read(transcript, cursor, store, report, bar)
+                self._read(transcript, cursor, store, writer, report, bar)
 
-    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, report: SourceReport,
-              bar) -> None:
+    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, writer: BackgroundWriter,
+              report: SourceReport, bar) -> None:
+        """Read one transcript from its cursor; closed groups go to `writer`, `store` is only read."""
         path = transcript.path
         size, mtime = file_stat(path)
         offset = cursor.get("offset", 0)
@@ -329,7 +336,7 @@ class TranscriptSource(Source):
                             reported = line_no
                     tracker.line_start = end
                     if len(tracker.closed) >= FLUSH_GROUPS:
-                        self._flush(store, report, tracker, reported, size, mtime)
+                        self._flush(writer, report, tracker, reported, size, mtime)
                         bar.advance(tracker.group_start - flushed_at)
                         flushed_at = tracker.group_start
             if self.is_idle(tracker.last_seen, mtime):
@@ -337,26 +344,30 @@ class TranscriptSource(Source):
                     tracker.close(None)
                 tracker.group = TurnGroup(cwd=state.cwd, git_branch=state.git_branch)
                 tracker.group_start, tracker.group_line = tracker.line_start, tracker.line_no
-            self._flush(store, report, tracker, reported, size, mtime)
-            self.after_read(store, tracker)
+            self._flush(writer, report, tracker, reported, size, mtime)
+            self.after_read(writer, tracker)
             bar.advance(max(0, size - flushed_at))
         finally:
             for companion in tracker.companions:
                 companion.close()
 
-    def _flush(self, store: Store, report: SourceReport, tracker: Tracker, reported: int, size: int,
+    def _flush(self, writer: BackgroundWriter, report: SourceReport, tracker: Tracker, reported: int, size: int,
                mtime: int) -> None:
-        """Store the closed groups and the cursors (main file and side files) in one transaction."""
-        with store.transaction():
-            report.new_activity += store.add_activity(tracker.closed)
-            store.set_cursor(self.cursor_key(tracker.path), {
-                "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
-                "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
-            })
-            for companion in tracker.companions:
-                if companion.read:
-                    store.set_cursor(self.cursor_key(companion.path), companion.cursor())
-        tracker.closed.clear()
+        """Hand the closed groups and the cursors (main file and side files) to the writer: one
+        transaction, with the cursors as they are now."""
+        rows, tracker.closed = tracker.closed, []
+        cursors = [(self.cursor_key(tracker.path), {
+            "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
+            "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
+        })]
+        cursors += [(self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read]
+
+        def job(store: Store) -> None:
+            report.new_activity += store.add_activity(rows)
+            for key, position in cursors:
+                store.set_cursor(key, position)
+
+        writer.submit(job)
 
 
 def _json_reason(raw: bytes, exc: Exception) -> str:

@@ -8,7 +8,8 @@ Layout (all links relative, so the site works opened from disk):
     <lang>/<slug>.html          one page per post
     <lang>/tags/index.html      every tag with its post count
     <lang>/tags/<tag>.html      one page per tag
-    <lang>/feed.xml             Atom, absolute links from [site] base_url
+    <lang>/digests/<day>.html   the daily digest of that day (publish/digests.py), and an index
+    <lang>/feed.xml             Atom, absolute links from [site] base_url (posts and digests)
     sitemap.xml
 
 The site is built in `prepare`, before any publication is recorded, so a
@@ -18,21 +19,22 @@ the same store writes the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from social_publisher.config import Config
-from social_publisher.publish import feeds, i18n
+from social_publisher.publish import digest_text, digests, feeds, i18n
 from social_publisher.publish.channel import Channel, PublishContext, register
 from social_publisher.publish.content import SITE_CHANNEL, SitePost, Tag, site_posts
 from social_publisher.publish.output import SiteOutput
-from social_publisher.records import Post
+from social_publisher.records import Digest, Post
 from social_publisher.store import Store
 
 HOME_POSTS = 5  # latest posts per language on the root index
+HOME_DIGESTS = 3  # latest digests per language on the root index
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class SiteBuild:
     pages: int  # HTML pages in the site
     changed: int  # files whose bytes changed in this build
     removed: list[str]  # files of an earlier build that no longer belong
+    digests: list[digests.SiteDigest] = field(default_factory=list)
 
 
 def _environment() -> Environment:
@@ -103,21 +106,43 @@ def build_site(store: Store, config: Config) -> SiteBuild:
     for post in posts:
         pages.write("post.html", post.path, post.lang, lastmod=post.date, translations=post.translations,
                     post=post)
+    day_digests = digests.site_digests(store, config, posts)
+    _write_digests(pages, languages, day_digests)
     for lang in languages:
         _write_language(pages, lang, [post for post in posts if post.lang == lang])
     for lang in languages:
         in_lang = [post for post in posts if post.lang == lang]
+        entries = sorted(in_lang + [d for d in day_digests if d.lang == lang], key=lambda e: e.date, reverse=True)
         output.write(f"{lang}/feed.xml", feeds.atom_feed(
             lang=lang, title=config.site.title, subtitle=config.site.description,
-            base_url=config.site.base_url, posts=in_lang))
+            base_url=config.site.base_url, posts=entries))  # type: ignore[arg-type]
     pages.write("home.html", "index.html", languages[0] if languages else "en",
                 lastmod=posts[0].date if posts else None,
                 sections=[{"lang": lang, "ui": i18n.strings(lang),
-                           "posts": [post for post in posts if post.lang == lang][:HOME_POSTS]}
+                           "posts": [post for post in posts if post.lang == lang][:HOME_POSTS],
+                           "digests": [d for d in day_digests if d.lang == lang][:HOME_DIGESTS],
+                           "dui": digest_text.phrases(lang)}
                           for lang in languages])
     output.write("sitemap.xml", feeds.sitemap(config.site.base_url, pages.html_pages))
     removed = output.commit()
-    return SiteBuild(posts=posts, pages=len(pages.html_pages), changed=output.changed, removed=removed)
+    return SiteBuild(posts=posts, pages=len(pages.html_pages), changed=output.changed, removed=removed,
+                     digests=day_digests)
+
+
+def _write_digests(pages: _Pages, languages: list[str], day_digests: list[digests.SiteDigest]) -> None:
+    """A page per digest (linked to the same day's digest in the other languages), an index per language."""
+    by_day: dict[str, list[digests.SiteDigest]] = {}
+    for digest in day_digests:
+        by_day.setdefault(digest.digest.day, []).append(digest)
+    for digest in day_digests:
+        others = [(other.lang, other.path) for other in by_day[digest.digest.day] if other.lang != digest.lang]
+        pages.write("digest.html", digest.path, digest.lang, lastmod=digest.date, translations=others,
+                    digest=digest, others=others, dui=digest_text.phrases(digest.lang))
+    for lang in languages:
+        in_lang = [digest for digest in day_digests if digest.lang == lang]
+        if in_lang:
+            pages.write("digests.html", f"{lang}/digests/index.html", lang, lastmod=in_lang[0].date,
+                        digests=in_lang, dui=digest_text.phrases(lang))
 
 
 def _write_language(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
@@ -144,14 +169,17 @@ class SiteChannel(Channel):
     name = SITE_CHANNEL
     idempotent = True  # rebuilding the site from the store never shows a post twice
     backfill = True  # every published post is on the site, so it has a site publication
+    takes_digest = True  # a page per digest; its remote id is the page's path
 
     def __init__(self, config: Config):
         super().__init__(config)
         self.paths: dict[int, str] = {}
+        self.digest_paths: dict[int, str] = {}
 
     def prepare(self, context: PublishContext) -> None:
         build = build_site(context.store, context.config)
         self.paths = {post.id: post.path for post in build.posts}
+        self.digest_paths = {page.digest.id: page.path for page in build.digests}  # type: ignore[misc]
         context.report.pages_built = build.pages
         context.report.files_written = build.changed
         context.report.files_removed = len(build.removed)
@@ -160,4 +188,10 @@ class SiteChannel(Channel):
         path = self.paths.get(post.id)  # type: ignore[arg-type]
         if path is None:
             raise RuntimeError(f"post {post.id} ({post.status}) is not on the site")
+        return path
+
+    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+        path = self.digest_paths.get(digest.id)  # type: ignore[arg-type]
+        if path is None:
+            raise RuntimeError(f"the {digest.lang} digest of {digest.day} is not on the site")
         return path

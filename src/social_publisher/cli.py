@@ -275,6 +275,24 @@ def demo(state: State, directory: Path) -> None:
     click.echo(f"run again with: {_program()} --config {config_path} run")
 
 
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to listen on (0 picks a free one).")
+def serve(port: int) -> None:
+    """Preview the built site in a browser: an HTTP server on 127.0.0.1 (loopback only) until Ctrl+C."""
+    from social_publisher.publish.serve import preview_server
+
+    config = click.get_current_context().obj.config(check_sources=False)
+    server = preview_server(config.site.out_dir, port)
+    click.echo(f"serving {config.site.out_dir} at {server.url} (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
+
+
 def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:

@@ -92,11 +92,24 @@ class EnrichConfig(_Section):
         return value
 
 
+SITE_DESCRIPTIONS = {
+    "en": "Posts about the development process, solved problems and learned technologies",
+    "ru": "Записи о процессе разработки, решённых задачах и изученных технологиях",
+}
+
+
 class SiteConfig(_Section):
     out_dir: Path = Path("site")
     title: str = "Blog"
-    description: str = "Posts about the development process, solved problems and learned technologies"
+    # One string for every language, or a table per language: description = { en = "...", ru = "..." }.
+    description: str | dict[str, str] = Field(default_factory=lambda: dict(SITE_DESCRIPTIONS))
     base_url: str = "https://example.org/"
+
+    def description_in(self, lang: str) -> str:
+        """The tagline for pages in `lang`: its own entry, else English, else the first one given."""
+        if isinstance(self.description, str):
+            return self.description
+        return self.description.get(lang) or self.description.get("en") or next(iter(self.description.values()), "")
 
 
 class TelegramConfig(_Section):

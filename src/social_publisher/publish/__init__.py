@@ -48,6 +48,7 @@ class PublishReport(StageReport):
 
 def _load_builtin_channels() -> None:
     from social_publisher.publish import site  # noqa: F401  (registers the site channel)
+    from social_publisher.publish import markdown  # noqa: F401  (the Markdown export, off by default)
 
 
 def active_channels(config: Config) -> list[type[Channel]]:

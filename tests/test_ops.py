@@ -208,33 +208,31 @@ def test_next_daily_time_is_today_or_tomorrow():
 
 # -- the log file ------------------------------------------------------------------------------------
 
-def test_runs_log_json_lines_and_no_token(demo: Path, tmp_path: Path):
+def test_runs_log_json_lines_and_no_token(demo: Path, tmp_path: Path, capfd, monkeypatch):
     config = fresh_copy(demo, tmp_path)
-    script = ("import logging, sys; from social_publisher.cli import main; "
-              "logging.getLogger('social_publisher.test').warning('GET https://api.telegram.org/bot%s/getMe', "
-              f"'{TOKEN}'); main(sys.argv[1:])")
-    # the token is logged once before the CLI's setup (ignored) and the run logs its reports
-    result = subprocess.run([sys.executable, "-c", script, "--config", str(config), "-v", "run"],
-                            capture_output=True, text=True, env={**__import__("os").environ,
-                                                                 "TELEGRAM_BOT_TOKEN": TOKEN}, timeout=300)
+    result = run_cli("--config", str(config), "-v", "run", env={"TELEGRAM_BOT_TOKEN": TOKEN})
     assert result.returncode == 0, result.stderr
     from social_publisher.ops import logs
 
-    logs.setup(tmp_path / "demo" / "state" / "publisher.db")
-    logging = __import__("logging")
-    logging.getLogger("social_publisher.channel").error("sending to https://api.telegram.org/bot%s/sendMessage failed",
-                                                        TOKEN)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    logs.setup(tmp_path / "demo" / "state" / "publisher.db", verbosity=1)
+    log = __import__("logging").getLogger("social_publisher.channel")
+    log.error("sending to https://api.telegram.org/bot%s/sendMessage failed", TOKEN)
     try:
         raise RuntimeError(f"token {TOKEN} refused")
     except RuntimeError:
-        logging.getLogger("social_publisher.channel").exception("boom")
+        log.exception("boom")
+    console = capfd.readouterr().err
+    logs.setup(None)
     log_file = tmp_path / "demo" / "state" / "logs" / "publisher.log"
     entries = [json.loads(line) for line in log_file.read_text().splitlines()]
     assert {e["stage"] for e in entries if "stage" in e} >= {"collect", "select", "write", "publish"}
     assert all({"time", "level", "message"} <= set(e) for e in entries)
-    assert TOKEN not in log_file.read_text() and TOKEN not in result.stderr + result.stdout
-    assert any("[redacted]" in e["message"] for e in entries)
-    logs.setup(None)
+    assert "boom" in console and "[redacted]" in console
+    for text in (log_file.read_text(), console, result.stderr + result.stdout):
+        assert TOKEN not in text
+    assert any("[redacted]" in e["message"] for e in entries) and any("[redacted]" in e.get("traceback", "")
+                                                                       for e in entries)
 
 
 # -- backup and dry run ------------------------------------------------------------------------------

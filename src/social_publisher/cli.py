@@ -380,4 +380,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; run again to resume", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug, not the user's input: one line, the traceback in the log and with --debug
+        if debug:
+            raise
+        logging.getLogger("social_publisher").error("unexpected error", exc_info=True)
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)", err=True)
+        sys.exit(1)
     sys.exit(0)

@@ -26,7 +26,7 @@ ALWAYS_SECRET_ENVS = ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "TELEGRAM_BOT_TOKEN
                       "BLUESKY_APP_PASSWORD")
 _TOKEN_SHAPES = re.compile(
     r"bot\d{6,12}:[\w-]{30,}"             # Telegram bot token in an API URL
-    r"|\b\d{8,10}:[\w-]{35}\b"            # a bare Telegram bot token
+    r"|\b\d{8,10}:[\w-]{30,}"               # a bare Telegram bot token
     r"|\bsk-(?:ant-)?[\w-]{20,}"          # Anthropic / OpenAI keys
     r"|\b(?:ghp|gho|github_pat|xox[abp]|hf|npm)_[\w-]{16,}"
     r"|(?i:bearer)\s+[\w.~+/-]{16,}=*"

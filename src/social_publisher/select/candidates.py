@@ -9,7 +9,7 @@ from social_publisher.records import NOTE, SESSION, fingerprint
 from social_publisher.select.categories import classify
 from social_publisher.select.dedupe import Signature
 from social_publisher.select.facts import RowFacts, reverted_hashes, row_facts
-from social_publisher.select.features import GOAL_RE, extract_features, total
+from social_publisher.select.features import GOAL_RE, IDLE_FACTOR, extract_features, idle_reason, total
 from social_publisher.select.grouping import Group
 from social_publisher.select.report import Candidate
 from social_publisher.select.tags import TagEvidence, detect_in_command, detect_in_path, detect_in_text, tag_for_alias
@@ -47,14 +47,21 @@ class CandidateBuilder:
         if substance:
             self._known_tags.setdefault(group.project, set()).update(tags)
         features = extract_features(substance, new_tags=new_tags) if substance else []
+        score = total(features)
+        idle = idle_reason(substance) if substance else None
+        feature_points = {f.name: f.as_dict() for f in features}
+        if idle:  # near zero, and said why: a chat or a fixture is no story however it scored
+            damped = round(score * IDLE_FACTOR, 2)
+            feature_points["nothing_done"] = {"points": round(damped - score, 2), "evidence": [idle]}
+            score = damped
         words = word_counts(_human_texts(substance))
         classification = classify(substance, features, tags, words)
         fingerprints = sorted(f.activity.fingerprint for f in (substance or facts))
         candidate = Candidate(
             project=group.project, started_at=group.started_at, ended_at=group.ended_at, day=group.day,
             fingerprint=fingerprint("story", *fingerprints), headline=_headline(substance or facts),
-            score=total(features), category=classification.category if substance else "-", tags=tags,
-            features={f.name: f.as_dict() for f in features}, tag_evidence=found.explain(),
+            score=score, category=classification.category if substance else "-", tags=tags,
+            features=feature_points, tag_evidence=found.explain(), idle=idle or "",
             category_points=classification.as_dict()["points"],
             activity_ids=[f.activity.id for f in substance if f.activity.id is not None],
             considered_ids=[row.id for row in group.rows if row.id is not None],

@@ -97,7 +97,7 @@ def _select(store: Store, config: Config) -> SelectReport:
     decided: list[Built] = []
     held: list[Candidate] = []
     unreadable: list = []
-    groups = group_activity(rows, gap, unreadable=unreadable)
+    groups = group_activity(rows, gap, unreadable=unreadable, split=settings.split_topics)
     if unreadable:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "

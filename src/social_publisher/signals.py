@@ -227,6 +227,21 @@ def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
             yield sentence, cleaned
 
 
+_TRAILER_RE = re.compile(r"^[A-Za-z][\w-]*(?:-[\w-]+)*:\s+\S")
+_GENERATED_LINE_RE = re.compile(r"generated with|🤖|co-authored-by", re.IGNORECASE)
+
+
+def strip_trailers(message: str) -> str:
+    """A commit message without its trailers ("Co-Authored-By: Claude Opus 4.5 <…>",
+    "Signed-off-by: …") and the lines a tool adds ("🤖 Generated with …")."""
+    if ":" not in message and "🤖" not in message and "generated with" not in message.lower():
+        return message.strip()
+    lines = [line for line in message.strip().splitlines() if not _GENERATED_LINE_RE.search(line)]
+    while len(lines) > 1 and (not lines[-1].strip() or _TRAILER_RE.match(lines[-1])):
+        lines.pop()  # the subject stays, even when it reads "batch: add a manifest"
+    return "\n".join(lines)
+
+
 # Where one sentence ends and the next begins: after . ! ? and whitespace, or at a line break.
 # The one definition for select, enrich and the redactor.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -3,14 +3,21 @@
 A session's *units* are its commits and its AI sessions (every turn of one Claude Code or Codex
 session stays together: a session boundary is a topic boundary). Each unit has *keys*: the
 folders and file names it touched (`d:src/app/search`, `f:search`; `tests/test_search.py` gives
-`f:search` too), the identifiers it names (`i:retry_after`) and the word stems of its commit
+`f:search` too), the scope of a commit subject ("search: …", "feat(search): …" give `s:search`,
+weighted double), the identifiers it names (`i:retry_after`) and the word stems of its commit
 subject or prompts (`w:thumb`). A key shared by many units of the session (README.md, a
 `src/` folder, "add") tells little, so keys are weighted by how rare they are in the session
-(`log(1 + units / units with the key)`).
+(`log(1 + units / units with the key)`; words and folders count half, and a key no other unit has
+counts for nothing: every commit subject has words of its own).
 
 Units are read in time order. A unit joins the topic whose keys cover the largest weighted
-share of its own (at least `JOIN_SHARE`); otherwise it starts a topic. A commit with no keys
-joins the topic of the unit before it. Trivial commits (merges, bumps, typos; someone else's)
+share of its own (at least `JOIN_SHARE`; keys no topic holds yet count half); otherwise it
+starts a topic. A unit that touched
+files joins only a topic that touched some of the same files or folders (words alone do not
+make one topic of two pieces of work), and in a session of 6 units or more a key held by more
+than half of them (`src/`, `tests/`) names no topic. A commit with no keys
+(or only keys every topic has) joins the topic of the unit before it; one whose keys are all its
+own starts a topic. Trivial commits (merges, bumps, typos; someone else's)
 never start a topic: each follows the nearest real unit before it (or after it). Topics interleave freely: work on search, then images,
 then search again gives two topics. Notes are placed later, by grouping, on the topic their
 words, file names and identifiers share most.
@@ -28,6 +35,13 @@ from social_publisher.records import COMMIT, SESSION, Activity
 from social_publisher.signals import trivial_reason
 
 JOIN_SHARE = 0.3
+_HUB_MIN_UNITS = 6
+_WORD_WEIGHT = 0.5
+_SCOPE_WEIGHT = 2.0
+_FOLDER_WEIGHT = 0.5  # a folder (static/) holds several topics more often than a file name does
+_NOVEL_WEIGHT = 0.5
+_SCOPE_RE = re.compile(r"^\s*(?:[a-z]+\(([\w./-]+)\)|([a-z][\w./-]*))!?:\s", re.IGNORECASE)
+_CONVENTIONAL = frozenset("feat fix chore docs style refactor perf test tests build ci revert wip".split())
 _WORD_RE = re.compile(r"[^\W\d_]{4,}")
 _IDENTIFIER_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b")
 _FILE_RE = re.compile(r"\b([\w-]+)\.(?:py|js|ts|tsx|jsx|rs|go|rb|css|scss|html|md|toml|json|ya?ml|sh|sql|vue|kt|java)\b")
@@ -65,24 +79,33 @@ def split_topics(rows: list[Activity]) -> list[list[Activity]]:
     keys = [unit_keys(unit) for unit in units]
     df: Counter[str] = Counter(k for unit in keys for k in unit)
     n = len(units)
-    weight = {k: math.log(1 + n / count) for k, count in df.items()}
+    hub = n / 2 if n >= _HUB_MIN_UNITS else n  # a key in more than half the units names no topic
+    factor = {"w": _WORD_WEIGHT, "d": _FOLDER_WEIGHT, "s": _SCOPE_WEIGHT}
+    weight = {k: 0.0 if count < 2 or count > hub else math.log(1 + n / count) * factor.get(k[0], 1.0)
+              for k, count in df.items()}
     topics: list[list[int]] = []
     topic_keys: list[set[str]] = []
     by_key: dict[str, list[int]] = {}  # key -> topics holding it
     previous = -1
     for index, unit_key in enumerate(keys):
-        mass = sum(weight[k] for k in unit_key)
+        # Keys no topic holds yet count half: a new file beside known ones is the same work going on.
+        mass = sum(weight[k] * (1.0 if k in by_key else _NOVEL_WEIGHT) for k in unit_key)
         choice = -1
         if mass > 0:
             shares: dict[int, float] = {}
             for k in unit_key:
                 for topic in by_key.get(k, ()):
                     shares[topic] = shares.get(topic, 0.0) + weight[k]
+            if any(k[0] in "fd" and weight[k] > 0 for k in unit_key):
+                # A unit that touched files joins only a topic that touched some of the same ones:
+                # shared words alone ("image", "index") do not make one topic of two pieces of work.
+                shares = {t: v for t, v in shares.items()
+                          if any(k[0] in "fd" and weight[k] > 0 and t in by_key.get(k, ()) for k in unit_key)}
             if shares:
                 best = max(shares, key=lambda t: (shares[t], -t))
                 if shares[best] / mass >= JOIN_SHARE:
                     choice = best
-        elif units[index][0].kind != SESSION and previous >= 0:
+        elif units[index][0].kind != SESSION and previous >= 0 and not any(df[k] == 1 for k in unit_key):
             choice = previous  # a commit that says nothing about its topic follows the one before it
         if choice < 0:
             choice = len(topics)
@@ -142,7 +165,13 @@ def unit_keys(unit: Iterable[Activity]) -> set[str]:
     for row in unit:
         for path in _paths(row):
             keys |= path_keys(path)
-        keys |= text_keys(_label_text(row))
+        label = _label_text(row)
+        keys |= text_keys(label)
+        scope = _SCOPE_RE.match(label) if row.kind == COMMIT else None
+        if scope:
+            name = (scope.group(1) or scope.group(2)).lower()
+            if name not in _CONVENTIONAL:
+                keys.add(f"s:{name}")
     return keys
 
 
@@ -163,7 +192,8 @@ def path_keys(path: str) -> frozenset[str]:
     folder, _, base = lowered.rpartition("/")
     if base in _HUB_FILES:
         return frozenset()
-    keys = {f"d:{folder}"} if folder else set()
+    # A folder such as tests/ or src/ holds every topic; the file name (test_images) tells which.
+    keys = {f"d:{folder}"} if folder and folder.rsplit("/", 1)[-1] not in _PATH_GENERIC else set()
     keys |= {f"f:{part}" for part in _name_parts(base.rsplit(".", 1)[0])}
     return frozenset(keys)
 

@@ -214,6 +214,12 @@ def _blank(match: re.Match[str]) -> str:
     return " "
 
 
+def blank_not_measured(text: str) -> str:
+    """The text with trailers, URLs, inline code, PR numbers, dates, times, versions, hashes and
+    number lists blanked: what is left of its numbers may be compared or measured."""
+    return _NOT_MEASURED_RE.sub(_blank, text)
+
+
 def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
     """(sentence as written, the same with non-measured spans blanked) for sentences holding a digit.
 

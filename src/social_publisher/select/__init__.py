@@ -49,7 +49,7 @@ from social_publisher import clock
 from social_publisher.config import Config
 from social_publisher.records import STORY_DROPPED, STORY_SELECTED, Story
 from social_publisher.select.candidates import Built, CandidateBuilder, signature_of
-from social_publisher.select.dedupe import DuplicateIndex, Signature
+from social_publisher.select.dedupe import DuplicateIndex, Signature, cross_language_similarity
 from social_publisher.select.facts import reverted_hashes, row_facts
 from social_publisher.select.grouping import group_activity
 from social_publisher.select.parallel import build_all
@@ -186,6 +186,10 @@ def _decide(built: list[Built], stored: list[Story], store: Store, settings, rep
             shared = sorted(known.tags & set(c.tags))
             c.reason = (f"near-duplicate: {score:.0f}% like {known.label} of the same project"
                         + (f", shared tags {', '.join(shared)}" if shared else ""))
+            if known.signature.lang != item.signature.lang and score == cross_language_similarity(item.signature,
+                                                                                                 known.signature):
+                met = sorted(item.signature.anchors & known.signature.anchors)
+                c.reason += f"; told in another language, the same names and numbers: {', '.join(met[:8])}"
             report.dropped_duplicate += 1
             continue
         if per_day[c.day] >= cap:
@@ -217,7 +221,7 @@ def _store_story(store: Store, built: Built, report: SelectReport) -> None:
     story = Story(project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score,
                   category=c.category, tags=c.tags, activity_ids=c.activity_ids,
                   status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
-                  explain=c.explain(built.signature.key), fingerprint=c.fingerprint)
+                  explain=c.explain(built.signature.stored_key), fingerprint=c.fingerprint)
     c.story_id = store.add_story(story)
     if c.story_id is None:
         report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")

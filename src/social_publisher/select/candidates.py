@@ -11,6 +11,7 @@ from social_publisher.select.dedupe import Signature
 from social_publisher.select.facts import RowFacts, reverted_hashes, row_facts
 from social_publisher.select.features import GOAL_RE, IDLE_FACTOR, extract_features, idle_reason, total
 from social_publisher.select.grouping import Group
+from social_publisher.select.topics import file_name_parts
 from social_publisher.select.report import Candidate
 from social_publisher.select.tags import TagEvidence, detect_in_command, detect_in_path, detect_in_text, tag_for_alias
 from social_publisher.select.words import word_counts
@@ -75,10 +76,15 @@ def _human_texts(substance: list[RowFacts]) -> list[str]:
 
 
 def signature_of(substance: list[RowFacts], features=(), words: Counter[str] | None = None) -> Signature:
-    """The duplicate signature: the words of the human text plus the measured numbers."""
-    counts = Counter(words) if words is not None else word_counts(_human_texts(substance))
-    counts.update(word_counts([" ".join(f.evidence) for f in features if f.name in ("before_after", "measurements")]))
-    return Signature.of_words(counts)
+    """The duplicate signature: the words of the human text plus the measured numbers, and the
+    anchors (file names, code-like words, numbers) that meet across languages."""
+    texts = _human_texts(substance)
+    counts = Counter(words) if words is not None else word_counts(texts)
+    measured = [" ".join(f.evidence) for f in features if f.name in ("before_after", "measurements")]
+    counts.update(word_counts(measured))
+    names = {part for f in substance for change in f.files if not change.generated
+             for part in file_name_parts(change.path)}
+    return Signature.of_words(counts).with_anchors(texts, sorted(names), measured)
 
 
 def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:

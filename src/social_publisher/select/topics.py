@@ -198,6 +198,11 @@ def path_keys(path: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def file_name_parts(path: str) -> list[str]:
+    """The words of a file's name that say what it is about: `tests/test_search.py` -> ["search"]."""
+    return _name_parts(path.lower().rsplit("/", 1)[-1].rsplit(".", 1)[0])
+
+
 def _name_parts(name: str) -> list[str]:
     return [part for part in _PATH_WORD_RE.findall(name) if part not in _PATH_GENERIC and len(part) > 2]
 

@@ -113,6 +113,11 @@ def test_technologies_come_from_imports_and_dependencies_in_the_diff(selected):
     training = next(c for c in report.candidates if c.headline.startswith("Add caption model training"))
     assert "fastapi" in server.tags and "pytorch" in training.tags
     assert any("fastapi" in e for e in server.tag_evidence["fastapi"])
+    assert "new_technologies" in server.features  # a dependency declared in pyproject.toml
+    commits = {a.text.split("\n", 1)[0]: a for a in store.activity() if a.kind == "commit"}
+    assert {"path": "train.py", "name": "torch", "kind": "import"} in commits["Add caption model training script"].meta["imports"]
+    assert {"path": "pyproject.toml", "name": "fastapi", "kind": "dependency"} in commits["Serve search over HTTP"].meta["imports"]
+    assert "imports" not in commits["Fix wide photos overflowing the page on mobile"].meta  # CSS only
 
 
 def test_measurement_rule_on_the_sentences_real_history_holds():

@@ -12,6 +12,11 @@ old tip that no longer exists is simply left out of the exclusion list.
 
 Messages that are not UTF-8 are decoded as latin-1 (lossless, never fails) and marked with
 `meta.encoding`.
+
+Imports and dependencies: a second, path-limited `git log -p -U0` over Python files and
+dependency files (see `added_imports`) keeps, per commit, the modules imported and the packages
+declared on added lines, as `meta.imports` (`[{"path", "name", "kind": "import"|"dependency"}]`,
+at most `MAX_IMPORTS`): select tags `import torch` in train.py as pytorch.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class GitSource(Source):
         authors = [a.lower() for a in self.config.authors]
         project = self.config.project or repo.resolve().name
         reader = _LogReader(repo, tips, excluded, authors, project)
+        reader.imports = added_imports(repo, list(tips), excluded)
         batch: list[Activity] = []
         with progress_bar(f"git {project}") as bar:
             for activity in reader.commits():
@@ -148,6 +154,7 @@ class _LogReader:
         self.names_by_mask: dict[int, list[str]] = {}
         self.error: str | None = None
         self.bad_records: list[str] = []
+        self.imports: dict[str, list[dict]] = {}  # commit hash -> meta.imports (added_imports)
 
     def commits(self) -> Iterator[Activity]:
         revisions = "".join(f"{tip}\n" for tip in self.tips) + "".join(f"^{h}\n" for h in self.excluded)
@@ -199,6 +206,8 @@ class _LogReader:
             "branches": self._branches(commit_hash, parents), "repo": str(self.repo), "files": files[:MAX_FILES],
             "languages": languages((f["path"], (f["added"] or 0) + (f["removed"] or 0)) for f in files),
         }
+        if commit_hash in self.imports:
+            meta["imports"] = self.imports[commit_hash]
         if len(files) > MAX_FILES:  # a vendored tree or a mass rename: keep the row small
             meta["files_total"] = len(files)
         if encoding != "utf-8":
@@ -307,3 +316,76 @@ def _decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "latin-1"
+
+
+# -- imports and dependencies added by each commit ------------------------------------------------
+
+MAX_IMPORTS = 30  # per commit: a vendored tree must not bloat the row
+_IMPORT_PATHS = ("*.py", "pyproject.toml", "setup.py", "setup.cfg", "requirements*.txt", "package.json",
+                 "Cargo.toml", "go.mod")
+_ADDED_LINE_PATTERNS: tuple[tuple[str, str, re.Pattern[bytes]], ...] = (
+    (".py", "import", re.compile(rb"^\+\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import\b|import\s+([A-Za-z_]\w*))")),
+    ("requirements", "dependency", re.compile(rb"^\+\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@#]|$)")),
+    ("pyproject.toml", "dependency", re.compile(rb"^\+\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|[\"'])")),
+    ("setup.py", "dependency", re.compile(rb"^\+\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|[\"'])")),
+    ("setup.cfg", "dependency", re.compile(rb"^\+\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;]|$)")),
+    ("package.json", "dependency", re.compile(rb'^\+\s*"(@?[\w./-]+)"\s*:\s*"(?:[\^~<>=]|\d|workspace:|latest)')),
+    ("Cargo.toml", "dependency", re.compile(rb'^\+\s*([A-Za-z0-9_-]+)\s*=\s*(?:"[\^~=<>]?\d|\{)')),
+    ("go.mod", "dependency", re.compile(rb"^\+\s*(?:require\s+)?([\w.-]+\.[a-z]+/[\w./-]+)\s+v\d")),
+)
+_NOT_PACKAGES = {b"version", b"name", b"description", b"edition", b"license", b"python", b"requires-python"}
+
+
+def _line_pattern(path: str) -> tuple[str, re.Pattern[bytes]] | None:
+    base = path.rsplit("/", 1)[-1]
+    for suffix, kind, pattern in _ADDED_LINE_PATTERNS:
+        if base.endswith(suffix) or (suffix == "requirements" and base.startswith("requirements")
+                                     and base.endswith(".txt")):
+            return kind, pattern
+    return None
+
+
+def added_imports(repo: Path, tips: list[str], excluded: list[str]) -> dict[str, list[dict]]:
+    """{commit hash: [{"path", "name", "kind"}]} for the import and dependency lines that commits
+    reachable from `tips` (and not from `excluded`) added to Python and dependency files.
+
+    One `git log -p -U0` limited to those files, read as it streams; only added lines are looked
+    at. An extra: when git fails here, commits simply carry no imports."""
+    revisions = "".join(f"{tip}\n" for tip in tips) + "".join(f"^{h}\n" for h in excluded)
+    found: dict[str, list[dict]] = {}
+    command = ["git", "-C", str(repo), "-c", "log.showSignature=false", "log", "-p", "-U0", "--no-color",
+               "--no-ext-diff", "--no-textconv", "--no-renames", "--format=%x1e%H", "--stdin", "--", *_IMPORT_PATHS]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+    except OSError:
+        return found
+    assert process.stdin and process.stdout
+    process.stdin.write(revisions.encode())
+    process.stdin.close()
+    commit, pattern, kind, path = "", None, "", ""
+    entries: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    try:
+        for line in process.stdout:
+            first = line[:1]
+            if first == b"\x1e":
+                commit, pattern, entries, seen = line[1:].strip().decode("ascii", "replace"), None, [], set()
+            elif first == b"+":
+                if line.startswith(b"+++ "):
+                    path = line[6:].rstrip(b"\n").decode("utf-8", "replace") if line.startswith(b"+++ b/") else ""
+                    chosen = _line_pattern(path) if path else None
+                    pattern, kind = (chosen[1], chosen[0]) if chosen else (None, "")
+                elif pattern is not None and len(line) < 300 and len(entries) < MAX_IMPORTS:
+                    match = pattern.match(line)
+                    name = next((g for g in match.groups() if g), None) if match else None
+                    if name and name.lower() not in _NOT_PACKAGES:
+                        entry = (path, name.decode("utf-8", "replace"))
+                        if entry not in seen:
+                            seen.add(entry)
+                            entries.append({"path": entry[0], "name": entry[1], "kind": kind})
+                            found[commit] = entries
+    finally:
+        process.stdout.close()
+        process.wait()
+    return found

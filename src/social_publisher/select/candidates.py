@@ -13,7 +13,9 @@ from social_publisher.select.features import GOAL_RE, IDLE_FACTOR, extract_featu
 from social_publisher.select.grouping import Group
 from social_publisher.select.topics import file_name_parts
 from social_publisher.select.report import Candidate
-from social_publisher.select.tags import TagEvidence, detect_in_command, detect_in_path, detect_in_text, tag_for_alias
+from social_publisher.select.tags import (
+    TagEvidence, detect_in_command, detect_in_imports, detect_in_path, detect_in_text, tag_for_alias,
+)
 from social_publisher.select.words import word_counts
 
 _NOTE_CHARS = 2000  # of a note's body that the duplicate signature reads
@@ -101,6 +103,9 @@ def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
             tag = tag_for_alias(str(language))
             if tag:
                 found.add(tag, 1.0, f"language {language}")
+        for tag in detect_in_imports(row.activity.meta.get("imports"), found):
+            if tag not in installed:
+                installed.append(tag)
         for command, _ in row.commands:
             for tag in detect_in_command(command, found):
                 if tag not in installed:

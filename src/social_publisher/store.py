@@ -341,6 +341,11 @@ class Store:
         return Brief(story_id=row["story_id"], facts=_loads(row["facts_json"]), redactions=row["redactions"],
                      wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"])
 
+    def image_paths(self) -> dict[int, str]:
+        """story id -> the cover image its brief names, for every brief that has one (one query)."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
+
     def used_joke_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT joke_id FROM briefs WHERE joke_id IS NOT NULL")}
 

@@ -143,7 +143,7 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
     for post in posts:
         story = stories.get(post.story_id)
         if post.story_id not in covers:
-            covers[post.story_id] = _cover(config, post.story_id, images.get(post.story_id))
+            covers[post.story_id] = _cover_from(config, post.story_id, images.get(post.story_id))
         tags = _unique_tags([str(tag) for tag in story.tags] if story else [], tag_slugs)
         items.append(SitePost(
             post=post, story=story, path=paths[post.id], date=post_date(post, story), tags=tags,
@@ -239,7 +239,13 @@ def _unique_tags(names: list[str], slugs: dict[str, str]) -> list[Tag]:
     return tags
 
 
-def _cover(config: Config, story_id: int, image_path: str | None) -> Cover | None:
+def _cover(store: Store, config: Config, story_id: int) -> Cover | None:
+    """The cover of one story, from its brief."""
+    brief = store.brief(story_id)
+    return _cover_from(config, story_id, brief.image_path if brief else None)
+
+
+def _cover_from(config: Config, story_id: int, image_path: str | None) -> Cover | None:
     if not image_path:
         return None
     source = Path(image_path).expanduser()

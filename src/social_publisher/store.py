@@ -370,6 +370,11 @@ class Store:
                      wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"],
                      covers=_loads(row["covers_json"]) or {})
 
+    def image_paths(self) -> dict[int, str]:
+        """story id -> the cover image its brief names, for every brief that has one (one query)."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
+
     def wiki_topics(self) -> set[str]:
         """The technologies earlier briefs already told a Wikipedia fact about."""
         return {row[0] for row in self.db.execute(

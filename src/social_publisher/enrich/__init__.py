@@ -32,14 +32,15 @@ class EnrichReport(StageReport):
 
 def enrich(store: Store, config: Config) -> EnrichReport:
     report = EnrichReport()
-    redactor = Redactor(config.enrich.redact_patterns)
+    redactor = Redactor.for_config(config, store)
     used_jokes = store.used_joke_ids()
     out_of_jokes = False
     for story in store.stories(status=STORY_SELECTED):
         if store.brief(story.id) is not None:  # briefed before a crash, status not yet moved
             store.set_story_status(story.id, STORY_BRIEFED)
             continue
-        facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor)
+        log: list[tuple[int | None, str, str, str]] = []
+        facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor, log)
         joke = None
         if config.enrich.jokes:
             joke = jokes.pick(jokes.story_terms(facts), used_jokes, seed=story.fingerprint or str(story.id))
@@ -51,6 +52,7 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         with store.transaction():
             store.save_brief(Brief(story_id=story.id, facts=facts, redactions=redactions,
                                    joke_id=joke.id if joke else None))
+            store.save_redactions(story.id, log)
             store.set_story_status(story.id, STORY_BRIEFED)
         report.briefs += 1
         report.redactions += redactions

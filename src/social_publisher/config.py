@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -76,6 +77,11 @@ class WriterConfig(_Section):
 class EnrichConfig(_Section):
     wikipedia: bool = True
     wikipedia_api: str = "https://{lang}.wikipedia.org/api/rest_v1"
+    # Wikimedia asks every client to name itself and give a way to reach its operator.
+    user_agent: str = ("social-publisher/0.1 (Bot Social Publisher; "
+                       "set [enrich] user_agent to your e-mail or site)")
+    wikipedia_ttl_days: float = Field(default=30, gt=0)
+    wikipedia_timeout_s: float = Field(default=5.0, gt=0)
     jokes: bool = True
     cover_images: bool = True
     redact_patterns: list[str] = Field(default_factory=list)
@@ -89,6 +95,14 @@ class EnrichConfig(_Section):
                 raise ValueError(f"private domain {domain!r} is not a domain name (like corp.example.com)")
         return value
 
+    @field_validator("wikipedia_api")
+    @classmethod
+    def _api_has_lang(cls, value: str) -> str:
+        if not re.match(r"https?://", value) or "{lang}" not in value:
+            raise ValueError(f"{value!r} must be an http(s) URL with a {{lang}} placeholder, "
+                             "e.g. https://{lang}.wikipedia.org/api/rest_v1")
+        return value.rstrip("/")
+
     @field_validator("redact_patterns")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
@@ -100,11 +114,24 @@ class EnrichConfig(_Section):
         return value
 
 
+SITE_DESCRIPTIONS = {
+    "en": "Posts about the development process, solved problems and learned technologies",
+    "ru": "Записи о процессе разработки, решённых задачах и изученных технологиях",
+}
+
+
 class SiteConfig(_Section):
     out_dir: Path = Path("site")
     title: str = "Blog"
-    description: str = "Posts about the development process, solved problems and learned technologies"
+    # One string for every language, or a table per language: description = { en = "...", ru = "..." }.
+    description: str | dict[str, str] = Field(default_factory=lambda: dict(SITE_DESCRIPTIONS))
     base_url: str = "https://example.org/"
+
+    def description_in(self, lang: str) -> str:
+        """The tagline for pages in `lang`: its own entry, else English, else the first one given."""
+        if isinstance(self.description, str):
+            return self.description
+        return self.description.get(lang) or self.description.get("en") or next(iter(self.description.values()), "")
 
 
 class TelegramConfig(_Section):
@@ -113,6 +140,32 @@ class TelegramConfig(_Section):
     chat_id: str = ""
     api_base: str = "https://api.telegram.org"
     languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["ru"])
+
+
+class MarkdownConfig(_Section):
+    """The Markdown export channel: posts and digests as Hugo or Jekyll files with front matter."""
+
+    enabled: bool = False
+    out_dir: Path = Path("export")
+    flavor: Literal["hugo", "jekyll"] = "hugo"
+
+
+class DigestConfig(_Section):
+    """The daily digest: one per closed day that has posts, per language."""
+
+    enabled: bool = True
+    days_back: int = Field(default=7, ge=1)  # `run` makes digests for at most this many closed days
+    timezone: str = ""  # IANA name ("Europe/Moscow"); empty: the machine's local time
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (an IANA name such as 'Europe/Moscow')") from None
+        return value
 
 
 class ReviewConfig(_Section):
@@ -128,6 +181,8 @@ class Config(_Section):
     site: SiteConfig = Field(default_factory=SiteConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
+    markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     # Set by load_config, never read from the file.
     _config_path: Path | None = PrivateAttr(default=None)
@@ -174,6 +229,7 @@ def _resolve(config: Config, path: Path, text: str, *, check_sources: bool) -> C
 
     config.store.path = absolute(config.store.path)
     config.site.out_dir = absolute(config.site.out_dir)
+    config.markdown.out_dir = absolute(config.markdown.out_dir)
     for index, source in enumerate(config.sources):
         if source.path is None:
             if source.type == "claude-code":

@@ -57,10 +57,11 @@ _STEMS = ("passw", "passph", "passwd", "cred", "secret", "key", "token", "cert",
 # Cue words: a place, a file, a person, or how the credential is made.
 _CUE_WORDS = frozenset("""
 store stored stores storing storage kept keep keeps lives live living sits sit resides reside located location
-saved save placed put derived derive derives generated generate generates path paths folder folders directory
+saved save placed derived derive derives generated generate generates path paths folder folders directory
 directories file files env vault keychain keyring bitwarden bucket admin root owner default
 """.split())
-_CUE_PAIRS = frozenset({("found", "in"), ("found", "at"), ("found", "under"), ("set", "to"), ("changed", "to"),
+_CUE_PAIRS = frozenset({("found", "in"), ("found", "at"), ("found", "under"), ("put", "in"), ("put", "into"),
+                        ("set", "to"), ("changed", "to"),
                         ("reset", "to"), ("for", "user"), ("belongs", "to"), ("belong", "to"),
                         ("environment", "variable"), ("environment", "variables"), ("secret", "manager")})
 _RU_CUE_STEMS = ("храни", "лежит", "лежат", "находит", "файл", "папк", "каталог", "админ", "переменн")

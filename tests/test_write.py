@@ -11,7 +11,7 @@ import pytest
 from slugify import slugify
 
 from social_publisher import clock
-from social_publisher.config import Config
+from social_publisher.config import Config, EnrichConfig
 from social_publisher.enrich import enrich
 from social_publisher.records import Activity, Brief, Story, fingerprint
 from social_publisher.store import Store
@@ -84,13 +84,13 @@ def csv_rows(project: str) -> list[Activity]:
 def briefed(store: Store) -> Store:
     add_story(store, fetcher_rows(), tags=("python", "http"))
     add_story(store, csv_rows("csvkit"))
-    enrich(store, Config())
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     return store
 
 
 def test_a_story_too_thin_for_a_post_is_dropped_with_its_reason(store: Store) -> None:
     add_story(store, [commit("csvkit", "Add CSV export for the report page", [("src/export.py", 40, 0)])])
-    enrich(store, Config())
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     report = write(store, Config())
     assert report.posts == 0 and report.thin == 1 and store.posts() == []
     assert [s.status for s in store.stories()] == ["dropped"]
@@ -153,7 +153,7 @@ def test_posts_pass_every_check_and_pair_up_on_numbers(briefed: Store) -> None:
 def test_slugs_are_unique_per_language_and_russian_is_transliterated(store: Store) -> None:
     for _ in range(2):  # two stories that read the same get the same title
         add_story(store, csv_rows("twin"))
-    enrich(store, Config())
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     write(store, Config())
     for lang in ("en", "ru"):
         slugs = [p.slug for p in store.posts(lang=lang)]

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-from social_publisher.config import Config, load_config
+from social_publisher.config import Config, EnrichConfig, load_config
 from social_publisher.demo import make_workspace
 from social_publisher.enrich import enrich
 from social_publisher.pipeline import run_stages
@@ -113,7 +113,7 @@ def realistic(tmp_path_factory) -> tuple[Store, object]:
                               errors=["AssertionError: assert ['README.md'] == []"]),
                       commit("toolbox", "Fold case when comparing paths on macOS", [("toolbox/sync.py", 12, 3)])],
               category="bug_fix")
-    enrich(store, Config())
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     report = write(store, Config())
     return store, report
 

@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -51,6 +52,11 @@ class SelectConfig(_Section):
     # Leave a session whose last activity is within session_gap_hours of now for the next run,
     # so a session still going on is not split into two stories.
     hold_open_sessions: bool = True
+    # The floor relative to your own work: a story must also score at least this share of the
+    # median score of your recent candidates (this run's and the stored ones; 0 turns it off).
+    relative_min_score: float = Field(default=0.25, ge=0, le=1)
+    # Split a work session into stories by topic (files, folders, commit subjects, AI sessions).
+    split_topics: bool = True
 
 
 class WriterConfig(_Section):
@@ -76,9 +82,22 @@ class WriterConfig(_Section):
 class EnrichConfig(_Section):
     wikipedia: bool = True
     wikipedia_api: str = "https://{lang}.wikipedia.org/api/rest_v1"
+    # Wikimedia asks every client to name itself and give a way to reach its operator.
+    user_agent: str = ("social-publisher/0.1 (Bot Social Publisher; "
+                       "set [enrich] user_agent to your e-mail or site)")
+    wikipedia_ttl_days: float = Field(default=30, gt=0)
+    wikipedia_timeout_s: float = Field(default=5.0, gt=0)
     jokes: bool = True
     cover_images: bool = True
     redact_patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("wikipedia_api")
+    @classmethod
+    def _api_has_lang(cls, value: str) -> str:
+        if not re.match(r"https?://", value) or "{lang}" not in value:
+            raise ValueError(f"{value!r} must be an http(s) URL with a {{lang}} placeholder, "
+                             "e.g. https://{lang}.wikipedia.org/api/rest_v1")
+        return value.rstrip("/")
 
     @field_validator("redact_patterns")
     @classmethod
@@ -91,11 +110,24 @@ class EnrichConfig(_Section):
         return value
 
 
+SITE_DESCRIPTIONS = {
+    "en": "Posts about the development process, solved problems and learned technologies",
+    "ru": "Записи о процессе разработки, решённых задачах и изученных технологиях",
+}
+
+
 class SiteConfig(_Section):
     out_dir: Path = Path("site")
     title: str = "Blog"
-    description: str = "Posts about the development process, solved problems and learned technologies"
+    # One string for every language, or a table per language: description = { en = "...", ru = "..." }.
+    description: str | dict[str, str] = Field(default_factory=lambda: dict(SITE_DESCRIPTIONS))
     base_url: str = "https://example.org/"
+
+    def description_in(self, lang: str) -> str:
+        """The tagline for pages in `lang`: its own entry, else English, else the first one given."""
+        if isinstance(self.description, str):
+            return self.description
+        return self.description.get(lang) or self.description.get("en") or next(iter(self.description.values()), "")
 
 
 class TelegramConfig(_Section):
@@ -104,6 +136,32 @@ class TelegramConfig(_Section):
     chat_id: str = ""
     api_base: str = "https://api.telegram.org"
     languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["ru"])
+
+
+class MarkdownConfig(_Section):
+    """The Markdown export channel: posts and digests as Hugo or Jekyll files with front matter."""
+
+    enabled: bool = False
+    out_dir: Path = Path("export")
+    flavor: Literal["hugo", "jekyll"] = "hugo"
+
+
+class DigestConfig(_Section):
+    """The daily digest: one per closed day that has posts, per language."""
+
+    enabled: bool = True
+    days_back: int = Field(default=7, ge=1)  # `run` makes digests for at most this many closed days
+    timezone: str = ""  # IANA name ("Europe/Moscow"); empty: the machine's local time
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (an IANA name such as 'Europe/Moscow')") from None
+        return value
 
 
 class ReviewConfig(_Section):
@@ -119,6 +177,8 @@ class Config(_Section):
     site: SiteConfig = Field(default_factory=SiteConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
+    markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     # Set by load_config, never read from the file.
     _config_path: Path | None = PrivateAttr(default=None)
@@ -165,6 +225,7 @@ def _resolve(config: Config, path: Path, text: str, *, check_sources: bool) -> C
 
     config.store.path = absolute(config.store.path)
     config.site.out_dir = absolute(config.site.out_dir)
+    config.markdown.out_dir = absolute(config.markdown.out_dir)
     for index, source in enumerate(config.sources):
         if source.path is None:
             if source.type == "claude-code":

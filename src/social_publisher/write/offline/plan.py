@@ -76,6 +76,7 @@ class Plan:
     joke: jokes.Joke | None = None
     facts: dict[str, Any] = field(default_factory=dict, repr=False)
     carried: frozenset[str] = frozenset()  # numbers both posts show: all an own-words sentence may hold
+    wiki: dict[str, Any] | None = field(default=None, repr=False)  # brief.wiki, for write/offline/worth_knowing.py
 
 
 def tells(plan: Plan, lang: str, text: str) -> bool:
@@ -229,6 +230,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
         commit_notes=told("commit_notes"),
         joke=jokes.get(brief.joke_id),
         facts=facts,
+        wiki=brief.wiki,
     )
     return replace(plan, carried=carried_numbers(plan))
 

@@ -26,6 +26,7 @@ from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, b
                                                   quote_inline)
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
+from social_publisher.write.offline import worth_knowing
 
 MAX_FILES = 3  # files named in the "what changed" section, where none was named yet
 MAX_PATHS = 5  # paths one post may name in all (issue 11: never six or more)
@@ -43,6 +44,7 @@ def render_body(plan: Plan, lang: str) -> str:
     parts += _lessons(plan, lang, frames)
     parts += _next(plan, lang, frames)
     parts.append(_left_to_other(plan, lang))
+    parts.append(worth_knowing.paragraph(plan.wiki, lang) or "")
     if plan.joke:
         parts.append(f"{plan.joke.text(lang)} 😄")
     else:

@@ -176,7 +176,12 @@ def m003_runs(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_runs]
+def m004_brief_covers(db: sqlite3.Connection) -> None:
+    """Per-language cover cards made once the posts' titles exist: {"en": path, "ru": path}."""
+    db.execute("ALTER TABLE briefs ADD COLUMN covers_json TEXT NOT NULL DEFAULT '{}'")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_runs, m004_brief_covers]
 
 
 def _dumps(value: Any) -> str:
@@ -345,19 +350,30 @@ class Store:
         with self.transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO briefs"
-                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, covers_json, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (brief.story_id, _dumps(brief.facts), brief.redactions,
                  _dumps(brief.wiki) if brief.wiki is not None else None, brief.joke_id, brief.image_path,
-                 clock.iso(clock.now())),
+                 _dumps(brief.covers), clock.iso(clock.now())),
             )
+
+    def set_brief_covers(self, story_id: int, covers: dict[str, str]) -> None:
+        """Record the per-language cover cards of a story (see Brief.covers)."""
+        with self.transaction():
+            self.db.execute("UPDATE briefs SET covers_json = ? WHERE story_id = ?", (_dumps(covers), story_id))
 
     def brief(self, story_id: int) -> Brief | None:
         row = self.db.execute("SELECT * FROM briefs WHERE story_id = ?", (story_id,)).fetchone()
         if row is None:
             return None
         return Brief(story_id=row["story_id"], facts=_loads(row["facts_json"]), redactions=row["redactions"],
-                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"])
+                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"],
+                     covers=_loads(row["covers_json"]) or {})
+
+    def image_paths(self) -> dict[int, str]:
+        """story id -> the cover image its brief names, for every brief that has one (one query)."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
 
     def wiki_topics(self) -> set[str]:
         """The technologies earlier briefs already told a Wikipedia fact about."""

@@ -170,14 +170,34 @@ def _unique_tags(names: list[str], slugs: dict[str, str]) -> list[Tag]:
     return tags
 
 
-def _cover(store: Store, config: Config, story_id: int) -> Cover | None:
+def cover_source(store: Store, config: Config, story_id: int) -> Path | None:
+    """The cover image file the enrich stage made for a story, when there is one."""
     brief = store.brief(story_id)
     if brief is None or not brief.image_path:
         return None
     source = Path(brief.image_path).expanduser()
     if not source.is_absolute():
         source = config.base_dir / source
-    suffix = source.suffix.lower()
-    if suffix not in COVER_SUFFIXES or not source.is_file():
+    if source.suffix.lower() not in COVER_SUFFIXES or not source.is_file():
         return None
-    return Cover(source=source, path=f"media/story-{story_id}{suffix}")
+    return source
+
+
+def _cover(store: Store, config: Config, story_id: int) -> Cover | None:
+    source = cover_source(store, config, story_id)
+    if source is None:
+        return None
+    return Cover(source=source, path=f"media/story-{story_id}{source.suffix.lower()}")
+
+
+def post_url(config: Config, store: Store, post: Post) -> str:
+    """The absolute address of a post's page on the site (`[site] base_url` + its page path): the
+    path the site publication recorded, else the one the site will give it."""
+    from social_publisher.publish.feeds import absolute
+
+    publication = store.publication(post.id, SITE_CHANNEL)  # type: ignore[arg-type]
+    path = publication.remote_id if publication and publication.remote_id else None
+    if path is None or not _SAFE_PATH.match(path):
+        recorded = {pub.post_id: pub.remote_id for pub in store.publications(SITE_CHANNEL) if pub.remote_id}
+        path = assign_paths(store.posts(status=ON_SITE), recorded).get(post.id)  # type: ignore[arg-type]
+    return absolute(config.site.base_url, path or "")

@@ -37,7 +37,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def config(write_config, bluesky, clock):
-    return write_config(f'[site]\nbase_url = "https://blog.example/"\n'
+    return write_config(f'[digest]\nenabled = false\n[site]\nbase_url = "https://blog.example/"\n'
                         f'[bluesky]\nenabled = true\nservice = "{bluesky.url}"\nlanguages = ["ru"]\n')
 
 
@@ -72,7 +72,7 @@ def test_a_post_is_one_record_with_its_link_as_a_facet_at_utf8_byte_offsets(stor
 
 def test_a_long_address_is_shown_shortened_and_linked_whole(store, write_config, bluesky, clock):
     base = "https://blog.example/" + "a-very-long-path-segment/" * 4
-    config = write_config(f'[site]\nbase_url = "{base}"\n[bluesky]\nenabled = true\nservice = "{bluesky.url}"\n'
+    config = write_config(f'[digest]\nenabled = false\n[site]\nbase_url = "{base}"\n[bluesky]\nenabled = true\nservice = "{bluesky.url}"\n'
                           'languages = ["ru"]\n')
     approved_post(store, "a", title=TITLE, body=BODY)
     publish(store, config)
@@ -175,5 +175,5 @@ def test_a_digest_links_each_post_title_with_a_facet(store, config, bluesky):
     assert graphemes(record["text"]) <= 300
     links = [(facet_text(record, facet), facet["features"][0]["uri"]) for facet in record["facets"]]
     assert links[0] == ("Пост 0 🚀 про SQLite", "https://blog.example/ru/post-0.html")
-    assert links[-1][1] == "https://blog.example/ru/index.html" and links[-1][0].endswith("в блоге")
+    assert links[-1][1] == "https://blog.example/ru/digests/2026-11-20.html" and links[-1][0].endswith("в блоге")
     assert channel.publish_digest(digest, context) == uri and len(bluesky.records) == 1  # the same digest once

@@ -35,7 +35,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def config(write_config, mastodon, clock):
-    return write_config(f'[site]\nbase_url = "https://blog.example/"\n'
+    return write_config(f'[digest]\nenabled = false\n[site]\nbase_url = "https://blog.example/"\n'
                         f'[mastodon]\nenabled = true\ninstance = "{mastodon.url}"\nlanguages = ["ru"]\n')
 
 
@@ -133,4 +133,4 @@ def test_a_digest_is_one_status_within_the_limit(store, config, mastodon):
     [status] = mastodon.statuses
     assert mastodon_length(status["content"]) <= 500
     assert status["content"].startswith("Итоги дня\n\nКоммитов: 40.\n\n• Пост 0 про очередь")
-    assert status["content"].endswith("в блоге https://blog.example/ru/index.html")
+    assert status["content"].endswith("в блоге https://blog.example/ru/digests/2026-11-20.html")

@@ -49,6 +49,8 @@ def clock(monkeypatch):
 @pytest.fixture
 def config(write_config, telegram, clock):
     return write_config(f"""
+[digest]
+enabled = false  # posts only: the digests have their own tests
 [site]
 base_url = "https://blog.example/"
 [telegram]
@@ -102,7 +104,7 @@ def test_without_a_cover_the_title_opens_the_first_message(store, config, telegr
 
 
 def test_link_mode_sends_title_first_paragraph_and_link_with_a_preview(store, write_config, telegram, clock):
-    config = write_config(f'[site]\nbase_url = "https://blog.example/"\n[telegram]\nenabled = true\n'
+    config = write_config(f'[digest]\nenabled = false\n[site]\nbase_url = "https://blog.example/"\n[telegram]\nenabled = true\n'
                           f'chat_id = "@dev_log"\napi_base = "{telegram.url}"\nmode = "link"\nlanguages = ["ru"]\n')
     approved_post(store, "a", title="Ссылка", body="Первый абзац.\n\nВторой абзац, которого нет.", cover=None)
     publish(store, config)
@@ -327,5 +329,5 @@ def test_a_digest_is_one_message_shortened_to_fit_with_the_link_at_the_end(store
     text = parse_html(message.html)
     assert text.startswith("Итоги дня\n\nПроекты: 3")
     assert "Пост номер 0 " in text and "Пост номер 119" not in text
-    assert message.html.endswith('<a href="https://blog.example/ru/index.html">…и ещё '
+    assert message.html.endswith('<a href="https://blog.example/ru/digests/2026-11-20.html">…и ещё '
                                  f'{120 - text.count("Пост номер")} в блоге</a>')

@@ -30,7 +30,7 @@ def telegram():
 @pytest.fixture
 def setup(tmp_path, telegram):
     config_path = tmp_path / "publisher.toml"
-    config_path.write_text(f'[site]\nbase_url = "https://blog.example/"\n[telegram]\nenabled = true\n'
+    config_path.write_text(f'[digest]\nenabled = false\n[site]\nbase_url = "https://blog.example/"\n[telegram]\nenabled = true\n'
                            f'chat_id = "@dev_log"\napi_base = "{telegram.url}"\nlanguages = ["ru"]\n')
     config = load_config(config_path)
     with Store(config.store.path) as store:

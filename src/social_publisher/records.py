@@ -35,11 +35,8 @@ POST_STATUS_ORDER = (POST_DRAFT, POST_CHECKED, POST_APPROVED, POST_PUBLISHED)
 
 def fingerprint(*parts: object) -> str:
     """A stable identity for a record: sha256 over its identifying parts."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(str(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()[:32]
+    joined = "".join(f"{part}\x1f" for part in parts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -110,6 +107,34 @@ class Publication:
     """One post on one channel; UNIQUE(post_id, channel) makes re-publishing impossible."""
 
     post_id: int
+    channel: str
+    status: str  # pending | published | failed
+    remote_id: str | None = None
+    published_at: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One day's digest in one language: a line per post with its link, and the day's numbers."""
+
+    day: str  # YYYY-MM-DD: the local day the posts are dated (their story's end), see publish/digests.py
+    lang: str
+    title: str
+    body_md: str
+    post_ids: tuple[int, ...] = ()
+    numbers: dict[str, int] = field(default_factory=dict)  # projects, commits, sessions, posts
+    status: str = "new"  # new | published (on at least one channel)
+    created_at: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DigestPublication:
+    """One digest on one channel; UNIQUE(digest_id, channel), kept exactly like `Publication`."""
+
+    digest_id: int
     channel: str
     status: str  # pending | published | failed
     remote_id: str | None = None

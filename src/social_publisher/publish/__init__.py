@@ -12,15 +12,18 @@ Channels (`Channel` subclasses, registered by name) include the always-on static
   records its parts (publish/parts.py), resumed at the next part unless one part is uncertain,
   which waits for `publish --resolve`.
 A post moves to "published" once any channel holds it.
+Daily digests (publish/digests.py) are made first, so the site has their pages, and
+then go to each channel with `takes_digest` under the same rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable
-from social_publisher.publish import parts
+from social_publisher.publish import digests, parts
 from social_publisher.publish.channel import CHANNELS, Channel, PublishContext, register
 from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post
 from social_publisher.report import StageReport
@@ -41,10 +44,15 @@ class PublishReport(StageReport):
     files_removed: int = 0
     uncertain: int = 0  # publications waiting for `publish --resolve`
     site_dir: str = ""
+    digests_made: int = 0  # (day, language) digests made in this run
+    digests_published: int = 0  # new (digest, channel) publications in this run
+    digests_failed: int = 0
 
 
 def _load_builtin_channels() -> None:
-    from social_publisher.publish import bluesky, mastodon, site, telegram  # noqa: F401  (they register)
+    from social_publisher.publish import site  # noqa: F401  (registers the site channel)
+    from social_publisher.publish import markdown  # noqa: F401  (the Markdown export, off by default)
+    from social_publisher.publish import bluesky, mastodon, telegram  # noqa: F401  (HTTP channels, off by default)
 
 
 def active_channels(config: Config) -> list[type[Channel]]:
@@ -54,18 +62,28 @@ def active_channels(config: Config) -> list[type[Channel]]:
     return [CHANNELS[name] for name in names if CHANNELS[name].enabled(config)]
 
 
-def publish(store: Store, config: Config) -> PublishReport:
+def publish(store: Store, config: Config, *, posts: bool = True,
+            digest_days: list[date] | None = None) -> PublishReport:
+    """Publish waiting posts (unless `posts` is false) and digests. Digests are made for
+    `digest_days`, or by default for the recent closed days whose work is all written
+    when `[digest] enabled`."""
     report = PublishReport(site_dir=str(config.site.out_dir))
+    if digest_days is not None:
+        report.digests_made = len(digests.make_digests(store, config, digest_days))
+    elif config.digest.enabled:
+        report.digests_made = len(digests.make_digests(store, config, digests.recent_closed_days(config),
+                                                       wait=report.warnings))
     context = PublishContext(store=store, config=config, report=report, warnings=report.warnings)
     for channel_class in active_channels(config):
-        _run_channel(channel_class, context)
+        _run_channel(channel_class, context, posts=posts)
     _mark_published(store)
+    digests.mark_published(store)
     return report
 
 
-def _run_channel(channel_class: type[Channel], context: PublishContext) -> None:
+def _run_channel(channel_class: type[Channel], context: PublishContext, *, posts: bool = True) -> None:
     store, report, name = context.store, context.report, channel_class.name
-    waiting = _waiting_posts(store, channel_class, report, context.config)
+    waiting = _waiting_posts(store, channel_class, report, context.config) if posts else []
     try:
         channel = channel_class(context.config)
         channel.prepare(context)
@@ -95,6 +113,7 @@ def _run_channel(channel_class: type[Channel], context: PublishContext) -> None:
         report.published += 1
     if errors:
         report.warnings.append(f"{name}: {len(errors)} post(s) failed, retried next run; first: {errors[0]}")
+    digests.publish_digests(channel, context)
     try:
         channel.finish(context)
     except Exception as exc:

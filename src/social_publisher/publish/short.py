@@ -14,7 +14,8 @@ from typing import Callable
 
 from social_publisher.config import Config
 from social_publisher.publish import i18n, render
-from social_publisher.records import Post
+from social_publisher.publish.content import page_url
+from social_publisher.records import Digest, Post
 from social_publisher.store import Store
 
 Length = Callable[[str], int]
@@ -70,27 +71,25 @@ def opening(post: Post, limit: int = 1000) -> str:
     return render.excerpt(post.body_md, post.title, limit)
 
 
-def digest_url(config: Config, digest: object) -> str:
-    """Where a digest is on the site: its own page when the digest says so, else the posts of its language."""
-    from social_publisher.publish.feeds import absolute
+def digest_url(config: Config, digest: Digest) -> str:
+    """Where a digest is on the site: its own page."""
+    from social_publisher.publish.digests import digest_path  # digests imports the channels' package
 
-    lang = str(getattr(digest, "lang", "en"))
-    path = getattr(digest, "path", "") or f"{lang}/index.html"
-    return absolute(config.site.base_url, path)
+    return page_url(config, digest_path(digest.lang, digest.day))
 
 
-def digest_markdown(config: Config, digest: object, fits: Callable[[str], bool]) -> str:
-    """The digest as Markdown ending with a link to the site; list lines are dropped from the
-    end (and counted in the link) until `fits` the channel's one message."""
-    lang = str(getattr(digest, "lang", "en"))
+def digest_markdown(config: Config, digest: Digest, fits: Callable[[str], bool]) -> str:
+    """The digest as Markdown ending with a link to its page on the site; list lines are dropped
+    from the end (and counted in the link) until it `fits` the channel's one message."""
     url = digest_url(config, digest)
-    lines = [f"# {getattr(digest, 'title', '')}", "", *str(getattr(digest, "body_md", "")).rstrip().splitlines()]
+    lines = [f"# {digest.title}", "", *digest.body_md.rstrip().splitlines()]
     items = [index for index, line in enumerate(lines) if _LIST_ITEM.match(line)]
 
     def dropping(dropped: int) -> str:
         gone = set(items[len(items) - dropped:])
         kept = "\n".join(line for index, line in enumerate(lines) if index not in gone).rstrip()
-        label = _MORE.get(lang, _MORE["en"]).format(n=dropped) if dropped else i18n.strings(lang)["read_more"]
+        label = (_MORE.get(digest.lang, _MORE["en"]).format(n=dropped) if dropped
+                 else i18n.strings(digest.lang)["read_more"])
         return f"{kept}\n\n[{label}]({url})"
 
     low, high = 0, len(items)  # the fewest lines to drop (fitting only gets easier as more go)

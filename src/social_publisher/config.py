@@ -52,6 +52,11 @@ class SelectConfig(_Section):
     # Leave a session whose last activity is within session_gap_hours of now for the next run,
     # so a session still going on is not split into two stories.
     hold_open_sessions: bool = True
+    # The floor relative to your own work: a story must also score at least this share of the
+    # median score of your recent candidates (this run's and the stored ones; 0 turns it off).
+    relative_min_score: float = Field(default=0.25, ge=0, le=1)
+    # Split a work session into stories by topic (files, folders, commit subjects, AI sessions).
+    split_topics: bool = True
 
 
 class WriterConfig(_Section):
@@ -77,9 +82,22 @@ class WriterConfig(_Section):
 class EnrichConfig(_Section):
     wikipedia: bool = True
     wikipedia_api: str = "https://{lang}.wikipedia.org/api/rest_v1"
+    # Wikimedia asks every client to name itself and give a way to reach its operator.
+    user_agent: str = ("social-publisher/0.1 (Bot Social Publisher; "
+                       "set [enrich] user_agent to your e-mail or site)")
+    wikipedia_ttl_days: float = Field(default=30, gt=0)
+    wikipedia_timeout_s: float = Field(default=5.0, gt=0)
     jokes: bool = True
     cover_images: bool = True
     redact_patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("wikipedia_api")
+    @classmethod
+    def _api_has_lang(cls, value: str) -> str:
+        if not re.match(r"https?://", value) or "{lang}" not in value:
+            raise ValueError(f"{value!r} must be an http(s) URL with a {{lang}} placeholder, "
+                             "e.g. https://{lang}.wikipedia.org/api/rest_v1")
+        return value.rstrip("/")
 
     @field_validator("redact_patterns")
     @classmethod

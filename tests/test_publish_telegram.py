@@ -233,8 +233,10 @@ def test_the_token_appears_in_no_output_error_log_or_traceback(store, config, te
         assert TOKEN not in text  # (the source line building the path is shown, never its value)
         assert "127.0.0.1" not in str(raised.value)  # no URL in the message
         assert raised.value.__context__ is None and raised.value.__cause__ is None
+    log_file = config.store.path.parent / "logs" / "publisher.log"
     everything = "\n".join([result.output, result.stderr if result.stderr_bytes else "", caplog.text,
-                            _all_text_in(store), repr(TelegramChannel(config).service)])
+                            _all_text_in(store), repr(TelegramChannel(config).service),
+                            log_file.read_text() if log_file.exists() else ""])
     assert TOKEN not in everything and TOKEN.split(":")[1] not in everything
     assert "chat not found" in everything  # the errors are there, only the secret is not
 

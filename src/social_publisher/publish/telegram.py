@@ -64,7 +64,7 @@ def plan(post: Post, config: Config, store: Store) -> list[Message]:
         runs = [*title, rt.BLOCK_BREAK, *rt.first_piece(first, LINK_MODE_OPENING), rt.BLOCK_BREAK, *_link(url, url)]
         return [Message(rt.to_html(rt.first_piece(runs, rt.MESSAGE_LIMIT)), preview=url)]
     link = _link(i18n.strings(post.lang)["read_more"], url)
-    cover = cover_source(store, config, post.story_id)
+    cover = cover_source(store, config, post)
     if cover is None:
         return [Message(rt.to_html(runs)) for runs in rt.append_block(rt.pack([title, *blocks]), link)]
     caption, rest = rt.take([title, *blocks], rt.CAPTION_LIMIT)

@@ -18,7 +18,7 @@ from slugify import slugify
 
 from social_publisher import clock
 from social_publisher.config import Config
-from social_publisher.enrich import jokes
+from social_publisher.enrich import covers, jokes
 from social_publisher.enrich.redact import Redactor
 from social_publisher.errors import BackendUnavailable
 from social_publisher.records import (
@@ -105,6 +105,7 @@ def _write_story(store: Store, config: Config, writer: Writer, brief: Brief, red
             break
     for lang in todo:
         _store_post(store, config, writer, brief, lang, drafts[lang], reasons[lang], report)
+    covers.make_post_covers(store, config, brief.story_id)  # a card per language with the post's title
 
 
 def _store_post(store: Store, config: Config, writer: Writer, brief: Brief, lang: str, draft: Draft,

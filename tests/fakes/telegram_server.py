@@ -30,7 +30,7 @@ def parse_html(html: str) -> str:
     for match in _TOKEN.finditer(html):
         text.append(html[position:match.start()])
         position = match.end()
-        closing, name, _attrs, entity = match.group(1), match.group(2), match.group(3), match.group(4)
+        closing, name, entity = match.group(1), match.group(2), match.group(4)
         if name:
             name = name.lower()
             if name not in ALLOWED:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from slugify import slugify
 
@@ -43,7 +43,7 @@ from social_publisher.report import StageReport
 from social_publisher.store import Store
 from social_publisher.write import checks, provenance
 from social_publisher.write.base import WRITERS, BudgetSpent, Draft, WriteFailed, Writer, register, writer_for
-from social_publisher.write.llm import budget
+from social_publisher.write.llm import budget, series
 from social_publisher.write.llm.prompt import instruction_sentences
 
 __all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "check_context", "plan", "register", "unique_slug", "write",
@@ -132,7 +132,9 @@ def _write_story(store: Store, config: Config, writer: Writer, story: Story, bri
     todo = [lang for lang in config.writer.languages if lang not in existing]
     if not todo:
         return
-    contexts = {lang: check_context(brief, lang, config, redactor) for lang in todo}
+    earlier = series.earlier_posts(store, brief.facts.get("project", ""), brief.story_id, config.writer.languages)
+    told_before = [text for post in earlier for text in (post["title"], post["gist"])]  # a post may cite them
+    contexts = {lang: check_context(brief, lang, config, redactor, told_before) for lang in todo}
     drafts: dict[str, Draft] = {}
     calls: dict[str, int] = dict.fromkeys(todo, 0)
     single: dict[str, list[str]] = {}
@@ -193,12 +195,14 @@ def unique_slug(store: Store, lang: str, title: str) -> str:
     return slug
 
 
-def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor) -> checks.CheckContext:
-    """What the checks need for one post of this brief."""
+def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor,
+                  also_allowed: Sequence[str] = ()) -> checks.CheckContext:
+    """What the checks need for one post of this brief (`also_allowed`: earlier posts it may cite)."""
     facts = brief.facts
     joke = jokes.get(brief.joke_id)
     shown_facts = {k: v for k, v in facts.items() if k not in ("redacted_fingerprints", "period")}
-    allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *(joke.en, joke.ru) * bool(joke)])
+    allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *(joke.en, joke.ru) * bool(joke),
+                         *also_allowed])
     return checks.CheckContext(
         lang=lang, facts=facts, allowed_text=allowed,
         min_words=checks.required_words(facts, config.writer.min_words), max_words=config.writer.max_words,

@@ -66,10 +66,10 @@ class LLMWriter(Writer):
                    feedback: Mapping[str, Sequence[str]] | None = None) -> Prompt:
         writer = self.config.writer
         earlier = series.earlier_posts(self.store, brief.facts.get("project", ""), brief.story_id, langs)
-        built = build_prompt(brief, langs, min_words=writer.min_words, max_words=writer.max_words,
-                             proofread=writer.proofread, feedback=feedback, earlier_posts=earlier)
-        scrubbed = Redactor(self.config.enrich.redact_patterns).scrub(built.text).text  # the brief is redacted already
-        return Prompt(text=scrubbed, langs=built.langs)
+        redactor = Redactor(self.config.enrich.redact_patterns)  # the brief is redacted already: a second net
+        return build_prompt(brief, langs, min_words=writer.min_words, max_words=writer.max_words,
+                            proofread=writer.proofread, feedback=feedback, earlier_posts=earlier,
+                            scrub=lambda text: redactor.scrub(text).text)
 
     def is_cached(self, brief: Brief, langs: Sequence[str]) -> bool:
         """True when the first prompt for this brief already has an answer in the store."""

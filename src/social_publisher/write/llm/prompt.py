@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from string import Template
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import orjson
 
@@ -60,10 +60,17 @@ class Prompt:
 
 def build_prompt(brief: Brief, langs: Sequence[str], *, min_words: int, max_words: int, proofread: bool = False,
                  feedback: Mapping[str, Sequence[str]] | None = None,
-                 earlier_posts: Sequence[Mapping[str, Any]] = ()) -> Prompt:
-    """The prompt asking for `langs` of this brief (on a retry, only the failed ones, with the reasons)."""
+                 earlier_posts: Sequence[Mapping[str, Any]] = (),
+                 scrub: Callable[[str], str] | None = None) -> Prompt:
+    """The prompt asking for `langs` of this brief (on a retry, only the failed ones, with the reasons).
+
+    `scrub` is applied to every string of the brief before it goes in (value by value, so the JSON
+    stays whole).
+    """
     langs = tuple(langs)
     payload = brief_payload(brief, earlier_posts)
+    if scrub is not None:
+        payload = _map_strings(payload, scrub)
     limit = MAX_PROMPT_TOKENS * CHARS_PER_TOKEN
     text = _fill(payload, langs, min_words, max_words, proofread, feedback)
     for key in TRIM_ORDER:
@@ -141,6 +148,16 @@ def brief_payload(brief: Brief, earlier_posts: Sequence[Mapping[str, Any]] = ())
     if earlier_posts:
         payload["earlier_posts"] = [dict(post) for post in earlier_posts]
     return {k: v for k, v in payload.items() if v not in (None, "", [], {})}
+
+
+def _map_strings(value: Any, function: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return function(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item, function) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(item, function) for item in value]
+    return value
 
 
 def _wiki(wiki: Any) -> dict[str, str] | None:

@@ -212,7 +212,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, {"error": {"message": f"no route {self.path}"}})
         prompt = "".join(m["content"] if isinstance(m["content"], str) else
                          "".join(part.get("text", "") for part in m["content"]) for m in body.get("messages", []))
-        behaviour = self.bench.next_behaviour({"path": self.path, "headers": dict(self.headers), "body": body})
+        behaviour = self.bench.next_behaviour({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
         if behaviour.startswith("sleep:"):
             time.sleep(float(behaviour.split(":", 1)[1]))
             behaviour = "good"

@@ -83,7 +83,28 @@ def _stage_command(name: str, help_text: str) -> None:
 
 _stage_command("collect", "Read the configured sources and store new activity (incremental).")
 _stage_command("enrich", "Build redacted briefs (the facts a writer may use) for selected stories.")
-_stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
+
+
+@cli.command(name="write")
+@click.option("--json", "as_json", is_flag=True, help="Print the stage report (or the dry-run plan) as JSON.")
+@click.option("--dry-run", is_flag=True, help="Write nothing: show today's LLM calls used, the calls the waiting "
+                                              "stories need and which would wait for tomorrow.")
+@click.pass_obj
+def write_command(state: State, as_json: bool, dry_run: bool) -> None:
+    """Write an English and a Russian post for each briefed story, and check them."""
+    if not dry_run:
+        _run(state, ("write",), as_json)
+        return
+    from social_publisher.write import plan
+
+    config = state.config(check_sources=False)
+    with open_store(config) as store:
+        budget_plan = plan(store, config)
+    if as_json:
+        _print_json(budget_plan.as_dict())
+        return
+    for line in budget_plan.lines():
+        click.echo(line)
 _stage_command("publish", "Publish approved posts: build the static site and post to enabled channels.")
 
 
@@ -121,15 +142,15 @@ def status(state: State, as_json: bool) -> None:
     """Counts per stage and today's LLM budget use."""
     from social_publisher.collect.claude_code import AGE_OUT_WARNING_DAYS, aging_out_everywhere
 
+    from social_publisher.write import plan
+
     config = state.config(check_sources=False)
-    day = clock.today().isoformat()
     with open_store(config) as store:
         counts = store.counts()
-        used = store.llm_calls_on(day)
+        budget_plan = plan(store, config)
         aging = [str(path) for path in aging_out_everywhere(store, config, clock.now())]
     data = {"store": str(config.store.path), "counts": counts,
-            "llm_budget": {"day": day, "used": used, "limit": config.writer.daily_budget,
-                           "backend": config.writer.backend},
+            "llm_budget": budget_plan.as_dict(),
             "transcripts_aging_out": aging}
     if as_json:
         _print_json(data)
@@ -142,9 +163,8 @@ def status(state: State, as_json: bool) -> None:
     for table, by_status in counts.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"
         click.echo(f"  {table:<13} {detail}")
-    budget = "not used by the offline writer" if config.writer.backend == "offline" else \
-        f"{used} of {config.writer.daily_budget} calls"
-    click.echo(f"LLM budget {day}: {budget}")
+    for line in budget_plan.lines():
+        click.echo(line)
 
 
 @cli.command()
@@ -190,12 +210,15 @@ def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ..
                 raise UsageError(f"post {post_id} is not waiting for review (see `social-publisher review`)")
             store.set_post_status(post_id, status)
             click.echo(f"{status} {post_id}: {waiting.pop(post_id).title}")
+        rejected = [(post, store.check_errors(post.id)) for post in store.posts(status="rejected")]  # type: ignore[arg-type]
     if approve_ids or reject_ids:
         return
     if not waiting:
         click.echo("nothing waits for review")
     for post in waiting.values():
         click.echo(f"{post.id:>4}  {post.lang}  {post.title}")
+    for post, reasons in rejected:  # failed its checks twice: never published
+        click.echo(f"{post.id:>4}  {post.lang}  rejected: {post.title} ({'; '.join(reasons) or 'by review'})")
 
 
 @cli.command()

@@ -110,14 +110,14 @@ _SCHEMA_ECHO = re.compile(r"\bbody_md\b|\"title\"\s*:|\{\s*\"(?:en|ru)\"\s*:|\"\
 
 
 def echoed_prompt(text: str, instructions: Iterable[str] = ()) -> str | None:
-    """The answer echoes the prompt (one of its instruction sentences) or the response schema."""
+    """The answer echoes the prompt (one of its instruction clauses, compared word by word) or the response schema."""
     match = _SCHEMA_ECHO.search(text)
     if match:
         return f"the answer echoes the response schema: {match.group(0)!r}"
-    flat = " ".join(text.split()).casefold()
-    for sentence in instructions:
-        if sentence.casefold() in flat:
-            return f"the answer echoes the prompt: {sentence[:60]!r}"
+    flat = " " + " ".join(re.findall(r"[\w']+", text.lower())) + " "
+    for clause in instructions:
+        if f" {clause} " in flat:
+            return f"the answer echoes the prompt: {clause[:60]!r}"
     return None
 
 

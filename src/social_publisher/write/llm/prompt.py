@@ -37,11 +37,11 @@ def template_text() -> str:
 
 
 def instruction_sentences() -> tuple[str, ...]:
-    """The template's own sentences (six words or more): a post that repeats one echoes the prompt."""
+    """The template's own clauses of six words or more, as lowercase words: a post holding one echoes the prompt."""
     text = re.sub(r"\$\w+", " ", template_text())
     text = re.sub(r"```.*?```", " ", text, flags=re.DOTALL)
-    parts = re.split(r"(?<=[.!?:])\s+|\n\s*[-*]\s+|\n\s*\n", text)
-    return tuple(dict.fromkeys(" ".join(p.split()) for p in parts if len(p.split()) >= 6))
+    clauses = (" ".join(re.findall(r"[\w']+", part.lower())) for part in re.split(r"[.;:!?]\s|\n\s*-\s", text))
+    return tuple(dict.fromkeys(c for c in clauses if len(c.split()) >= 6))
 
 
 def estimate_tokens(text: str) -> int:

@@ -8,6 +8,7 @@ waits for a later run.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, TypeVar
@@ -59,9 +60,10 @@ def _stop_on_long_wait(state: RetryCallState) -> bool:
     return isinstance(exc, Retryable) and (exc.retry_after or 0) > MAX_WAIT_S
 
 
-def call_with_retries(send: Callable[[], T], retries: int) -> T:
+def call_with_retries(send: Callable[[], T], retries: int, *, sleep: Callable[[float], None] = time.sleep) -> T:
     """`send()`, attempted up to 1 + `retries` times while it raises Retryable; the last failure is raised."""
     retrying = Retrying(
+        sleep=sleep,
         retry=retry_if_exception_type(Retryable),
         stop=stop_after_attempt(1 + retries) | _stop_on_long_wait,
         wait=_wait,

@@ -136,6 +136,38 @@ def run(state: State, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day to digest (default: yesterday, in [digest] timezone).")
+@click.option("--json", "as_json", is_flag=True, help="Print the day's digests and where they went as JSON.")
+@click.pass_obj
+def digest(state: State, day: Any, as_json: bool) -> None:
+    """Make the daily digest of a closed day (one per language) and publish it to the site and channels."""
+    from social_publisher.publish import digests, publish
+
+    config = state.config(check_sources=False)
+    target = digests.closed_day(config, day.date() if day else None)
+    with exclusive_run(config), open_store(config) as store:
+        report = publish(store, config, posts=False, digest_days=[target])
+        made = store.digests(day=target.isoformat())
+        channels = {digest.id: sorted(row.channel for row in store.digest_publications()
+                                      if row.digest_id == digest.id and row.status == "published")
+                    for digest in made}
+    if as_json:
+        _print_json({"day": target.isoformat(), "report": report.as_dict(),
+                     "digests": [{"id": d.id, "lang": d.lang, "title": d.title, "numbers": d.numbers,
+                                  "post_ids": list(d.post_ids), "body_md": d.body_md, "channels": channels[d.id]}
+                                 for d in made]})
+        return
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not made:
+        click.echo(f"{target.isoformat()}: no posts that day, so no digest")
+    for d in made:
+        click.echo(f"{d.day} {d.lang}: {d.title} — {d.numbers.get('posts', 0)} post(s); "
+                   f"on {', '.join(channels[d.id]) or 'no channel yet'}")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.pass_obj
 def status(state: State, as_json: bool) -> None:
@@ -264,6 +296,24 @@ def demo(state: State, directory: Path) -> None:
     click.echo(f"pages built: {pages}")
     click.echo(f"open the site: {config.site.out_dir / 'index.html'}")
     click.echo(f"run again with: {_program()} --config {config_path} run")
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to listen on (0 picks a free one).")
+def serve(port: int) -> None:
+    """Preview the built site in a browser: an HTTP server on 127.0.0.1 (loopback only) until Ctrl+C."""
+    from social_publisher.publish.serve import preview_server
+
+    config = click.get_current_context().obj.config(check_sources=False)
+    server = preview_server(config.site.out_dir, port)
+    click.echo(f"serving {config.site.out_dir} at {server.url} (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -93,11 +94,24 @@ class EnrichConfig(_Section):
         return value
 
 
+SITE_DESCRIPTIONS = {
+    "en": "Posts about the development process, solved problems and learned technologies",
+    "ru": "Записи о процессе разработки, решённых задачах и изученных технологиях",
+}
+
+
 class SiteConfig(_Section):
     out_dir: Path = Path("site")
     title: str = "Blog"
-    description: str = "Posts about the development process, solved problems and learned technologies"
+    # One string for every language, or a table per language: description = { en = "...", ru = "..." }.
+    description: str | dict[str, str] = Field(default_factory=lambda: dict(SITE_DESCRIPTIONS))
     base_url: str = "https://example.org/"
+
+    def description_in(self, lang: str) -> str:
+        """The tagline for pages in `lang`: its own entry, else English, else the first one given."""
+        if isinstance(self.description, str):
+            return self.description
+        return self.description.get(lang) or self.description.get("en") or next(iter(self.description.values()), "")
 
 
 class TelegramConfig(_Section):
@@ -106,6 +120,32 @@ class TelegramConfig(_Section):
     chat_id: str = ""
     api_base: str = "https://api.telegram.org"
     languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["ru"])
+
+
+class MarkdownConfig(_Section):
+    """The Markdown export channel: posts and digests as Hugo or Jekyll files with front matter."""
+
+    enabled: bool = False
+    out_dir: Path = Path("export")
+    flavor: Literal["hugo", "jekyll"] = "hugo"
+
+
+class DigestConfig(_Section):
+    """The daily digest: one per closed day that has posts, per language."""
+
+    enabled: bool = True
+    days_back: int = Field(default=7, ge=1)  # `run` makes digests for at most this many closed days
+    timezone: str = ""  # IANA name ("Europe/Moscow"); empty: the machine's local time
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (an IANA name such as 'Europe/Moscow')") from None
+        return value
 
 
 class ReviewConfig(_Section):
@@ -121,6 +161,8 @@ class Config(_Section):
     site: SiteConfig = Field(default_factory=SiteConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
+    markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     # Set by load_config, never read from the file.
     _config_path: Path | None = PrivateAttr(default=None)
@@ -167,6 +209,7 @@ def _resolve(config: Config, path: Path, text: str, *, check_sources: bool) -> C
 
     config.store.path = absolute(config.store.path)
     config.site.out_dir = absolute(config.site.out_dir)
+    config.markdown.out_dir = absolute(config.markdown.out_dir)
     for index, source in enumerate(config.sources):
         if source.path is None:
             if source.type == "claude-code":

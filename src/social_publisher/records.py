@@ -116,3 +116,31 @@ class Publication:
     published_at: str | None = None
     attempts: int = 0
     last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One day's digest in one language: a line per post with its link, and the day's numbers."""
+
+    day: str  # YYYY-MM-DD: the local day the posts are dated (their story's end), see publish/digests.py
+    lang: str
+    title: str
+    body_md: str
+    post_ids: tuple[int, ...] = ()
+    numbers: dict[str, int] = field(default_factory=dict)  # projects, commits, sessions, posts
+    status: str = "new"  # new | published (on at least one channel)
+    created_at: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DigestPublication:
+    """One digest on one channel; UNIQUE(digest_id, channel), kept exactly like `Publication`."""
+
+    digest_id: int
+    channel: str
+    status: str  # pending | published | failed
+    remote_id: str | None = None
+    published_at: str | None = None
+    attempts: int = 0
+    last_error: str | None = None

@@ -20,6 +20,8 @@ from social_publisher.errors import StoreError
 from social_publisher.records import (
     Activity,
     Brief,
+    Digest,
+    DigestPublication,
     Post,
     POST_STATUS_ORDER,
     POST_REJECTED,
@@ -125,7 +127,38 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-def m002_llm_writer(db: sqlite3.Connection) -> None:
+def m002_digests(db: sqlite3.Connection) -> None:
+    """Daily digests (one per day and language) and their publications (one per digest and channel)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body_md TEXT NOT NULL,
+            post_ids TEXT NOT NULL DEFAULT '[]',
+            numbers_json TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'new',
+            created_at TEXT NOT NULL,
+            UNIQUE (day, lang)
+        );
+        CREATE TABLE digest_publications (
+            digest_id INTEGER NOT NULL REFERENCES digests(id),
+            channel TEXT NOT NULL,
+            remote_id TEXT,
+            published_at TEXT,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            UNIQUE (digest_id, channel)
+        );
+        """
+    )
+
+
+def m003_llm_writer(db: sqlite3.Connection) -> None:
     """The LLM writer's records: answers cached by prompt hash, one row per reserved call, and
     why a story's last write failed (it stays briefed and is retried by a later run)."""
     _run_script(
@@ -161,7 +194,7 @@ def m002_llm_writer(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_llm_writer]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_llm_writer]
 
 
 def _dumps(value: Any) -> str:
@@ -444,6 +477,74 @@ class Store:
                     (error, post_id, channel),
                 )
 
+    # -- digests ---------------------------------------------------------------
+
+    def add_digest(self, digest: Digest) -> int | None:
+        """Store a digest; returns its id, or None when (day, lang) already has one."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO digests (day, lang, title, body_md, post_ids, numbers_json, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (digest.day, digest.lang, digest.title, digest.body_md, _dumps(list(digest.post_ids)),
+                 _dumps(digest.numbers), digest.status, digest.created_at or clock.iso(clock.now())),
+            )
+        return cursor.lastrowid if cursor.rowcount else None
+
+    def digests(self, *, day: str | None = None, lang: str | None = None) -> list[Digest]:
+        """Digests by day (oldest first), then language."""
+        sql, clauses, params = "SELECT * FROM digests", [], []
+        for column, value in (("day", day), ("lang", lang)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return [_digest(row) for row in self.db.execute(sql + " ORDER BY day, lang, id", params)]
+
+    def set_digest_status(self, digest_id: int, status: str) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE digests SET status = ? WHERE id = ?", (status, digest_id))
+
+    def digest_publications(self, channel: str | None = None) -> list[DigestPublication]:
+        sql, params = "SELECT * FROM digest_publications", []
+        if channel:
+            sql += " WHERE channel = ?"
+            params.append(channel)
+        return [_digest_publication(row) for row in self.db.execute(sql + " ORDER BY digest_id", params)]
+
+    def digest_publication(self, digest_id: int, channel: str) -> DigestPublication | None:
+        row = self.db.execute("SELECT * FROM digest_publications WHERE digest_id = ? AND channel = ?",
+                              (digest_id, channel)).fetchone()
+        return _digest_publication(row) if row else None
+
+    def begin_digest_publication(self, digest_id: int, channel: str) -> DigestPublication:
+        """Claim (digest, channel) before sending, as `begin_publication` does for posts."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO digest_publications (digest_id, channel, status, attempts) VALUES (?, ?, 'pending', 1)"
+                " ON CONFLICT (digest_id, channel) DO UPDATE SET attempts = attempts + 1",
+                (digest_id, channel),
+            )
+        return self.digest_publication(digest_id, channel)  # type: ignore[return-value]
+
+    def finish_digest_publication(self, digest_id: int, channel: str, *, remote_id: str | None = None,
+                                  error: str | None = None) -> None:
+        if error is None:
+            sql = ("UPDATE digest_publications SET status = 'published', remote_id = ?, published_at = ?,"
+                   " last_error = NULL WHERE digest_id = ? AND channel = ?")
+            params: tuple = (remote_id, clock.iso(clock.now()), digest_id, channel)
+        else:
+            sql = "UPDATE digest_publications SET status = 'failed', last_error = ? WHERE digest_id = ? AND channel = ?"
+            params = (error, digest_id, channel)
+        with self.transaction():
+            self.db.execute(sql, params)
+
+    def activity_between(self, start: str, end: str) -> list[Activity]:
+        """Activity with start <= occurred_at < end (ISO-8601 UTC strings, as stored), in time order."""
+        rows = self.db.execute("SELECT * FROM activity WHERE occurred_at >= ? AND occurred_at < ?"
+                               " ORDER BY occurred_at, id", (start, end))
+        return [_activity(row) for row in rows]
+
     # -- cursors, cache, budget ------------------------------------------------
 
     def cursor(self, source: str) -> Any:
@@ -565,7 +666,7 @@ class Store:
         out["activity"] = {
             row[0]: row[1] for row in self.db.execute("SELECT source, COUNT(*) FROM activity GROUP BY source")
         }
-        for table in ("stories", "posts", "publications"):
+        for table in ("stories", "posts", "publications", "digests", "digest_publications"):
             out[table] = {
                 row[0]: row[1]
                 for row in self.db.execute(f"SELECT status, COUNT(*) FROM {table} GROUP BY status")
@@ -597,3 +698,15 @@ def _publication(row: sqlite3.Row) -> Publication:
     return Publication(post_id=row["post_id"], channel=row["channel"], status=row["status"],
                        remote_id=row["remote_id"], published_at=row["published_at"], attempts=row["attempts"],
                        last_error=row["last_error"])
+
+
+def _digest(row: sqlite3.Row) -> Digest:
+    return Digest(day=row["day"], lang=row["lang"], title=row["title"], body_md=row["body_md"],
+                  post_ids=tuple(_loads(row["post_ids"]) or ()), numbers=_loads(row["numbers_json"]) or {},
+                  status=row["status"], created_at=row["created_at"], id=row["id"])
+
+
+def _digest_publication(row: sqlite3.Row) -> DigestPublication:
+    return DigestPublication(digest_id=row["digest_id"], channel=row["channel"], status=row["status"],
+                             remote_id=row["remote_id"], published_at=row["published_at"],
+                             attempts=row["attempts"], last_error=row["last_error"])

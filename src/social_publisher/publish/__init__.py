@@ -10,14 +10,18 @@ Channels (`Channel` subclasses, registered by name) include the always-on static
 - a row left "pending" by a crash is retried only on an idempotent channel
   (re-sending elsewhere could post twice; it is reported instead).
 A post moves to "published" once any channel holds it.
+Daily digests (publish/digests.py) are made first, so the site has their pages, and
+then go to each channel with `takes_digest` under the same rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable
+from social_publisher.publish import digests
 from social_publisher.publish.channel import CHANNELS, Channel, PublishContext, register
 from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post
 from social_publisher.report import StageReport
@@ -37,10 +41,14 @@ class PublishReport(StageReport):
     files_written: int = 0  # site files whose bytes changed
     files_removed: int = 0
     site_dir: str = ""
+    digests_made: int = 0  # (day, language) digests made in this run
+    digests_published: int = 0  # new (digest, channel) publications in this run
+    digests_failed: int = 0
 
 
 def _load_builtin_channels() -> None:
     from social_publisher.publish import site  # noqa: F401  (registers the site channel)
+    from social_publisher.publish import markdown  # noqa: F401  (the Markdown export, off by default)
 
 
 def active_channels(config: Config) -> list[type[Channel]]:
@@ -50,21 +58,28 @@ def active_channels(config: Config) -> list[type[Channel]]:
     return [CHANNELS[name] for name in names if CHANNELS[name].enabled(config)]
 
 
-def publish(store: Store, config: Config) -> PublishReport:
+def publish(store: Store, config: Config, *, posts: bool = True,
+            digest_days: list[date] | None = None) -> PublishReport:
+    """Publish waiting posts (unless `posts` is false) and digests. Digests are made for
+    `digest_days`, or by default for the recent closed days when `[digest] enabled`."""
     report = PublishReport(site_dir=str(config.site.out_dir))
+    if digest_days is None:
+        digest_days = digests.recent_closed_days(config) if config.digest.enabled else []
+    report.digests_made = len(digests.make_digests(store, config, digest_days))
     context = PublishContext(store=store, config=config, report=report, warnings=report.warnings)
     if config.telegram.enabled and "telegram" not in CHANNELS:
         report.warnings.append("telegram: enabled in [telegram] but this version has no telegram channel yet; "
                                "posts go to the site only")
     for channel_class in active_channels(config):
-        _run_channel(channel_class, context)
+        _run_channel(channel_class, context, posts=posts)
     _mark_published(store)
+    digests.mark_published(store)
     return report
 
 
-def _run_channel(channel_class: type[Channel], context: PublishContext) -> None:
+def _run_channel(channel_class: type[Channel], context: PublishContext, *, posts: bool = True) -> None:
     store, report, name = context.store, context.report, channel_class.name
-    waiting = _waiting_posts(store, channel_class, report)
+    waiting = _waiting_posts(store, channel_class, report) if posts else []
     try:
         channel = channel_class(context.config)
         channel.prepare(context)
@@ -94,6 +109,7 @@ def _run_channel(channel_class: type[Channel], context: PublishContext) -> None:
         report.published += 1
     if errors:
         report.warnings.append(f"{name}: {len(errors)} post(s) failed, retried next run; first: {errors[0]}")
+    digests.publish_digests(channel, context)
     try:
         channel.finish(context)
     except Exception as exc:

@@ -24,22 +24,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from social_publisher.config import Config
-from social_publisher.records import Post
+from social_publisher.records import Digest, Post
 from social_publisher.store import Store
+
+__all__ = ["CHANNELS", "Channel", "Digest", "PublishContext", "register"]
 
 if TYPE_CHECKING:
     from social_publisher.publish import PublishReport
-
-
-@dataclass(frozen=True)
-class Digest:
-    """One day's digest in one language: a line per post with its link, and the day's numbers."""
-
-    day: str  # YYYY-MM-DD, the day the posts were published
-    lang: str
-    title: str
-    body_md: str
-    post_ids: tuple[int, ...] = ()
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """What the site shows: every approved or published post as a `SitePost`, with its
-story's project and tags, its date, its page path and its translations.
+story's project, category and tags, its date, its page path, its cover, its
+translations and its neighbours in time. Bodies are rendered later (render.py,
+through the build cache), so a rebuild renders only new or edited posts.
 
 Page paths are stable: a post already published on the site keeps the path
 recorded as its publication's `remote_id`; a new post gets a transliterated slug
@@ -9,26 +11,37 @@ numeric suffix given in post-id order.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urljoin
 
 from slugify import slugify
 
 from social_publisher import clock
 from social_publisher.config import Config
-from social_publisher.publish import render
 from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post, Story, fingerprint
 from social_publisher.store import Store
 
 SITE_CHANNEL = "site"
 ON_SITE = (POST_APPROVED, POST_PUBLISHED)
 SLUG_MAX_LENGTH = 80
-RESERVED_SLUGS = {"index", "feed", "sitemap", "tags", "media", "style"}
+RESERVED_SLUGS = {"index", "feed", "sitemap", "tags", "media", "style", "projects", "archive", "404"}
 COVER_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SAFE_PATH = re.compile(r"^(?P<lang>[a-z]{2,3})/[a-z0-9][a-z0-9-]*\.html$")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """An absolute URL for a path inside the site."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+
+
+def post_url(config: Config, path: str) -> str:
+    """The absolute URL of a site page, e.g. the `remote_id` of a post's `site` publication."""
+    return absolute(config.site.base_url, path)
 
 
 @dataclass(frozen=True)
@@ -43,18 +56,22 @@ class Cover:
     path: str  # where the site keeps its copy, relative to out_dir
 
 
-@dataclass
+@dataclass(eq=False)
 class SitePost:
     post: Post
     story: Story | None
     path: str  # relative to out_dir, e.g. "en/faster-tests.html"
     date: datetime
     tags: list[Tag]
-    body_html: str
-    excerpt: str
-    minutes: int
+    project_slug: str = ""
     cover: Cover | None = None
     translations: list[tuple[str, str]] = field(default_factory=list)  # (lang, path)
+    older: SitePost | None = None  # the previous post in this language
+    newer: SitePost | None = None
+    digest: str = ""  # changes whenever anything this post shows on a page changes
+    body_html: str = ""  # filled by the builder from render.render_many
+    excerpt: str = ""
+    minutes: int = 1
 
     @property
     def id(self) -> int:
@@ -76,6 +93,13 @@ class SitePost:
     def category(self) -> str:
         return self.story.category if self.story else ""
 
+    @property
+    def month(self) -> str:
+        return f"{self.date.year:04d}-{self.date.month:02d}"
+
+    def __repr__(self) -> str:  # the neighbours link both ways: keep repr finite
+        return f"SitePost(id={self.id}, path={self.path!r})"
+
 
 def site_posts(store: Store, config: Config) -> list[SitePost]:
     """Every post the site shows, newest first (date, then id, so the order is stable)."""
@@ -84,6 +108,8 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
     recorded = {pub.post_id: pub.remote_id for pub in store.publications(SITE_CHANNEL) if pub.remote_id}
     paths = assign_paths(posts, recorded)
     tag_slugs = assign_tag_slugs(str(tag) for story in stories.values() for tag in story.tags)
+    project_slugs = {project: _slug(project, tag=True) or f"project-{fingerprint(project)[:8]}"
+                     for project in sorted({story.project for story in stories.values() if story.project})}
     covers: dict[int, Cover | None] = {}
     items = []
     for post in posts:
@@ -91,10 +117,9 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
         if post.story_id not in covers:
             covers[post.story_id] = _cover(store, config, post.story_id)
         tags = _unique_tags([str(tag) for tag in story.tags] if story else [], tag_slugs)
-        body = render.render_post(post.body_md, post.title)
         items.append(SitePost(
             post=post, story=story, path=paths[post.id], date=post_date(post, story), tags=tags,
-            body_html=body.html, excerpt=body.excerpt, minutes=body.minutes, cover=covers[post.story_id],
+            project_slug=project_slugs.get(story.project, "") if story else "", cover=covers[post.story_id],
         ))
     by_story: dict[int, list[SitePost]] = {}
     for item in items:
@@ -102,8 +127,23 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
     for item in items:
         item.translations = sorted((other.lang, other.path) for other in by_story[item.post.story_id]
                                    if other.lang != item.lang)
+        item.digest = _digest(item)
     items.sort(key=lambda item: (item.date, item.id), reverse=True)
+    newest_in: dict[str, SitePost] = {}
+    for item in reversed(items):  # oldest first
+        older = newest_in.get(item.lang)
+        if older is not None:
+            item.older, older.newer = older, item
+        newest_in[item.lang] = item
     return items
+
+
+def _digest(item: SitePost) -> str:
+    post = item.post
+    shown = (post.id, post.lang, post.title, post.body_md, item.path, item.date.isoformat(), item.project,
+             item.project_slug, item.category, [(t.name, t.slug) for t in item.tags],
+             item.cover.path if item.cover else "", item.translations)
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def post_date(post: Post, story: Story | None) -> datetime:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from urllib.parse import urljoin
 
-from social_publisher.publish.content import EPOCH, SitePost
+from social_publisher.publish.content import EPOCH, SitePost, absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -21,10 +20,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 FEED_SIZE = 50  # newest posts per feed
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def absolute(base_url: str, path: str) -> str:
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
 
 
 def _text(value: str) -> str:

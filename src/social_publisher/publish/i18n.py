@@ -14,9 +14,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "read_in": "Read in English",
         "all_posts": "All posts",
         "latest_posts": "Latest posts",
+        "locale": "en_US",
         "tags": "Tags",
-        "tagged": "Posts tagged “{tag}”",
+        "tags_heading": "Tags",
+        "tagged": "Posts tagged “{name}”",
         "project": "Project",
+        "projects": "Projects",
+        "projects_heading": "Projects",
+        "project_posts": "Posts about {name}",
+        "archive": "Archive",
+        "archive_heading": "Archive by month",
+        "month_posts": "Posts of {name}",
+        "category": "Category",
+        "older": "Previous post",
+        "newer": "Next post",
+        "index_more": "These are the newest posts; every other one is in the archive.",
+        "not_found_title": "Page not found",
+        "not_found_text": "There is no page at this address. It may have moved; the latest posts are below.",
         "feed": "Atom feed",
         "no_posts": "No posts yet.",
         "min_read": "{minutes} min read",
@@ -31,9 +45,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "read_in": "Читать по-русски",
         "all_posts": "Все записи",
         "latest_posts": "Свежие записи",
+        "locale": "ru_RU",
         "tags": "Теги",
-        "tagged": "Записи с тегом «{tag}»",
+        "tags_heading": "Теги",
+        "tagged": "Записи с тегом «{name}»",
         "project": "Проект",
+        "projects": "Проекты",
+        "projects_heading": "Проекты",
+        "project_posts": "Записи о проекте {name}",
+        "archive": "Архив",
+        "archive_heading": "Архив по месяцам",
+        "month_posts": "Записи за {name}",
+        "category": "Категория",
+        "older": "Предыдущая запись",
+        "newer": "Следующая запись",
+        "index_more": "Здесь самые свежие записи; все остальные — в архиве.",
+        "not_found_title": "Страница не найдена",
+        "not_found_text": "По этому адресу страницы нет. Возможно, она переехала; свежие записи — ниже.",
         "feed": "Лента Atom",
         "no_posts": "Записей пока нет.",
         "min_read": "{minutes} мин чтения",
@@ -43,6 +71,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "skip_to_content": "Перейти к содержанию",
         "cover_alt": "Обложка: {title}",
     },
+}
+
+CATEGORIES: dict[str, dict[str, str]] = {
+    "en": {"bug_fix": "Bug fix", "experiment": "Experiment", "feature": "Feature", "refactor": "Refactoring",
+           "infrastructure": "Infrastructure", "docs": "Documentation", "learning": "Learning",
+           "code_change": "Code change"},
+    "ru": {"bug_fix": "Исправление", "experiment": "Эксперимент", "feature": "Новая функция",
+           "refactor": "Рефакторинг", "infrastructure": "Инфраструктура", "docs": "Документация",
+           "learning": "Изучение", "code_change": "Изменение кода"},
+}
+
+# Nominative case for a month on its own: "ноябрь 2026".
+_MONTHS_ALONE = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "ru": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+           "октябрь", "ноябрь", "декабрь"),
 }
 
 _MONTHS = {
@@ -62,6 +107,18 @@ def format_date(value: datetime, lang: str) -> str:
     """A human date in the page's language: "26 November 2026" / "26 ноября 2026"."""
     months = _MONTHS.get(lang, _MONTHS["en"])
     return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def format_month(value: datetime, lang: str) -> str:
+    """A month and year: "November 2026" / "ноябрь 2026"."""
+    months = _MONTHS_ALONE.get(lang, _MONTHS_ALONE["en"])
+    return f"{months[value.month - 1]} {value.year}"
+
+
+def category_name(category: str, lang: str) -> str:
+    """A story category as readers see it ("bug_fix" -> "Bug fix"); unknown ones lose their underscores."""
+    names = CATEGORIES.get(lang, CATEGORIES["en"])
+    return names.get(category) or category.replace("_", " ").capitalize()
 
 
 def language_order(languages: set[str]) -> list[str]:

@@ -3,20 +3,32 @@
 Each file is written to a temporary name beside it and renamed over the old one
 (a reader sees the old or the new file, never half of one); a file whose bytes
 have not changed is left alone. The builder writes each page before the pages
-that list it (posts, then tag pages, then indexes, the root index last), so a
-reader who starts from index.html meets no broken link at any moment.
+that link to it (new posts, then tag, project and month pages, then the other
+posts, then indexes, the root index last), so a reader who starts from
+index.html meets no broken link at any moment.
 Files the previous build wrote and this one did not are removed at the end,
 listed in a manifest; files the user put in the folder (CNAME, .git) are kept.
+
+Incremental builds: the manifest also records, per file, a key of everything the
+file was made from (`write_page`). When a file's key is unchanged and the file is
+there, it is neither rendered nor read again, so a rebuild after one new post
+costs the few pages that post changes. A second dotfile keeps rendered post
+bodies between builds (`read_cache` / `write_cache`); deleting either only makes
+the next build slower.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
+
+import orjson
 
 from social_publisher.errors import PublisherError
 
 MANIFEST = ".social-publisher-files"
+CACHE = ".social-publisher-cache.json"
 
 
 class SiteOutputError(PublisherError):
@@ -33,16 +45,18 @@ class SiteOutput:
         except OSError as exc:
             raise SiteOutputError(f"{self.out_dir}: cannot create the site folder: {exc}") from None
         self.previous = self._read_manifest()
-        self.written: list[str] = []
+        self.written: dict[str, str] = {}  # path -> key ("" when written without one)
         self.changed = 0
+        self.made: list[str] = []  # files made in this build (the others were kept by their key)
 
-    def write(self, relative: str, data: bytes | str) -> None:
+    def write(self, relative: str, data: bytes | str, key: str = "") -> None:
         """Write one file (path relative to out_dir, '/'-separated) atomically, if its bytes changed."""
         if relative in self.written:
             raise ValueError(f"site file written twice in one build: {relative}")
         content = data.encode("utf-8") if isinstance(data, str) else data
         target = self.out_dir / relative
-        self.written.append(relative)
+        self.written[relative] = key
+        self.made.append(relative)
         if target.is_file() and target.read_bytes() == content:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,30 +65,62 @@ class SiteOutput:
         os.replace(temporary, target)
         self.changed += 1
 
+    def exists(self, relative: str) -> bool:
+        return (self.out_dir / relative).is_file()
+
+    def write_page(self, relative: str, key: str, make: Callable[[], bytes | str]) -> bool:
+        """Like `write`, but `make` is only called when `key` differs from the last build's for this
+        file or the file is gone. Returns whether it was made."""
+        if key and self.previous.get(relative) == key and (self.out_dir / relative).is_file():
+            if relative in self.written:
+                raise ValueError(f"site file written twice in one build: {relative}")
+            self.written[relative] = key
+            return False
+        self.write(relative, make(), key)
+        return True
+
+    def read_cache(self) -> dict:
+        try:
+            data = orjson.loads((self.out_dir / CACHE).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_cache(self, data: dict) -> None:
+        temporary = self.out_dir / f".{CACHE}.tmp"
+        temporary.write_bytes(orjson.dumps(data))
+        os.replace(temporary, self.out_dir / CACHE)
+
     def commit(self) -> list[str]:
         """Remove files of the previous build that this build did not write; record this build's files."""
         keep = set(self.written)
         removed = []
         root = self.out_dir.resolve()
-        for relative in sorted(self.previous - keep):
+        for relative in sorted(set(self.previous) - keep):
             target = (self.out_dir / relative).resolve()
             if root not in target.parents or not target.is_file():
                 continue  # a tampered manifest never makes us delete outside the site
             target.unlink()
             removed.append(relative)
             self._remove_empty_parents(target.parent, root)
-        manifest = "".join(f"{relative}\n" for relative in sorted(keep))
+        manifest = "".join(f"{relative}\t{self.written[relative]}\n" for relative in sorted(keep))
         temporary = self.out_dir / f".{MANIFEST}.tmp"
         temporary.write_text(manifest, encoding="utf-8")
         os.replace(temporary, self.out_dir / MANIFEST)
         return removed
 
-    def _read_manifest(self) -> set[str]:
+    def _read_manifest(self) -> dict[str, str]:
+        """path -> key of the last build ("" for a file recorded without a key, or by an older version)."""
         try:
             text = (self.out_dir / MANIFEST).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            return set()
-        return {line.strip() for line in text.splitlines() if line.strip()}
+            return {}
+        files = {}
+        for line in text.splitlines():
+            relative, _, key = line.partition("\t")
+            if relative.strip():
+                files[relative.strip()] = key.strip()
+        return files
 
     @staticmethod
     def _remove_empty_parents(folder: Path, root: Path) -> None:

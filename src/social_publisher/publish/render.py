@@ -10,10 +10,13 @@ with Pygments (CSS classes only; the colours live in style.css).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -23,6 +26,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 WORDS_PER_MINUTE = 200
+RENDER_VERSION = "1"  # bump when the HTML made from the same Markdown changes
+PARALLEL_FROM = 200  # bodies to render before a process pool pays for its start
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,37 @@ def render_post(body_md: str, title: str, excerpt_limit: int = 240) -> RenderedB
     return RenderedBody(html=md.renderer.render(tokens, md.options, {}),
                         excerpt=_excerpt(_paragraphs(tokens), excerpt_limit),
                         minutes=reading_minutes(body_md))
+
+
+def body_key(body_md: str, title: str) -> str:
+    """What a rendered body depends on, as a short stable key (for the build cache)."""
+    return hashlib.blake2b(f"{RENDER_VERSION}\0{title}\0{body_md}".encode(), digest_size=16).hexdigest()
+
+
+def _render_tuple(item: tuple[str, str]) -> tuple[str, str, int]:
+    body = render_post(*item)
+    return body.html, body.excerpt, body.minutes
+
+
+def render_many(items: Iterable[tuple[str, str]], cache: dict[str, list]) -> list[RenderedBody]:
+    """Render (body_md, title) pairs, taking what `cache` (key -> [html, excerpt, minutes]) already holds
+    and adding the rest to it. Many misses are rendered on every core (Markdown and Pygments are the
+    cost of a full build)."""
+    items = list(items)
+    keys = [body_key(*item) for item in items]
+    missing = {key: item for key, item in zip(keys, items) if key not in cache}
+    if missing:
+        workers = min(os.cpu_count() or 1, 8)
+        todo = list(missing.items())
+        if workers > 1 and len(todo) >= PARALLEL_FROM:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(_render_tuple, [item for _, item in todo],
+                                        chunksize=max(1, len(todo) // (workers * 4))))
+        else:
+            results = [_render_tuple(item) for _, item in todo]
+        for (key, _), result in zip(todo, results):
+            cache[key] = list(result)
+    return [RenderedBody(html=cache[key][0], excerpt=cache[key][1], minutes=cache[key][2]) for key in keys]
 
 
 def render_body(body_md: str, title: str) -> str:

@@ -1,38 +1,54 @@
 """The `site` channel: a static, offline-readable blog rebuilt from the store on every run.
 
-Layout (all links relative, so the site works opened from disk):
+Layout (links relative, so the site works opened from disk; 404.html links from
+the root of `[site] base_url`, since a server shows it at any depth):
 
-    index.html                  title, description, latest posts of each language
-    style.css, media/           our stylesheet; cover images from enrich
-    <lang>/index.html           every post, newest first
-    <lang>/<slug>.html          one page per post
+    index.html                  title, tagline, latest posts of each language
+    404.html                    the page a server shows for a missing path
+    style.css, favicon.svg      our stylesheet and icon
+    media/                      cover images from enrich
+    <lang>/index.html           the newest posts, with a link to the archive
+    <lang>/<slug>.html          one page per post (cover, meta, tags, translation, previous/next)
+    <lang>/archive/index.html   every month with its post count
+    <lang>/archive/YYYY-MM.html the posts of one month
     <lang>/tags/index.html      every tag with its post count
     <lang>/tags/<tag>.html      one page per tag
-    <lang>/feed.xml             Atom, absolute links from [site] base_url
-    sitemap.xml
+    <lang>/projects/index.html  every project with its post count
+    <lang>/projects/<slug>.html one page per project
+    <lang>/digests/<day>.html   the daily digest of that day (publish/digests.py), and an index
+    <lang>/feed.xml             Atom, absolute links from [site] base_url (posts and digests)
+    sitemap.xml                 every HTML page of this build but 404.html
 
 The site is built in `prepare`, before any publication is recorded, so a
 `site` publication row always means "the page is there". Building twice from
-the same store writes the same bytes.
+the same store writes the same bytes; a rebuild renders only the pages whose
+inputs changed (see output.py) and only the post bodies it has not rendered
+before (render.render_many and the build cache).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import datetime
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from social_publisher.config import Config
-from social_publisher.publish import feeds, i18n
+from social_publisher.publish import digest_text, digests, feeds, i18n, render
 from social_publisher.publish.channel import Channel, PublishContext, register
-from social_publisher.publish.content import SITE_CHANNEL, SitePost, Tag, site_posts
+from social_publisher.publish.content import SITE_CHANNEL, SitePost, Tag, absolute, site_posts
 from social_publisher.publish.output import SiteOutput
-from social_publisher.records import Post
+from social_publisher.records import Digest, Post
 from social_publisher.store import Store
 
 HOME_POSTS = 5  # latest posts per language on the root index
+HOME_DIGESTS = 3  # latest digests per language on the root index
+INDEX_POSTS = 20  # newest posts on a language's index; the archive has the rest
+STATIC_FILES = ("style.css", "favicon.svg")
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,17 @@ class SiteBuild:
     pages: int  # HTML pages in the site
     changed: int  # files whose bytes changed in this build
     removed: list[str]  # files of an earlier build that no longer belong
+    made: list[str] = field(default_factory=list)  # files made in this build; the others' inputs had not changed
+    digests: list[digests.SiteDigest] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag, a project or a month: a name, its page and its posts (newest first)."""
+
+    name: str
+    path: str
+    posts: list[SitePost]
 
 
 def _environment() -> Environment:
@@ -51,15 +78,53 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=StrictUndefined,
+        auto_reload=False,
     )
     env.filters["human_date"] = i18n.format_date
     env.filters["iso_date"] = lambda value: value.date().isoformat()
+    env.filters["iso_time"] = lambda value: value.isoformat()
     env.globals["strings"] = i18n.strings
+    env.globals["category_name"] = i18n.category_name
     return env
 
 
-def _stylesheet() -> bytes:
-    return resources.files("social_publisher.publish").joinpath("static/style.css").read_bytes()
+def _package_file(name: str) -> bytes:
+    return resources.files("social_publisher.publish").joinpath(name).read_bytes()
+
+
+def _code_key() -> str:
+    """A digest of the code and templates that make the pages: a new version rebuilds every page."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = resources.files("social_publisher.publish")
+    for folder in (package, package.joinpath("templates")):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".py", ".html")):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint(value: Any, out: list[str]) -> None:
+    """Append a stable text form of a template value; a post stands for itself by its digest."""
+    if isinstance(value, SitePost):
+        out.append(value.digest)
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for item in value:
+            _fingerprint(item, out)
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        for key in sorted(value):
+            out.append(repr(key))
+            _fingerprint(value[key], out)
+        out.append("}")
+    elif isinstance(value, datetime):
+        out.append(value.isoformat())
+    elif is_dataclass(value) and not isinstance(value, type):
+        out.append(type(value).__name__)
+        _fingerprint({f.name: getattr(value, f.name) for f in fields(value)}, out)
+    else:
+        out.append(repr(value))
 
 
 class _Pages:
@@ -71,22 +136,40 @@ class _Pages:
         self.languages = languages
         self.output = output
         self.html_pages: list[tuple[str, Any]] = []  # (path, lastmod) for the sitemap
+        site = config.site
+        self.base_key = "\0".join([_code_key(), site.model_dump_json(), repr(languages)])
+
+    def key(self, *parts: Any) -> str:
+        out: list[str] = [self.base_key]
+        _fingerprint(parts, out)
+        return hashlib.blake2b("\0".join(out).encode(), digest_size=16).hexdigest()
 
     def write(self, template: str, path: str, lang: str, *, lastmod: Any = None,
-              translations: list[tuple[str, str]] = (), **values: Any) -> None:
-        root = "../" * path.count("/")
+              translations: list[tuple[str, str]] = (), root: str | None = None, in_sitemap: bool = True,
+              **values: Any) -> None:
+        key = self.key(template, path, lang, translations, root, values)
+        self.output.write_page(path, key, lambda: self._render(template, path, lang, translations, root, values))
+        if in_sitemap:
+            self.html_pages.append((path, lastmod))
+
+    def _render(self, template: str, path: str, lang: str, translations: list[tuple[str, str]],
+                root: str | None, values: dict[str, Any]) -> str:
         base_url = self.config.site.base_url
-        alternates = [{"lang": other, "url": feeds.absolute(base_url, other_path)}
+        alternates = [{"lang": other, "url": absolute(base_url, other_path)}
                       for other, other_path in sorted([(lang, path), *translations])] if translations else []
-        html = self.env.get_template(template).render(
-            site=self.config.site, lang=lang, ui=i18n.strings(lang), root=root,
-            canonical=feeds.absolute(base_url, path), alternates=alternates,
+        return self.env.get_template(template).render(
+            site=self.config.site, lang=lang, ui=i18n.strings(lang),
+            root="../" * path.count("/") if root is None else root,
+            description=self.config.site.description_in(lang),
+            canonical=absolute(base_url, path), absolute_url=lambda relative: absolute(base_url, relative),
+            alternates=alternates,
             languages=[{"lang": code, "name": i18n.strings(code)["language_name"], "index": f"{code}/index.html"}
                        for code in self.languages],
             **values,
         )
-        self.output.write(path, html)
-        self.html_pages.append((path, lastmod))
+
+    def write_file(self, path: str, key_parts: tuple, make: Callable[[], bytes | str]) -> None:
+        self.output.write_page(path, self.key(path, key_parts), make)
 
 
 def build_site(store: Store, config: Config) -> SiteBuild:
@@ -95,46 +178,128 @@ def build_site(store: Store, config: Config) -> SiteBuild:
     languages = i18n.language_order(set(config.writer.languages) | {post.lang for post in posts})
     output = SiteOutput(config.site.out_dir)
     pages = _Pages(config, languages, output)
+    _render_bodies(posts, output)
 
     # Pages are written before the pages that list them (see output.py).
-    output.write("style.css", _stylesheet())
+    for name in STATIC_FILES:
+        output.write(name, _package_file(f"static/{name}"))
     for cover in sorted({post.cover for post in posts if post.cover}, key=lambda c: c.path):
-        output.write(cover.path, cover.source.read_bytes())
+        stat = cover.source.stat()
+        pages.write_file(cover.path, (str(cover.source), stat.st_size, stat.st_mtime_ns), cover.source.read_bytes)
+    # New posts first (nothing links to them yet), then the tag, project and month pages that list
+    # them, then the older posts that now link to them (previous/next, translation), then indexes.
+    new = {post.id for post in posts if not output.exists(post.path)}
     for post in posts:
-        pages.write("post.html", post.path, post.lang, lastmod=post.date, translations=post.translations,
-                    post=post)
+        if post.id in new:
+            _write_post(pages, post)
     for lang in languages:
-        _write_language(pages, lang, [post for post in posts if post.lang == lang])
+        _write_listings(pages, lang, [post for post in posts if post.lang == lang])
+    for post in posts:
+        if post.id not in new:
+            _write_post(pages, post)
+    day_digests = digests.site_digests(store, config, posts)
+    _write_digests(pages, languages, day_digests)
     for lang in languages:
         in_lang = [post for post in posts if post.lang == lang]
-        output.write(f"{lang}/feed.xml", feeds.atom_feed(
-            lang=lang, title=config.site.title, subtitle=config.site.description,
-            base_url=config.site.base_url, posts=in_lang))
-    pages.write("home.html", "index.html", languages[0] if languages else "en",
-                lastmod=posts[0].date if posts else None,
-                sections=[{"lang": lang, "ui": i18n.strings(lang),
-                           "posts": [post for post in posts if post.lang == lang][:HOME_POSTS]}
-                          for lang in languages])
-    output.write("sitemap.xml", feeds.sitemap(config.site.base_url, pages.html_pages))
+        pages.write("list.html", f"{lang}/index.html", lang, lastmod=in_lang[0].date if in_lang else None,
+                    posts=in_lang[:INDEX_POSTS], total=len(in_lang))
+    for lang in languages:
+        entries = sorted([post for post in posts if post.lang == lang] + [d for d in day_digests if d.lang == lang],
+                         key=lambda entry: entry.date, reverse=True)[:feeds.FEED_SIZE]
+        description = config.site.description_in(lang)
+        pages.write_file(f"{lang}/feed.xml", (entries, description), lambda: feeds.atom_feed(
+            lang=lang, title=config.site.title, subtitle=description, base_url=config.site.base_url,
+            posts=entries))  # type: ignore[arg-type]
+    home_lang = languages[0] if languages else "en"
+    sections = _sections(posts, day_digests, languages)
+    pages.write("404.html", "404.html", home_lang, root=_root_path(config.site.base_url), in_sitemap=False,
+                sections=sections)
+    pages.write("home.html", "index.html", home_lang, lastmod=posts[0].date if posts else None,
+                sections=sections)
+    sitemap_pages = sorted(pages.html_pages, key=lambda page: page[0])
+    pages.write_file("sitemap.xml", (sitemap_pages,), lambda: feeds.sitemap(config.site.base_url, sitemap_pages))
     removed = output.commit()
-    return SiteBuild(posts=posts, pages=len(pages.html_pages), changed=output.changed, removed=removed)
+    return SiteBuild(posts=posts, pages=len(pages.html_pages) + 1, changed=output.changed, removed=removed,
+                     made=output.made, digests=day_digests)
 
 
-def _write_language(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
-    newest = posts[0].date if posts else None
-    by_tag: dict[str, list[SitePost]] = {}
+def _render_bodies(posts: list[SitePost], output: SiteOutput) -> None:
+    cache = output.read_cache()
+    before = len(cache)
+    bodies = render.render_many(((post.post.body_md, post.title) for post in posts), cache)
+    for post, body in zip(posts, bodies):
+        post.body_html, post.excerpt, post.minutes = body.html, body.excerpt, body.minutes
+    live = {render.body_key(post.post.body_md, post.title) for post in posts}
+    if len(cache) != before or set(cache) != live:
+        output.write_cache({key: cache[key] for key in sorted(live)})
+
+
+def _root_path(base_url: str) -> str:
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _sections(posts: list[SitePost], day_digests: list[digests.SiteDigest],
+              languages: list[str]) -> list[dict[str, Any]]:
+    return [{"lang": lang, "ui": i18n.strings(lang),
+             "posts": [post for post in posts if post.lang == lang][:HOME_POSTS],
+             "digests": [d for d in day_digests if d.lang == lang][:HOME_DIGESTS],
+             "dui": digest_text.phrases(lang)}
+            for lang in languages]
+
+
+def _write_digests(pages: _Pages, languages: list[str], day_digests: list[digests.SiteDigest]) -> None:
+    """A page per digest (linked to the same day's digest in the other languages), an index per language."""
+    by_day: dict[str, list[digests.SiteDigest]] = {}
+    for digest in day_digests:
+        by_day.setdefault(digest.digest.day, []).append(digest)
+    for digest in day_digests:
+        others = [(other.lang, other.path) for other in by_day[digest.digest.day] if other.lang != digest.lang]
+        pages.write("digest.html", digest.path, digest.lang, lastmod=digest.date, translations=others,
+                    digest=digest, others=others, dui=digest_text.phrases(digest.lang))
+    for lang in languages:
+        in_lang = [digest for digest in day_digests if digest.lang == lang]
+        if in_lang:
+            pages.write("digests.html", f"{lang}/digests/index.html", lang, lastmod=in_lang[0].date,
+                        digests=in_lang, dui=digest_text.phrases(lang))
+
+
+def _group(posts: list[SitePost], keys: Callable[[SitePost], list[tuple[str, str]]],
+           folder: str) -> list[Term]:
+    """Posts grouped by (slug, name) pairs that `keys` gives for each post, in first-seen order of posts."""
+    groups: dict[str, list[SitePost]] = {}
     names: dict[str, str] = {}
     for post in posts:
-        for tag in post.tags:
-            by_tag.setdefault(tag.slug, []).append(post)
-            names.setdefault(tag.slug, tag.name)
-    tags = sorted((Tag(name=names[slug], slug=slug) for slug in by_tag), key=lambda t: t.name.casefold())
-    for tag in tags:
-        pages.write("tag.html", f"{lang}/tags/{tag.slug}.html", lang, lastmod=by_tag[tag.slug][0].date,
-                    tag=tag, posts=by_tag[tag.slug])
-    pages.write("tags.html", f"{lang}/tags/index.html", lang, lastmod=newest,
-                tags=[(tag, len(by_tag[tag.slug])) for tag in tags])
-    pages.write("list.html", f"{lang}/index.html", lang, lastmod=newest, posts=posts)
+        for slug, name in keys(post):
+            groups.setdefault(slug, []).append(post)
+            names.setdefault(slug, name)
+    return [Term(name=names[slug], path=f"{folder}/{slug}.html", posts=groups[slug]) for slug in groups]
+
+
+def _write_post(pages: _Pages, post: SitePost) -> None:
+    pages.write("post.html", post.path, post.lang, lastmod=post.date, translations=post.translations,
+                post=post, older=post.older, newer=post.newer)
+
+
+def _write_listings(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
+    newest = posts[0].date if posts else None
+    listings = [
+        ("tags", "tags_heading", "tagged", sorted(
+            _group(posts, lambda p: [(t.slug, t.name) for t in p.tags], f"{lang}/tags"),
+            key=lambda term: term.name.casefold())),
+        ("projects", "projects_heading", "project_posts", sorted(
+            _group(posts, lambda p: [(p.project_slug, p.project)] if p.project_slug else [], f"{lang}/projects"),
+            key=lambda term: term.name.casefold())),
+        ("archive", "archive_heading", "month_posts",
+         _group(posts, lambda p: [(p.month, i18n.format_month(p.date, lang))], f"{lang}/archive")),
+    ]
+    for kind, heading, title_format, terms in listings:
+        for term in terms:
+            pages.write("listing.html", term.path, lang, lastmod=term.posts[0].date, kind=kind,
+                        heading=i18n.strings(lang)[title_format].format(name=term.name), posts=term.posts)
+        pages.write("terms.html", f"{lang}/{kind}/index.html", lang, lastmod=newest, kind=kind,
+                    heading=i18n.strings(lang)[heading],
+                    terms=[(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms])
 
 
 @register
@@ -144,14 +309,17 @@ class SiteChannel(Channel):
     name = SITE_CHANNEL
     idempotent = True  # rebuilding the site from the store never shows a post twice
     backfill = True  # every published post is on the site, so it has a site publication
+    takes_digest = True  # a page per digest; its remote id is the page's path
 
     def __init__(self, config: Config):
         super().__init__(config)
         self.paths: dict[int, str] = {}
+        self.digest_paths: dict[int, str] = {}
 
     def prepare(self, context: PublishContext) -> None:
         build = build_site(context.store, context.config)
         self.paths = {post.id: post.path for post in build.posts}
+        self.digest_paths = {page.digest.id: page.path for page in build.digests}  # type: ignore[misc]
         context.report.pages_built = build.pages
         context.report.files_written = build.changed
         context.report.files_removed = len(build.removed)
@@ -161,3 +329,12 @@ class SiteChannel(Channel):
         if path is None:
             raise RuntimeError(f"post {post.id} ({post.status}) is not on the site")
         return path
+
+    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+        path = self.digest_paths.get(digest.id)  # type: ignore[arg-type]
+        if path is None:
+            raise RuntimeError(f"the {digest.lang} digest of {digest.day} is not on the site")
+        return path
+
+
+__all__ = ["SiteBuild", "SiteChannel", "Tag", "build_site"]

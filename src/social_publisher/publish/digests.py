@@ -1,0 +1,250 @@
+"""The daily digest: one per closed day and language that has posts, made once, then
+published to every channel that carries digests, exactly once per (digest, channel).
+
+A post belongs to the local day its site page is dated (its story's end, else when it
+was written), in `[digest] timezone` (default: the machine's local time). A day is
+closed once it is over in that time; only closed days get a digest, so no later post
+of the day is left out. `run` looks back `[digest] days_back` closed days (a first run
+on a long history does not flood the channels); `social-publisher digest --date` makes
+any closed day's. A digest is stored when made and never rewritten: a post approved
+after its day's digest exists is not added to it.
+
+The day's numbers come from the store: projects and commits (the user's own, as the
+git source marks them), AI sessions (distinct sessions with a turn that day) and posts
+(in the digest's language).
+
+Publishing mirrors the posts' rules (see publish/__init__.py): a row is claimed in
+`digest_publications` before `publish_digest` and the remote id recorded after; a
+failed one is retried next run; one left pending by a crash is retried only on an
+idempotent channel and reported otherwise. A channel whose config section lists
+`languages` gets only the digests in those languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from social_publisher import clock
+from social_publisher.config import Config
+from social_publisher.errors import UsageError
+from social_publisher.publish import digest_text, feeds, render
+from social_publisher.publish.channel import Channel, PublishContext
+from social_publisher.publish.content import ON_SITE, SITE_CHANNEL, SitePost, assign_paths, post_date
+from social_publisher.records import COMMIT, SESSION, Digest, Post, Story
+from social_publisher.store import Store
+
+DIGEST_NEW = "new"
+DIGEST_PUBLISHED = "published"
+
+
+# -- days ---------------------------------------------------------------------------
+
+def zone(config: Config) -> tzinfo | None:
+    """The digest's time zone; None means the machine's local time."""
+    return ZoneInfo(config.digest.timezone) if config.digest.timezone else None
+
+
+def local_day(moment: datetime, tz: tzinfo | None) -> date:
+    return moment.astimezone(tz).date()
+
+
+def _local(day: date, at: time, tz: tzinfo | None) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz) if tz else datetime.combine(day, at).astimezone()
+
+
+def day_end(day: date, tz: tzinfo | None) -> datetime:
+    """The last second of a local day: the date a digest carries in feeds and exports."""
+    return _local(day, time(23, 59, 59), tz)
+
+
+def today(config: Config) -> date:
+    return local_day(clock.now(), zone(config))
+
+
+def recent_closed_days(config: Config) -> list[date]:
+    """The closed days `run` makes digests for: yesterday and the `days_back - 1` before it."""
+    yesterday = today(config) - timedelta(days=1)
+    return [yesterday - timedelta(days=n) for n in reversed(range(config.digest.days_back))]
+
+
+def closed_day(config: Config, day: date | None) -> date:
+    """The day `digest --date` means (default yesterday); a day not over yet is a usage error."""
+    current = today(config)
+    if day is None:
+        return current - timedelta(days=1)
+    if day >= current:
+        raise UsageError(f"--date {day.isoformat()}: that day is not over yet (today is {current.isoformat()} "
+                         "in the digest's time zone); a digest is made once its day has ended")
+    return day
+
+
+# -- making digests -------------------------------------------------------------------
+
+def make_digests(store: Store, config: Config, days: Iterable[date]) -> list[Digest]:
+    """Store the digest of each given day and language that has posts and no digest yet."""
+    wanted = set(days)
+    if not wanted:
+        return []
+    tz = zone(config)
+    posts = store.posts(status=ON_SITE)
+    stories = {story.id: story for story in store.stories()}
+    recorded = {pub.post_id: pub.remote_id for pub in store.publications(SITE_CHANNEL) if pub.remote_id}
+    paths = assign_paths(posts, recorded)  # the pages the site gives these posts
+    by_day: dict[tuple[date, str], list[tuple[datetime, Post, Story | None]]] = {}
+    for post in posts:
+        story = stories.get(post.story_id)
+        moment = post_date(post, story)
+        day = local_day(moment, tz)
+        if day in wanted:
+            by_day.setdefault((day, post.lang), []).append((moment, post, story))
+    existing = {(d.day, d.lang) for d in store.digests()}
+    numbers_of: dict[date, dict[str, int]] = {}
+    made = []
+    for (day, lang), group in sorted(by_day.items()):
+        if (day.isoformat(), lang) in existing:
+            continue
+        if day not in numbers_of:
+            numbers_of[day] = day_numbers(store, day, tz)
+        numbers = {**numbers_of[day], "posts": len(group)}
+        ordered = sorted(group, key=lambda item: (item[0], item[1].id))
+        entries = [digest_text.Entry(post.title, feeds.absolute(config.site.base_url, paths[post.id]),
+                                     story.project if story else "")
+                   for _, post, story in ordered]
+        digest = Digest(day=day.isoformat(), lang=lang, title=digest_text.title(day, lang),
+                        body_md=digest_text.body(numbers, entries, lang),
+                        post_ids=tuple(post.id for _, post, _ in ordered), numbers=numbers)  # type: ignore[misc]
+        digest_id = store.add_digest(digest)
+        if digest_id is not None:
+            made.append(store.digests(day=digest.day, lang=lang)[0])
+    return made
+
+
+def day_numbers(store: Store, day: date, tz: tzinfo | None) -> dict[str, int]:
+    """Projects, commits and AI sessions of one local day, from its activity."""
+    start, end = _local(day, time(0), tz), _local(day + timedelta(days=1), time(0), tz)
+    projects, commits, sessions = set(), 0, set()
+    for row in store.activity_between(clock.iso(start), clock.iso(end)):
+        if row.kind == COMMIT:
+            if row.meta.get("own") is False:  # another author's commit (see [[sources]] authors)
+                continue
+            commits += 1
+        elif row.kind == SESSION:
+            sessions.add((row.source, str(row.meta.get("session_id") or row.fingerprint)))
+        projects.add(row.project)
+    return {"projects": len(projects), "commits": commits, "sessions": len(sessions)}
+
+
+# -- publishing digests ---------------------------------------------------------------
+
+def channel_languages(config: Config, channel_name: str) -> set[str] | None:
+    """The languages a channel's config section allows (`[telegram] languages`), None for all."""
+    languages = getattr(getattr(config, channel_name, None), "languages", None)
+    return set(languages) if isinstance(languages, list) else None
+
+
+def waiting_digests(channel_class: type[Channel], context: PublishContext) -> list[Digest]:
+    """Digests this channel should publish now: new ones in its languages, failed ones, and
+    (for an idempotent channel) ones a crash left pending."""
+    store, name = context.store, channel_class.name
+    languages = channel_languages(context.config, name)
+    rows = {row.digest_id: row for row in store.digest_publications(name)}
+    waiting = []
+    for digest in store.digests():
+        if languages is not None and digest.lang not in languages:
+            continue
+        row = rows.get(digest.id)  # type: ignore[arg-type]
+        if row is None:
+            if digest.status == DIGEST_NEW or channel_class.backfill:
+                waiting.append(digest)
+        elif row.status == "failed":
+            waiting.append(digest)
+        elif row.status == "pending":
+            if channel_class.idempotent:
+                waiting.append(digest)
+            else:
+                context.report.warnings.append(
+                    f"{name}: the {digest.lang} digest of {digest.day} was interrupted while being sent and may be "
+                    "there already; not sending it again (check the channel)")
+    return waiting
+
+
+def publish_digests(channel: Channel, context: PublishContext) -> None:
+    """Publish every waiting digest to one prepared channel, exactly once each."""
+    from social_publisher.publish import _describe  # the package imports this module
+
+    if not channel.takes_digest:
+        return
+    store, report, name = context.store, context.report, channel.name
+    errors = []
+    for digest in waiting_digests(type(channel), context):
+        store.begin_digest_publication(digest.id, name)  # type: ignore[arg-type]
+        try:
+            remote_id = channel.publish_digest(digest, context)
+        except Exception as exc:  # recorded on the row; retried on the next run
+            error = _describe(exc)
+            store.finish_digest_publication(digest.id, name, error=error)  # type: ignore[arg-type]
+            errors.append(f"{digest.lang} digest of {digest.day}: {error}")
+            report.digests_failed += 1
+            continue
+        store.finish_digest_publication(digest.id, name, remote_id=str(remote_id))  # type: ignore[arg-type]
+        report.digests_published += 1
+    if errors:
+        report.warnings.append(f"{name}: {len(errors)} digest(s) failed, retried next run; first: {errors[0]}")
+
+
+def mark_published(store: Store) -> None:
+    on_a_channel = {row.digest_id for row in store.digest_publications() if row.status == "published"}
+    for digest in store.digests():
+        if digest.status == DIGEST_NEW and digest.id in on_a_channel:
+            store.set_digest_status(digest.id, DIGEST_PUBLISHED)  # type: ignore[arg-type]
+
+
+# -- the site's digest pages ------------------------------------------------------------
+
+@dataclass
+class SiteDigest:
+    """A digest as the site shows it; carries the attributes the Atom feed reads from a post."""
+
+    digest: Digest
+    path: str  # e.g. "en/digests/2026-11-20.html"
+    date: datetime
+    posts: list[SitePost]  # the digest's posts still on the site, in its order
+    excerpt: str
+    body_html: str
+    tags: list = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.digest.lang
+
+    @property
+    def title(self) -> str:
+        return self.digest.title
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.digest.day)
+
+
+def digest_path(lang: str, day: str) -> str:
+    return f"{lang}/digests/{day}.html"
+
+
+def site_digests(store: Store, config: Config, posts: list[SitePost]) -> list[SiteDigest]:
+    """Every stored digest as a site page, newest first."""
+    tz = zone(config)
+    by_id = {post.id: post for post in posts}
+    pages = []
+    for digest in store.digests():
+        pages.append(SiteDigest(
+            digest=digest, path=digest_path(digest.lang, digest.day),
+            date=day_end(date.fromisoformat(digest.day), tz),
+            posts=[by_id[post_id] for post_id in digest.post_ids if post_id in by_id],
+            excerpt=digest_text.numbers_line(digest.numbers, digest.lang),
+            body_html=render.render_post(digest.body_md, digest.title).html,
+        ))
+    pages.sort(key=lambda page: (page.digest.day, page.lang), reverse=True)
+    return pages

@@ -12,10 +12,17 @@ same files in the same run:
 
 Each is measured --rounds times, interleaved, and the best time of each is kept.
 
-Goals: our rate >= 75% of the orjson loop; peak RSS under 200 MB.
+Two shapes, each against its own orjson loop:
 
-    .venv/bin/python bench/collect_claude.py              # 1 GB
-    .venv/bin/python bench/collect_claude.py --size-mb 50 # quick
+  large-lines   16 files of long turns with large lines (default 1 GB)
+  short-turns   69 sessions of many short turns, as real transcripts have them: about 4 lines
+                and 25 KB a turn group (default 200 MB: about 35,000 lines, 8,600 turn groups)
+
+Goals: our rate >= 75% of the orjson loop on both; peak RSS under 200 MB.
+
+    .venv/bin/python bench/collect_claude.py                       # both shapes, full size
+    .venv/bin/python bench/collect_claude.py --scale 0.1           # both, a tenth of the size
+    .venv/bin/python bench/collect_claude.py --shape short-turns   # one shape
 """
 
 from __future__ import annotations
@@ -125,6 +132,19 @@ class Generator:
         lines.append(self._assistant({"type": "text", "text": self.chunk(100, 1500)}, session, cwd))
         return lines
 
+    def short_turn(self, session: str, cwd: str) -> list[dict]:
+        """A real-sized turn: a short prompt, one tool call (sometimes a thought first), a short answer."""
+        rng = self.rng
+        lines = [self._base("user", session, cwd, message={"role": "user", "content": self.chunk(20, 600)})]
+        if rng.random() < 0.25:
+            signature = base64.b64encode(rng.randbytes(rng.randint(300, 1200))).decode()
+            lines.append(self._assistant({"type": "thinking", "thinking": self.chunk(400, 20_000),
+                                          "signature": signature}, session, cwd))
+        if rng.random() < 0.8:
+            lines += self.tool(session, cwd)
+        lines.append(self._assistant({"type": "text", "text": self.chunk(60, 1200)}, session, cwd))
+        return lines
+
     def tool(self, session: str, cwd: str) -> list[dict]:
         rng = self.rng
         call_id = f"toolu_01{rng.getrandbits(80):020x}"
@@ -150,9 +170,12 @@ class Generator:
                     toolUseResult=copy)]
 
 
-def generate(root: Path, size_mb: int, files: int) -> list[Path]:
+SHAPES = {"large-lines": {"size_mb": 1024, "files": 16}, "short-turns": {"size_mb": 200, "files": 69}}
+
+
+def generate(root: Path, size_mb: int, files: int, shape: str = "large-lines") -> list[Path]:
     marker = root / "generated.json"
-    wanted = {"size_mb": size_mb, "files": files, "version": 4}
+    wanted = {"size_mb": size_mb, "files": files, "version": 4, "shape": shape}
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return sorted(root.rglob("*.jsonl"))
     for stale in root.rglob("*.jsonl"):
@@ -170,7 +193,8 @@ def generate(root: Path, size_mb: int, files: int) -> list[Path]:
         written = 0
         with open(path, "wb") as out:
             while written < per_file:
-                data = b"".join(orjson.dumps(line) + b"\n" for line in generator.turn(session, cwd))
+                turn = generator.short_turn if shape == "short-turns" else generator.turn
+                data = b"".join(orjson.dumps(line) + b"\n" for line in turn(session, cwd))
                 out.write(data)
                 written += len(data)
         paths.append(path)
@@ -210,27 +234,16 @@ def run_collect(root: Path, db: Path) -> dict:
             "files": report.files_read, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size-mb", type=int, default=1024, help="size of the transcript set (default 1024)")
-    parser.add_argument("--files", type=int, default=16, help="number of transcript files (default 16)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved measuring rounds, best kept (default 3)")
-    parser.add_argument("--dir", type=Path, help="where to generate (default bench/.data/claude-<size>mb)")
-    parser.add_argument("--run-collect", nargs=2, metavar=("ROOT", "DB"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run_collect:
-        print(json.dumps(run_collect(Path(args.run_collect[0]), Path(args.run_collect[1]))))
-        return
-
-    root = args.dir or HERE / ".data" / f"claude-{args.size_mb}mb"
+def measure(root: Path, shape: str, size_mb: int, files: int, rounds: int) -> bool:
+    """Generate (or reuse) one shape's set, measure the three contenders, print; True when goals are met."""
     root.mkdir(parents=True, exist_ok=True)
-    print(f"transcript set: {root}", file=sys.stderr)
-    paths = generate(root / "set", args.size_mb, args.files)
+    print(f"{shape} transcript set: {root}", file=sys.stderr)
+    paths = generate(root / "set", size_mb, files, shape)
     total = sum(p.stat().st_size for p in paths) / MB
     lines = sum(1 for p in paths for _ in open(p, "rb"))
     raw_read(paths)  # warm the page cache so every contender reads from memory
     raw, loop, ours = float("inf"), float("inf"), {"seconds": float("inf")}
-    for _ in range(args.rounds):  # interleaved rounds, best of each: a busy machine slows them alike
+    for _ in range(rounds):  # interleaved rounds, best of each: a busy machine slows them alike
         raw = min(raw, raw_read(paths))
         loop = min(loop, orjson_loop(paths))
         with tempfile.TemporaryDirectory() as scratch:
@@ -241,14 +254,39 @@ def main() -> None:
         run = json.loads(child.stdout)
         ours = run if run["seconds"] < ours["seconds"] else ours
     ratio = (total / ours["seconds"]) / (total / loop)
-    print(f"\n{len(paths)} files, {total:.0f} MB, {lines:,} lines ({total * MB / lines / 1024:.1f} KB a line on average)")
+    rss_ok = ours["peak_rss_mb"] < 200
+    print(f"\n{shape}: {len(paths)} files, {total:.0f} MB, {lines:,} lines "
+          f"({total * MB / lines / 1024:.1f} KB a line on average), {ours['rows']:,} turn groups")
     print(f"  raw read (cat > /dev/null)    {total / raw:8.0f} MB/s")
     print(f"  bare orjson.loads loop        {total / loop:8.0f} MB/s")
     print(f"  our collect (parsed + stored) {total / ours['seconds']:8.0f} MB/s   "
-          f"{ours['seconds']:.2f} s, {ours['rows']:,} turn groups, {ours['skipped']} skipped")
+          f"{ours['seconds']:.2f} s, {ours['skipped']} skipped")
     print(f"  ours / orjson loop            {ratio:8.0%}      goal >= 75%  {'ok' if ratio >= 0.75 else 'MISSED'}")
     print(f"  peak RSS of our collect       {ours['peak_rss_mb']:8.0f} MB    goal < 200 MB "
-          f"{'ok' if ours['peak_rss_mb'] < 200 else 'MISSED'}")
+          f"{'ok' if rss_ok else 'MISSED'}")
+    return ratio >= 0.75 and rss_ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both", help="which transcript shape (default both)")
+    parser.add_argument("--scale", type=float, default=1.0, help="size factor for every shape (default 1)")
+    parser.add_argument("--size-mb", type=int, help="size of the set (overrides the shape's default and --scale)")
+    parser.add_argument("--files", type=int, help="number of transcript files (default: the shape's)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved measuring rounds, best kept (default 3)")
+    parser.add_argument("--dir", type=Path, help="where to generate (default bench/.data/claude-<shape>-<size>mb)")
+    parser.add_argument("--run-collect", nargs=2, metavar=("ROOT", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_collect:
+        print(json.dumps(run_collect(Path(args.run_collect[0]), Path(args.run_collect[1]))))
+        return
+    ok = True
+    for shape in (SHAPES if args.shape == "both" else [args.shape]):
+        size_mb = args.size_mb or max(1, round(SHAPES[shape]["size_mb"] * args.scale))
+        files = args.files or SHAPES[shape]["files"]
+        root = (args.dir / shape) if args.dir else HERE / ".data" / f"claude-{shape}-{size_mb}mb"
+        ok = measure(root, shape, size_mb, files, args.rounds) and ok
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -297,7 +297,7 @@ def test_arbitrary_bytes_never_crash(tmp_path_factory, data):
     write(folder, data)
     with Store(folder / "s.db") as store:
         report = collect(store, folder)
-        assert report.skipped <= data.count(b"\n")
+        assert report.skipped <= len(data.splitlines())  # an idle file's unterminated last line counts too
         assert collect(store, folder).new_activity == 0
 
 

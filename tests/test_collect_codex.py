@@ -168,4 +168,4 @@ def test_arbitrary_bytes_never_crash(tmp_path_factory, data):
     write(root, data)
     with Store(root / "s.db") as store:
         report = collect(store, root)
-    assert report.skipped <= data.count(b"\n")
+    assert report.skipped <= len(data.splitlines())  # an idle file's unterminated last line counts too

@@ -60,10 +60,12 @@ def config(write_config, now):
     return write_config('[site]\nout_dir = "site"\n\n[digest]\ntimezone = "UTC"\n')
 
 
-def activity(store, project: str, kind: str, at: str, key: str, **meta) -> None:
+def activity(store, project: str, kind: str, at: str, key: str, considered: bool = True, **meta) -> None:
     store.add_activity([Activity(source="git" if kind == COMMIT else "claude-code", project=project, kind=kind,
                                  occurred_at=at, author="me", text=key, meta=meta,
                                  fingerprint=fingerprint(key))])
+    if considered:  # as select leaves it
+        store.mark_considered([row.id for row in store.activity(unconsidered=True)])
 
 
 def add_post(store, key: str, ended_at: str, *, project: str = "demo", langs=("en", "ru"),
@@ -177,6 +179,39 @@ def test_the_day_is_local_to_the_digest_time_zone(store, write_config, now, inbo
     publish(store, config)
     [digest] = store.digests()
     assert (digest.day, digest.numbers["commits"]) == ("2026-11-21", 1)
+
+
+def test_run_waits_for_a_day_whose_work_is_not_all_told_but_digest_does_not(store, config, inbox):
+    add_post(store, "one", "2026-11-21T09:00:00+00:00", langs=("en",))
+    activity(store, "demo", SESSION, "2026-11-21T23:50:00+00:00", "open", considered=False, session_id="Z")
+    report = publish(store, config)
+    assert store.digests() == []
+    assert "digest: 2026-11-21 waits for a later run: 1 activity row(s) not selected yet" in report.warnings
+
+    store.mark_considered([row.id for row in store.activity(unconsidered=True)])
+    story_id = store.add_story(Story(project="demo", started_at="2026-11-21T22:00:00+00:00",
+                                     ended_at="2026-11-21T23:55:00+00:00", score=2.0, category="code_change",
+                                     tags=[], activity_ids=[], status="briefed", fingerprint="unwritten"))
+    report = publish(store, config)
+    assert store.digests() == [] and any("1 story(ies) not written yet" in w for w in report.warnings)
+
+    result = invoke(config, "digest", "--date", "2026-11-21")  # asked for: made now
+    assert result.exit_code == 0 and [d.day for d in store.digests()] == ["2026-11-21"]
+    store.set_story_status(story_id, "written")
+    assert publish(store, config).digests_made == 0
+
+
+def test_a_day_waits_for_unwritten_stories_two_days_at_most(store, config, inbox, monkeypatch):
+    add_post(store, "one", "2026-11-19T09:00:00+00:00", langs=("en",))
+    store.add_story(Story(project="demo", started_at="2026-11-19T22:00:00+00:00", ended_at="2026-11-19T23:00:00+00:00",
+                          score=2.0, category="code_change", tags=[], activity_ids=[], status="selected",
+                          fingerprint="stuck"))  # the writer is off and stays off
+    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", "2026-11-21T09:00:00+00:00")
+    publish(store, config)
+    assert store.digests() == []
+    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", "2026-11-22T09:00:00+00:00")
+    publish(store, config)
+    assert [d.day for d in store.digests()] == ["2026-11-19"]
 
 
 def test_run_looks_back_days_back_closed_days_only(store, write_config, now, inbox):

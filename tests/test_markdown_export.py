@@ -50,6 +50,7 @@ def add_story(store, tmp_path: Path, key: str, ended_at: str, titles: dict[str, 
 def stories(store, tmp_path):
     store.add_activity([Activity(source="git", project="demo-app", kind=COMMIT, occurred_at="2026-11-20T08:00:00+00:00",
                                  author="me", text="c", meta={"own": True}, fingerprint=fingerprint("c"))])
+    store.mark_considered([row.id for row in store.activity()])  # as select leaves it
     return {
         "tricky": add_story(store, tmp_path, "tricky", "2026-11-20T10:00:00+00:00",
                             {"en": TRICKY, "ru": "Исправил: «кавычки» и двоеточие: всё — 100%"}, cover=True),

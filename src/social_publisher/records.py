@@ -35,11 +35,8 @@ POST_STATUS_ORDER = (POST_DRAFT, POST_CHECKED, POST_APPROVED, POST_PUBLISHED)
 
 def fingerprint(*parts: object) -> str:
     """A stable identity for a record: sha256 over its identifying parts."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(str(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()[:32]
+    joined = "".join(f"{part}\x1f" for part in parts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

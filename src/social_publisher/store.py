@@ -559,6 +559,21 @@ class Store:
                 (source, _dumps(position)),
             )
 
+    def cursors_with_prefix(self, prefix: str) -> list[tuple[str, Any]]:
+        """Every (source key, position) whose key starts with `prefix`."""
+        rows = self.db.execute("SELECT source, position FROM cursors WHERE substr(source, 1, ?) = ?",
+                               (len(prefix), prefix))
+        return [(row["source"], _loads(row["position"])) for row in rows]
+
+    def set_session_summary(self, source: str, session_id: str, summary: str | None) -> None:
+        """Set `meta.summary` on every stored turn group of one session."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE activity SET meta_json = json_set(meta_json, '$.summary', ?)"
+                " WHERE source = ? AND kind = 'session' AND json_extract(meta_json, '$.session_id') = ?",
+                (summary, source, session_id),
+            )
+
     def cache_get(self, key: str) -> Any:
         row = self.db.execute("SELECT value FROM cache WHERE key = ?", (key,)).fetchone()
         return _loads(row["value"]) if row else None

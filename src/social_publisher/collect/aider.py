@@ -139,6 +139,10 @@ class AiderSource(TranscriptSource):
         """With no timestamps in the file, a file is idle when it has not changed for IDLE_MINUTES."""
         return mtime_ns / 1e9 < (clock.now() - timedelta(minutes=IDLE_MINUTES)).timestamp()
 
+    def whole_line(self, raw: bytes) -> bool:
+        """A history file is text: its unterminated last line, once the file is idle, is whole."""
+        return True
+
     def parse(self, raw: bytes | None) -> str:
         if raw is None:
             raise BadLine(f"line longer than {MAX_LINE_BYTES / 2**20:g} MB, skipped")

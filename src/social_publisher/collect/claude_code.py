@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from social_publisher.collect import register
+from social_publisher.collect.background import BackgroundWriter
 from social_publisher.collect.elide import ELIDE_ABOVE, elide
 from social_publisher.collect.sessions import TurnGroup
 from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, file_stat
@@ -45,6 +46,48 @@ _COMMAND_TOOLS = {"Bash": "command"}
 @register
 class ClaudeCodeSource(TranscriptSource):
     type = "claude-code"
+
+    # Summary lines name their session by `leafUuid` (the newest message it had), and Claude Code
+    # writes them into whichever file it has open: often a later session's. Pending ones (leaf
+    # uuid -> summary) are credited when the message is read, or to the transcript read earlier
+    # whose newest message it is; those still unmatched wait in the store for a later run.
+    summaries: dict[str, str]
+    MAX_PENDING_SUMMARIES = 2000
+
+    def __init__(self, config: SourceConfig):
+        super().__init__(config)
+        self.summaries = {}
+
+    @property
+    def _summaries_key(self) -> str:
+        return f"{self.name}|pending-summaries"
+
+    def collect(self, store: Store, report) -> None:
+        self.summaries = dict(store.cursor(self._summaries_key) or {})
+        before = dict(self.summaries)
+        super().collect(store, report)
+        if self.summaries:
+            self._credit_earlier_sessions(store)
+        if self.summaries != before:
+            pending = dict(list(self.summaries.items())[-self.MAX_PENDING_SUMMARIES:])
+            store.set_cursor(self._summaries_key, pending)
+
+    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
+        if tracker.summary_found:
+            session_id, summary = tracker.state.session_id, tracker.state.summary
+            writer.submit(lambda store: store.set_session_summary(self.type, session_id, summary))
+
+    def _credit_earlier_sessions(self, store: Store) -> None:
+        """Pending summaries whose leaf is the newest message of a transcript read before."""
+        prefix = f"{self.name}|"
+        for key, cursor in store.cursors_with_prefix(prefix):
+            state = cursor.get("state") if isinstance(cursor, dict) else None
+            leaf = state.get("last_uuid") if isinstance(state, dict) else None
+            if leaf in self.summaries:
+                state["summary"] = self.summaries.pop(leaf)
+                with store.transaction():
+                    store.set_session_summary(self.type, state["session_id"], state["summary"])
+                    store.set_cursor(key, cursor)
 
     def transcripts(self, root: Path) -> list[Transcript]:
         mains: dict[Path, str] = {}
@@ -85,9 +128,13 @@ class ClaudeCodeSource(TranscriptSource):
             else:
                 _assistant(line, content, tracker, sidechain)
         elif kind == "summary":
-            summary = line.get("summary")
-            if isinstance(summary, str) and summary.strip():
+            summary, leaf = line.get("summary"), line.get("leafUuid")
+            if not (isinstance(summary, str) and summary.strip()):
+                return
+            if type(leaf) is not str or leaf == tracker.state.last_uuid:
                 tracker.state.summary = summary.strip()
+            else:  # it names the session holding message `leaf`: this file's, later, or another one
+                self.summaries[leaf] = summary.strip()
         elif kind == "system":
             tracker.seen_at(line.get("timestamp"))
             content = line.get("content")
@@ -97,11 +144,19 @@ class ClaudeCodeSource(TranscriptSource):
 
 
 def _note_place(line: dict, tracker: Tracker) -> None:
-    cwd, branch = line.get("cwd"), line.get("gitBranch")
-    if isinstance(cwd, str) and cwd:
-        tracker.state.cwd = tracker.group.cwd = cwd
-    if isinstance(branch, str) and branch:
-        tracker.state.git_branch = tracker.group.git_branch = branch
+    uuid = line.get("uuid")
+    if type(uuid) is str:
+        if tracker.group.uuid is None:
+            tracker.group.uuid = uuid  # a group that began without a prompt is known by its first line
+        tracker.state.last_uuid = uuid
+        if tracker.source.summaries and uuid in tracker.source.summaries:
+            tracker.state.summary = tracker.source.summaries.pop(uuid)
+            tracker.summary_found = True
+    state, cwd, branch = tracker.state, line.get("cwd"), line.get("gitBranch")
+    if cwd != state.cwd and isinstance(cwd, str) and cwd:  # new groups start from the state's place
+        state.cwd = tracker.group.cwd = cwd
+    if branch != state.git_branch and isinstance(branch, str) and branch:
+        state.git_branch = tracker.group.git_branch = branch
 
 
 def is_prompt(line: dict, text: str) -> bool:
@@ -129,7 +184,8 @@ def _user(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> None:
                 texts.append(block["text"])
         text = None if has_result else "\n".join(texts)
     if text is not None and not sidechain and is_prompt(line, text):
-        tracker.begin_turn(text.strip(), timestamp)
+        uuid = line.get("uuid")
+        tracker.begin_turn(text.strip(), timestamp, uuid if type(uuid) is str else None)
     else:
         tracker.seen_at(timestamp)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from social_publisher import clock
 from social_publisher.collect import Source, SourceReport, register
 from social_publisher.collect.languages import languages
+from social_publisher.collect.projects import project_name
 from social_publisher.progress import progress_bar
 from social_publisher.records import COMMIT, Activity, fingerprint
 from social_publisher.store import Store
@@ -67,7 +68,7 @@ class GitSource(Source):
         excluded = existing_objects(repo, sorted(known))
         report.files_read += 1
         authors = [a.lower() for a in self.config.authors]
-        project = self.config.project or repo.resolve().name
+        project = self.config.project or project_name(repo)
         reader = _LogReader(repo, tips, excluded, authors, project)
         batch: list[Activity] = []
         with progress_bar(f"git {project}") as bar:

@@ -16,10 +16,10 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from social_publisher import clock
+from social_publisher.collect.projects import project_of_cwd
 from social_publisher.records import SESSION, Activity, fingerprint
 
 PROSE_HALF = 8_000  # prose kept from the start of a turn, and as much again from its end
@@ -69,6 +69,7 @@ class TurnGroup:
     omitted_chars: int = 0  # prose dropped from the middle of a very long turn
     cwd: str | None = None
     git_branch: str | None = None
+    uuid: str | None = None  # the transcript's own id of the group's first message, where it has one
     _calls: dict[str, tuple[str, dict[str, Any] | None]] = field(default_factory=dict)  # call id -> (tool, command)
 
     @property
@@ -162,6 +163,7 @@ class SessionState:
     started_at: str | None = None
     summary: str | None = None
     turn: int = 0  # the index the next closed group gets
+    last_uuid: str | None = None  # the newest message uuid read (a later summary line may point at it)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -171,8 +173,14 @@ class SessionState:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-def _iso(timestamp: str | None, fallback: str) -> str:
+_UTC_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+
+
+def _iso(timestamp: str | None, fallback: str | None) -> str | None:
+    """A transcript timestamp as the store writes times (UTC, whole seconds), else `fallback`."""
     if timestamp:
+        if _UTC_Z.fullmatch(timestamp):  # what Claude Code writes: no date arithmetic needed
+            return timestamp[:19] + "+00:00"
         try:
             return clock.iso(datetime.fromisoformat(timestamp.replace("Z", "+00:00")))
         except ValueError:
@@ -181,8 +189,12 @@ def _iso(timestamp: str | None, fallback: str) -> str:
 
 
 def group_activity(source: str, state: SessionState, group: TurnGroup, project: str | None) -> Activity:
-    """The activity row for a closed group; its fingerprint is (source, session id, turn index)."""
-    session_start = _iso(state.started_at, clock.iso(clock.now()))
+    """The activity row for a closed group.
+
+    Its fingerprint is the group's first message uuid where the transcript has one (a resumed
+    Claude Code session copies earlier messages, uuids included, into a new file: they are the
+    same turns, stored once), else (source, session id, turn index)."""
+    session_start = _iso(state.started_at, None) or clock.iso(clock.now())
     started = _iso(group.started_at, session_start)
     cwd = group.cwd or state.cwd
     prompt = group.prompt or ""
@@ -200,6 +212,7 @@ def group_activity(source: str, state: SessionState, group: TurnGroup, project: 
     if group.omitted_chars:
         meta["assistant_text_omitted_chars"] = group.omitted_chars
     text = "\n\n".join(part for part in [prompt, "\n\n".join(prose)] if part)
-    return Activity(source=source, project=project or (Path(cwd).name if cwd else "") or "unknown",
+    return Activity(source=source, project=project or project_of_cwd(cwd),
                     kind=SESSION, occurred_at=started, author="", text=text, meta=meta,
-                    fingerprint=fingerprint(source, state.session_id, state.turn))
+                    fingerprint=fingerprint(source, "uuid", group.uuid) if group.uuid
+                    else fingerprint(source, state.session_id, state.turn))

@@ -14,7 +14,10 @@ later yields exactly the new turns, none twice and none lost. Lines appended aft
 idle group was closed (rare: a tool approved an hour later) form a group of their own with
 no prompt.
 
-A partial last line (the writer is mid-line) is left for the next run. A bad line is
+A partial last line (the writer is mid-line) is left for the next run — unless the file has
+been idle for IDLE_MINUTES and the line is whole by the source's own test (`whole_line`: a
+complete JSON object): a transcript whose writer never added the final newline is then read to
+its end instead of being held back, and re-read, forever. Blank lines are skipped. A bad line is
 reported once as `path:line: reason` (the cursor remembers which lines were reported) and
 skipped; the rest of the file is read. A line longer than MAX_LINE_BYTES is skipped without
 being loaded, so memory stays flat whatever the file holds.
@@ -23,7 +26,7 @@ being loaded, so memory stays flat whatever the file holds.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +36,7 @@ import orjson
 
 from social_publisher import clock
 from social_publisher.collect import Source, SourceReport
+from social_publisher.collect.background import BackgroundWriter
 from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity, is_timestamp
 from social_publisher.progress import progress_bar
 from social_publisher.records import Activity
@@ -57,11 +61,13 @@ class BadLine(Exception):
     """Raised by a source's `parse` for a line it cannot use; the message is the reason."""
 
 
-def complete_lines(file: IO[bytes], offset: int, line_no: int) -> Iterator[tuple[int, int, bytes | None]]:
+def complete_lines(file: IO[bytes], offset: int, line_no: int,
+                   whole: Callable[[bytes], bool] | None = None) -> Iterator[tuple[int, int, bytes | None]]:
     """(line number, offset after the line, raw line) for each complete line from `offset`.
 
-    Stops before a partial last line. A line longer than MAX_LINE_BYTES is skipped in chunks and
-    yielded as None (its length is the offset difference).
+    Stops before a partial last line, unless `whole` is given and says the unterminated last line
+    is complete. A line longer than MAX_LINE_BYTES is skipped in chunks and yielded as None (its
+    length is the offset difference).
     """
     file.seek(offset)
     readline = file.readline
@@ -71,6 +77,8 @@ def complete_lines(file: IO[bytes], offset: int, line_no: int) -> Iterator[tuple
             return
         if raw[-1] != 10:  # no newline: a partial last line, or a line over the limit
             if len(raw) < MAX_LINE_BYTES:
+                if whole is not None and whole(raw):
+                    yield line_no + 1, offset + len(raw), raw
                 return
             length = len(raw)
             while True:
@@ -101,6 +109,7 @@ class Tracker:
         self.group_start, self.group_line = offset, line_no  # where the open group began
         self.companions: list[CompanionStream] = []
         self.last_seen: str | None = None  # newest timestamp in the file
+        self.summary_found = False  # a summary written elsewhere turned out to be this session's
 
     def seen_at(self, timestamp: Any) -> None:
         if is_timestamp(timestamp):
@@ -113,21 +122,23 @@ class Tracker:
             if self.last_seen is None or timestamp > self.last_seen:
                 self.last_seen = timestamp
 
-    def begin_turn(self, prompt: str, timestamp: Any) -> None:
+    def begin_turn(self, prompt: str, timestamp: Any, uuid: str | None = None) -> None:
         """A real user prompt: close the open group (if it holds anything) and start a new one here."""
         if self.group.has_content:
-            self.close(timestamp if is_timestamp(timestamp) else None)
-        self.group = TurnGroup(prompt=prompt, cwd=self.state.cwd, git_branch=self.state.git_branch)
+            self.close(timestamp if is_timestamp(timestamp) else None, reopen=False)
+        self.group = TurnGroup(prompt=prompt, cwd=self.state.cwd, git_branch=self.state.git_branch, uuid=uuid)
         self.group_start, self.group_line = self.line_start, self.line_no - 1
         self.seen_at(timestamp)
 
-    def close(self, until: str | None) -> None:
-        """Store the open group as a row; side-file lines older than `until` are added to it first."""
+    def close(self, until: str | None, *, reopen: bool = True) -> None:
+        """Store the open group as a row; side-file lines older than `until` are added to it first.
+        An empty group takes its place unless the caller starts the next one itself."""
         for companion in self.companions:
             companion.drain(self, until)
         self.closed.append(group_activity(self.source.type, self.state, self.group, self.source.config.project))
         self.state.turn += 1
-        self.group = TurnGroup(cwd=self.state.cwd, git_branch=self.state.git_branch)
+        if reopen:
+            self.group = TurnGroup(cwd=self.state.cwd, git_branch=self.state.git_branch)
 
 
 class CompanionStream:
@@ -153,7 +164,9 @@ class CompanionStream:
                     self.report.skip(f"{self.path}: cannot read: {exc.strerror or exc}")
                     self.lines = iter(())
                     return None
-                self.lines = complete_lines(self.file, self.offset, self.line_no)
+                idle = self.source.is_idle(None, file_stat(self.path)[1])
+                self.lines = complete_lines(self.file, self.offset, self.line_no,
+                                            self.source.whole_line if idle else None)
                 self.read = True
             for line_no, end, raw in self.lines:
                 try:
@@ -162,6 +175,9 @@ class CompanionStream:
                     if line_no > self.reported:
                         self.report.skip(f"{self.path}:{line_no}: {exc}")
                         self.reported = line_no
+                    self.offset, self.line_no = end, line_no
+                    continue
+                if parsed is None:  # a blank line
                     self.offset, self.line_no = end, line_no
                     continue
                 timestamp = parsed.get("timestamp") if isinstance(parsed, dict) else None
@@ -217,9 +233,11 @@ class TranscriptSource(Source):
         """Apply one parsed line to the tracker (call tracker.begin_turn for a real prompt)."""
 
     def parse(self, raw: bytes | None) -> Any:
-        """Bytes of one line -> a JSON object; BadLine for anything else."""
+        """Bytes of one line -> a JSON object (None for a blank line); BadLine for anything else."""
         if raw is None:
             raise BadLine(f"line longer than {MAX_LINE_BYTES / 2**20:g} MB, skipped")
+        if raw.isspace():
+            return None
         try:
             parsed = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
@@ -227,6 +245,16 @@ class TranscriptSource(Source):
         if not isinstance(parsed, dict):
             raise BadLine(f"not a JSON object ({type(parsed).__name__})")
         return parsed
+
+    def whole_line(self, raw: bytes) -> bool:
+        """Whether an unterminated last line of an idle file is complete: a whole JSON object."""
+        try:
+            return isinstance(orjson.loads(raw), dict)
+        except orjson.JSONDecodeError:
+            return False
+
+    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
+        """Called once a transcript has been read and its rows handed to `writer` (a hook for subclasses)."""
 
     def cursor_key(self, path: Path) -> str:
         return f"{self.name}|{path}"
@@ -262,12 +290,16 @@ class TranscriptSource(Source):
             if changed or (open_group and self.is_idle(cursor.get("last_seen"), mtime)):
                 work.append((transcript, cursor, size))
         total = sum(size - min(cursor.get("offset", 0), size) for _, cursor, size in work)
-        with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar:
+        if not work:
+            return
+        with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar, \
+                BackgroundWriter(store.path) as writer:
             for transcript, cursor, _ in work:
-                self._read(transcript, cursor, store, report, bar)
+                self._read(transcript, cursor, store, writer, report, bar)
 
-    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, report: SourceReport,
-              bar) -> None:
+    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, writer: BackgroundWriter,
+              report: SourceReport, bar) -> None:
+        """Read one transcript from its cursor; closed groups go to `writer`, `store` is only read."""
         path = transcript.path
         size, mtime = file_stat(path)
         offset = cursor.get("offset", 0)
@@ -291,17 +323,20 @@ class TranscriptSource(Source):
         flushed_at = offset
         try:
             with file:
-                for line_no, end, raw in complete_lines(file, offset, tracker.line_no):
+                whole = self.whole_line if self.is_idle(None, mtime) else None
+                for line_no, end, raw in complete_lines(file, offset, tracker.line_no, whole):
                     tracker.line_no = line_no
                     try:
-                        self.handle(self.parse(raw), tracker)
+                        parsed = self.parse(raw)
+                        if parsed is not None:
+                            self.handle(parsed, tracker)
                     except BadLine as exc:
                         if line_no > reported:
                             report.skip(f"{path}:{line_no}: {exc}")
                             reported = line_no
                     tracker.line_start = end
                     if len(tracker.closed) >= FLUSH_GROUPS:
-                        self._flush(store, report, tracker, reported, size, mtime)
+                        self._flush(writer, report, tracker, reported, size, mtime)
                         bar.advance(tracker.group_start - flushed_at)
                         flushed_at = tracker.group_start
             if self.is_idle(tracker.last_seen, mtime):
@@ -309,25 +344,30 @@ class TranscriptSource(Source):
                     tracker.close(None)
                 tracker.group = TurnGroup(cwd=state.cwd, git_branch=state.git_branch)
                 tracker.group_start, tracker.group_line = tracker.line_start, tracker.line_no
-            self._flush(store, report, tracker, reported, size, mtime)
+            self._flush(writer, report, tracker, reported, size, mtime)
+            self.after_read(writer, tracker)
             bar.advance(max(0, size - flushed_at))
         finally:
             for companion in tracker.companions:
                 companion.close()
 
-    def _flush(self, store: Store, report: SourceReport, tracker: Tracker, reported: int, size: int,
+    def _flush(self, writer: BackgroundWriter, report: SourceReport, tracker: Tracker, reported: int, size: int,
                mtime: int) -> None:
-        """Store the closed groups and the cursors (main file and side files) in one transaction."""
-        with store.transaction():
-            report.new_activity += store.add_activity(tracker.closed)
-            store.set_cursor(self.cursor_key(tracker.path), {
-                "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
-                "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
-            })
-            for companion in tracker.companions:
-                if companion.read:
-                    store.set_cursor(self.cursor_key(companion.path), companion.cursor())
-        tracker.closed.clear()
+        """Hand the closed groups and the cursors (main file and side files) to the writer: one
+        transaction, with the cursors as they are now."""
+        rows, tracker.closed = tracker.closed, []
+        cursors = [(self.cursor_key(tracker.path), {
+            "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
+            "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
+        })]
+        cursors += [(self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read]
+
+        def job(store: Store) -> None:
+            report.new_activity += store.add_activity(rows)
+            for key, position in cursors:
+                store.set_cursor(key, position)
+
+        writer.submit(job)
 
 
 def _json_reason(raw: bytes, exc: Exception) -> str:

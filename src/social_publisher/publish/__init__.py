@@ -61,11 +61,14 @@ def active_channels(config: Config) -> list[type[Channel]]:
 def publish(store: Store, config: Config, *, posts: bool = True,
             digest_days: list[date] | None = None) -> PublishReport:
     """Publish waiting posts (unless `posts` is false) and digests. Digests are made for
-    `digest_days`, or by default for the recent closed days when `[digest] enabled`."""
+    `digest_days`, or by default for the recent closed days whose work is all written
+    when `[digest] enabled`."""
     report = PublishReport(site_dir=str(config.site.out_dir))
-    if digest_days is None:
-        digest_days = digests.recent_closed_days(config) if config.digest.enabled else []
-    report.digests_made = len(digests.make_digests(store, config, digest_days))
+    if digest_days is not None:
+        report.digests_made = len(digests.make_digests(store, config, digest_days))
+    elif config.digest.enabled:
+        report.digests_made = len(digests.make_digests(store, config, digests.recent_closed_days(config),
+                                                       wait=report.warnings))
     context = PublishContext(store=store, config=config, report=report, warnings=report.warnings)
     if config.telegram.enabled and "telegram" not in CHANNELS:
         report.warnings.append("telegram: enabled in [telegram] but this version has no telegram channel yet; "

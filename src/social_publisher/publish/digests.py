@@ -3,10 +3,11 @@ published to every channel that carries digests, exactly once per (digest, chann
 
 A post belongs to the local day its site page is dated (its story's end, else when it
 was written), in `[digest] timezone` (default: the machine's local time). A day is
-closed once it is over in that time; only closed days get a digest, so no later post
-of the day is left out. `run` looks back `[digest] days_back` closed days (a first run
-on a long history does not flood the channels); `social-publisher digest --date` makes
-any closed day's. A digest is stored when made and never rewritten: a post approved
+closed once it is over in that time; only closed days get a digest. `run` looks back
+`[digest] days_back` closed days (a first run on a long history does not flood the
+channels) and leaves a day whose work is not all told yet (activity select still holds
+as an open session, stories not written yet) for a later run, for at most
+MAX_WAIT_DAYS; `social-publisher digest --date` makes any closed day's at once. A digest is stored when made and never rewritten: a post approved
 after its day's digest exists is not added to it.
 
 The day's numbers come from the store: projects and commits (the user's own, as the
@@ -33,10 +34,13 @@ from social_publisher.errors import UsageError
 from social_publisher.publish import digest_text, feeds, render
 from social_publisher.publish.channel import Channel, PublishContext
 from social_publisher.publish.content import ON_SITE, SITE_CHANNEL, SitePost, assign_paths, post_date
-from social_publisher.records import COMMIT, SESSION, Digest, Post, Story
+from social_publisher.records import COMMIT, SESSION, STORY_BRIEFED, STORY_SELECTED, Digest, Post, Story
 from social_publisher.store import Store
 
 DIGEST_NEW = "new"
+# A day waits for its unfinished work this many days at most, then gets the digest of what
+# there is (a writer that stays broken must not hold digests back for ever).
+MAX_WAIT_DAYS = 2
 DIGEST_PUBLISHED = "published"
 
 
@@ -83,12 +87,23 @@ def closed_day(config: Config, day: date | None) -> date:
 
 # -- making digests -------------------------------------------------------------------
 
-def make_digests(store: Store, config: Config, days: Iterable[date]) -> list[Digest]:
-    """Store the digest of each given day and language that has posts and no digest yet."""
+def make_digests(store: Store, config: Config, days: Iterable[date], *,
+                 wait: list[str] | None = None) -> list[Digest]:
+    """Store the digest of each given day and language that has posts and no digest yet.
+
+    With `wait` (a list for warnings), a day whose work is not all told yet (see
+    `unfinished_days`) is left for a later run instead.
+    """
+    tz = zone(config)
     wanted = set(days)
+    if wait is not None and wanted:
+        oldest_to_wait = today(config) - timedelta(days=MAX_WAIT_DAYS)
+        unfinished = unfinished_days(store, {day for day in wanted if day >= oldest_to_wait}, tz)
+        for day in sorted(unfinished):
+            wait.append(f"digest: {day.isoformat()} waits for a later run: {unfinished[day]}")
+        wanted -= set(unfinished)
     if not wanted:
         return []
-    tz = zone(config)
     posts = store.posts(status=ON_SITE)
     stories = {story.id: story for story in store.stories()}
     recorded = {pub.post_id: pub.remote_id for pub in store.publications(SITE_CHANNEL) if pub.remote_id}
@@ -120,6 +135,25 @@ def make_digests(store: Store, config: Config, days: Iterable[date]) -> list[Dig
         if digest_id is not None:
             made.append(store.digests(day=digest.day, lang=lang)[0])
     return made
+
+
+def unfinished_days(store: Store, days: set[date], tz: tzinfo | None) -> dict[date, str]:
+    """Days with activity that select still holds (a session going on at midnight) or stories
+    not written yet (a spent LLM budget): what each waits for."""
+    held: dict[date, int] = {}
+    for row in store.activity(unconsidered=True):
+        day = local_day(clock.parse_iso(row.occurred_at), tz)
+        if day in days:
+            held[day] = held.get(day, 0) + 1
+    unwritten: dict[date, int] = {}
+    for story in store.stories(status=(STORY_SELECTED, STORY_BRIEFED)):
+        day = local_day(clock.parse_iso(story.ended_at), tz)
+        if day in days:
+            unwritten[day] = unwritten.get(day, 0) + 1
+    return {day: ", ".join(part for part in (
+        f"{held[day]} activity row(s) not selected yet" if day in held else "",
+        f"{unwritten[day]} story(ies) not written yet" if day in unwritten else "") if part)
+        for day in sorted(set(held) | set(unwritten))}
 
 
 def day_numbers(store: Store, day: date, tz: tzinfo | None) -> dict[str, int]:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from social_publisher.config import Config
+from social_publisher.config import Config, EnrichConfig
 from social_publisher.enrich import enrich, jokes
 from social_publisher.enrich.facts import build_facts
 from social_publisher.enrich.redact import Redactor
@@ -17,6 +17,11 @@ from social_publisher.store import Store
 _ids = itertools.count(1)
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
 API_KEY = "sk-ant-api03-" + "Q7w" * 15
+
+
+def _config() -> Config:
+    """Defaults, with Wikipedia off: these tests never touch the network (test_enrich_wikipedia has a loopback one)."""
+    return Config(enrich=EnrichConfig(wikipedia=False))
 
 
 def commit(project: str, message: str, files: list[tuple[str, int, int]], when: str = "2026-11-20T10:00:00+00:00",
@@ -81,18 +86,18 @@ def fetcher_story(store: Store) -> int:
 
 def test_enrich_briefs_each_selected_story_once(store: Store) -> None:
     first, second = fetcher_story(store), add_story(store, [commit("csvkit", "Add CSV export", [("export.py", 40, 0)])])
-    report = enrich(store, Config())
+    report = enrich(store, _config())
     assert report.briefs == 2 and report.jokes == 2
     assert {s.status for s in store.stories()} == {"briefed"}
     assert store.brief(first) is not None and store.brief(second) is not None
-    again = enrich(store, Config())
+    again = enrich(store, _config())
     assert again.briefs == 0 and again.redactions == 0
     assert store.db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0] == 2
 
 
 def test_secret_in_a_transcript_prompt_never_reaches_the_brief(store: Store) -> None:
     story_id = fetcher_story(store)
-    report = enrich(store, Config())
+    report = enrich(store, _config())
     brief = store.brief(story_id)
     dumped = json.dumps(brief.facts)
     for secret in (BOT_TOKEN, API_KEY, "AAHdqTcv", "pavel", "noreply@anthropic.com"):
@@ -103,7 +108,7 @@ def test_secret_in_a_transcript_prompt_never_reaches_the_brief(store: Store) -> 
 
 def test_facts_keys_follow_the_documented_contract(store: Store) -> None:
     story_id = fetcher_story(store)
-    enrich(store, Config())
+    enrich(store, _config())
     facts = store.brief(story_id).facts
     documented = {"project", "category", "tags", "period", "sources", "languages", "headline", "goal", "problem",
                   "actions", "files", "commands", "numbers", "before_after", "lessons", "next", "note_points",
@@ -133,7 +138,7 @@ def test_credential_talk_in_a_note_is_dropped_but_the_rest_is_kept(store: Store)
         "The admin password is derived from /etc/management-ui/auth.json and the admin user is admin.\n"
         "Lesson: measure the auth hop before blaming the app.\n"
         "A full login went from 0.184 s to 0.097 s."))], category="infrastructure")
-    enrich(store, Config())
+    enrich(store, _config())
     facts = store.brief(story_id).facts
     dumped = json.dumps(facts)
     assert "auth.json" not in dumped and "admin" not in dumped and "password" not in dumped
@@ -155,7 +160,7 @@ def test_jokes_never_repeat_and_match_tags(store: Store) -> None:
     for index in range(3):
         add_story(store, [commit(f"repo{index}", "Add a cache for the git log reader", [("git_log.py", 5, 1)])],
                   tags=("git",))
-    enrich(store, Config())
+    enrich(store, _config())
     chosen = [store.brief(s.id).joke_id for s in store.stories()]
     assert len(set(chosen)) == 3
     assert all("git" in jokes.get(joke_id).tags for joke_id in chosen)
@@ -167,7 +172,7 @@ def test_when_every_joke_is_used_the_brief_has_none_and_a_warning(store: Store) 
         store.save_brief(Brief(story_id=used, facts={}, joke_id=joke.id))
         store.set_story_status(used, "briefed")
     last = add_story(store, [commit("new", "Add the last feature", [("c.py", 1, 0)])])
-    report = enrich(store, Config())
+    report = enrich(store, _config())
     assert report.briefs == 1 and report.jokes == 0
     assert store.brief(last).joke_id is None
     assert any("jokes" in warning for warning in report.warnings)
@@ -182,9 +187,9 @@ def test_jokes_can_be_turned_off(store: Store, write_config) -> None:
 def test_a_story_whose_brief_exists_is_only_moved_on(store: Store) -> None:
     """A run killed between saving the brief and moving the story resumes without a second brief."""
     story_id = add_story(store, [commit("x", "Add a feature", [("a.py", 1, 0)])])
-    enrich(store, Config())
+    enrich(store, _config())
     store.set_story_status(story_id, "selected")
-    report = enrich(store, Config())
+    report = enrich(store, _config())
     assert report.briefs == 0 and store.stories(ids=[story_id])[0].status == "briefed"
 
 

@@ -11,7 +11,7 @@ import pytest
 from slugify import slugify
 
 from social_publisher import clock
-from social_publisher.config import Config
+from social_publisher.config import Config, EnrichConfig
 from social_publisher.enrich import enrich
 from social_publisher.records import Activity, Brief, Story, fingerprint
 from social_publisher.store import Store
@@ -69,7 +69,7 @@ def fetcher_rows() -> list[Activity]:
 def briefed(store: Store) -> Store:
     add_story(store, fetcher_rows(), tags=("python", "http"))
     add_story(store, [commit("csvkit", "Add CSV export for the report page", [("src/export.py", 40, 0)])])
-    enrich(store, Config())
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     return store
 
 
@@ -121,7 +121,7 @@ def test_posts_pass_every_check_and_pair_up_on_numbers(briefed: Store) -> None:
 def test_slugs_are_unique_per_language_and_russian_is_transliterated(store: Store) -> None:
     for _ in range(2):  # two stories that read the same get the same title
         add_story(store, [commit("twin", "Add CSV export for the report page", [("src/export.py", 40, 0)])])
-    enrich(store, Config())
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     write(store, Config())
     for lang in ("en", "ru"):
         slugs = [p.slug for p in store.posts(lang=lang)]

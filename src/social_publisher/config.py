@@ -79,9 +79,22 @@ class WriterConfig(_Section):
 class EnrichConfig(_Section):
     wikipedia: bool = True
     wikipedia_api: str = "https://{lang}.wikipedia.org/api/rest_v1"
+    # Wikimedia asks every client to name itself and give a way to reach its operator.
+    user_agent: str = ("social-publisher/0.1 (Bot Social Publisher; "
+                       "set [enrich] user_agent to your e-mail or site)")
+    wikipedia_ttl_days: float = Field(default=30, gt=0)
+    wikipedia_timeout_s: float = Field(default=5.0, gt=0)
     jokes: bool = True
     cover_images: bool = True
     redact_patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("wikipedia_api")
+    @classmethod
+    def _api_has_lang(cls, value: str) -> str:
+        if not re.match(r"https?://", value) or "{lang}" not in value:
+            raise ValueError(f"{value!r} must be an http(s) URL with a {{lang}} placeholder, "
+                             "e.g. https://{lang}.wikipedia.org/api/rest_v1")
+        return value.rstrip("/")
 
     @field_validator("redact_patterns")
     @classmethod

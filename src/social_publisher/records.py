@@ -76,6 +76,11 @@ class Brief:
     """The facts the writer may use for one story, already redacted.
 
     `facts` keys (all optional except project/category/tags): see enrich/facts.py.
+    `wiki` (enrich/wikipedia.py): None, or the Wikipedia fact about the story's main technology,
+    CC BY-SA text a post must attribute and link:
+    `{"tag": str, "en": {"title", "description", "extract", "url"}, "ru": {...}}`, "ru" absent
+    when the page has no Russian version. `image_path` (enrich/covers.py): the story's 1200×630
+    PNG cover card, relative to the config's folder (or absolute), None when covers are off.
     """
 
     story_id: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -377,6 +378,11 @@ class Store:
         return Brief(story_id=row["story_id"], facts=_loads(row["facts_json"]), redactions=row["redactions"],
                      wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"])
 
+    def wiki_topics(self) -> set[str]:
+        """The technologies earlier briefs already told a Wikipedia fact about."""
+        return {row[0] for row in self.db.execute(
+            "SELECT json_extract(wiki_json, '$.tag') FROM briefs WHERE wiki_json IS NOT NULL") if row[0]}
+
     def used_joke_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT joke_id FROM briefs WHERE joke_id IS NOT NULL")}
 
@@ -574,9 +580,14 @@ class Store:
                 (summary, source, session_id),
             )
 
-    def cache_get(self, key: str) -> Any:
-        row = self.db.execute("SELECT value FROM cache WHERE key = ?", (key,)).fetchone()
-        return _loads(row["value"]) if row else None
+    def cache_get(self, key: str, max_age: timedelta | None = None) -> Any:
+        """The cached value, or None when absent (or fetched longer than `max_age` ago)."""
+        row = self.db.execute("SELECT value, fetched_at FROM cache WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        if max_age is not None and clock.parse_iso(row["fetched_at"]) < clock.now() - max_age:
+            return None
+        return _loads(row["value"])
 
     def cache_put(self, key: str, value: Any) -> None:
         with self.transaction():

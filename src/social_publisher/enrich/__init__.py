@@ -2,17 +2,21 @@
 
 For every story with status "selected" the stage gathers its activity, builds
 the facts (`facts.py`, every text scrubbed by `redact.py` first), picks a joke
-no earlier brief used (`jokes.py`), saves the brief and moves the story to
-"briefed". A story is briefed once: re-running adds nothing. Wikipedia
-enrichment needs the network and is not done here yet (`brief.wiki` stays None).
+no earlier brief used (`jokes.py`), adds the Wikipedia fact about its main
+technology (`wikipedia.py`: fetched for all stories of the run together, before
+the loop, and cached) and a cover card (`covers.py`, `<store dir>/covers/`), saves
+the brief and moves the story to "briefed". A story is briefed once: re-running
+adds nothing. Without the network the briefs go on without facts (one warning).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from social_publisher.config import Config
-from social_publisher.enrich import jokes
+from social_publisher.enrich import covers, jokes, wikipedia
 from social_publisher.enrich.facts import build_facts
 from social_publisher.enrich.redact import Redactor
 from social_publisher.records import STORY_BRIEFED, STORY_SELECTED, Brief
@@ -28,6 +32,9 @@ class EnrichReport(StageReport):
     briefs: int = 0
     redactions: int = 0
     jokes: int = 0
+    wiki_facts: int = 0
+    wiki_requests: int = 0
+    covers: int = 0
 
 
 def enrich(store: Store, config: Config) -> EnrichReport:
@@ -35,10 +42,19 @@ def enrich(store: Store, config: Config) -> EnrichReport:
     redactor = Redactor(config.enrich.redact_patterns)
     used_jokes = store.used_joke_ids()
     out_of_jokes = False
+    todo = []
     for story in store.stories(status=STORY_SELECTED):
         if store.brief(story.id) is not None:  # briefed before a crash, status not yet moved
             store.set_story_status(story.id, STORY_BRIEFED)
-            continue
+        else:
+            todo.append(story)
+    wiki = wikipedia.WikiResult()
+    if config.enrich.wikipedia and todo:
+        wiki = wikipedia.gather(store, config.enrich, todo)
+        report.wiki_requests = wiki.requests
+        if wikipedia.warning(wiki):
+            report.warnings.append(wikipedia.warning(wiki))  # type: ignore[arg-type]
+    for story in todo:
         facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor)
         joke = None
         if config.enrich.jokes:
@@ -48,9 +64,13 @@ def enrich(store: Store, config: Config) -> EnrichReport:
             else:
                 used_jokes.add(joke.id)
                 report.jokes += 1
+        fact = wiki.facts.get(story.id)  # type: ignore[arg-type]
+        report.wiki_facts += fact is not None
+        image_path = _cover(store, config, story, facts) if config.enrich.cover_images else None
+        report.covers += image_path is not None
         with store.transaction():
-            store.save_brief(Brief(story_id=story.id, facts=facts, redactions=redactions,
-                                   joke_id=joke.id if joke else None))
+            store.save_brief(Brief(story_id=story.id, facts=facts, redactions=redactions, wiki=fact,
+                                   joke_id=joke.id if joke else None, image_path=image_path))
             store.set_story_status(story.id, STORY_BRIEFED)
         report.briefs += 1
         report.redactions += redactions
@@ -58,3 +78,12 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         report.warnings.append(
             f"every one of the {len(jokes.corpus())} shipped jokes is used; later posts close without a joke")
     return report
+
+
+def _cover(store: Store, config: Config, story, facts: dict) -> str:
+    """Make the story's card beside the store; the path as the brief keeps it (relative to the
+    config's folder when inside it, so a moved workspace keeps its covers)."""
+    path = covers.save_cover(store.path.parent / "covers" / f"story-{story.id}.png",
+                             covers.cover_title(facts), story.project, story.tags)
+    relative = os.path.relpath(path, config.base_dir)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()

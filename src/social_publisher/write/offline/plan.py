@@ -77,6 +77,7 @@ class Plan:
     ru_told: frozenset[str] = frozenset()  # own words and commit subjects the Russian post tells whole
     en_numbers: frozenset[str] = frozenset()  # numbers the Russian post carries: all an English-only line may hold
     ru_skipped: frozenset[str] = frozenset()  # number-free commit subjects the Russian list only counts
+    wiki: dict[str, Any] | None = field(default=None, repr=False)  # brief.wiki, for write/offline/worth_knowing.py
 
 
 def tells(plan: Plan, lang: str, text: str) -> bool:
@@ -167,6 +168,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
         commit_notes=told("commit_notes"),
         joke=jokes.get(brief.joke_id),
         facts=facts,
+        wiki=brief.wiki,
     )
 
 

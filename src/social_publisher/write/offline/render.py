@@ -16,6 +16,7 @@ from social_publisher.write.offline.plan import Plan, quotable, told
 from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, own_words, quote_end,
                                           quote_inline)
 from social_publisher.write.offline.work import work
+from social_publisher.write.offline import worth_knowing
 
 
 def render_body(plan: Plan, lang: str) -> str:
@@ -31,6 +32,7 @@ def render_body(plan: Plan, lang: str) -> str:
     parts += _numbers(plan, lang, frames)
     parts += _lessons(plan, lang, frames)
     parts += _next(plan, lang, frames)
+    parts.append(worth_knowing.paragraph(plan.wiki, lang) or "")
     if plan.joke:
         parts.append(f"{plan.joke.text(lang)} 😄")
     else:

@@ -54,7 +54,7 @@ def facts_from_prompt(prompt: str) -> dict[str, Any]:
                  stats=payload.get("stats", {}), sources=[TOOLS[t] for t in payload.get("worked_with", [])],
                  commands=[{"command": c.removesuffix(" (failed)"), "failed": c.endswith(" (failed)")}
                            for c in payload.get("commands", [])],
-                 earlier_posts=payload.get("earlier_posts", []))
+                 earlier_posts=payload.get("earlier_posts", []), worth_knowing=payload.get("worth_knowing"))
     return facts
 
 
@@ -64,7 +64,9 @@ def compose(prompt: str, behaviour: str = "good") -> str:
         return "Sure! Here is a lovely post about your week. Let me know if you want changes."
     facts = facts_from_prompt(prompt)
     langs = asked_languages(prompt)
-    drafts = OfflineWriter(Config()).draft_story(Brief(story_id=0, facts=facts), langs)
+    wiki = {lang: {"title": page["topic"], "extract": page["fact"], "description": "", "url": page.get("url", "")}
+            for lang, page in (facts.pop("worth_knowing") or {}).items()}
+    drafts = OfflineWriter(Config()).draft_story(Brief(story_id=0, facts=facts, wiki=wiki or None), langs)
     answer = {}
     for lang, draft in drafts.items():
         paragraphs = draft.body_md.split("\n\n")

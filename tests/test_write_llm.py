@@ -142,7 +142,7 @@ def briefed(store: Store) -> Store:
 
 def load_config_text(store: Store, writer: str):
     path = store.path.parent.parent / "publisher.toml"
-    path.write_text(f'[store]\npath = "{store.path}"\n\n[writer]\n{writer}\n')
+    path.write_text(f'[store]\npath = "{store.path}"\n\n[enrich]\nwikipedia = false\n\n[writer]\n{writer}\n')
     return load_config(path)
 
 
@@ -239,7 +239,7 @@ def test_a_missing_sdk_names_the_extra_to_install(briefed: Store, monkeypatch) -
 
 def test_the_next_post_of_a_project_links_the_previous_one_and_the_link_resolves(tmp_path: Path, bench) -> None:
     config_path = tmp_path / "publisher.toml"
-    config_path.write_text('[store]\npath = "state/p.db"\n\n[writer]\n' + writer_toml("claude-cli", None) +
+    config_path.write_text('[store]\npath = "state/p.db"\n\n[enrich]\nwikipedia = false\n\n[writer]\n' + writer_toml("claude-cli", None) +
                            '\n\n[site]\nout_dir = "site"\n')
     config = load_config(config_path)
     with Store(config.store.path) as store:

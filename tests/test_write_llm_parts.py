@@ -67,7 +67,9 @@ def big_brief() -> Brief:
         "stats": {"commits": 50, "files_changed": 15, "lines_added": 2000, "lines_removed": 300, "sessions": 3},
         "redacted_fingerprints": ["2:deadbeef"],
     }
-    return Brief(story_id=1, facts=facts, wiki={"title": "Stream processing", "extract": "Stream processing is " * 60})
+    wiki = {"tag": "streaming", "en": {"title": "Stream processing", "extract": "Stream processing is " * 60,
+                                      "description": "", "url": "https://en.wikipedia.org/wiki/Stream_processing"}}
+    return Brief(story_id=1, facts=facts, wiki=wiki)
 
 
 def test_the_prompt_of_a_large_story_stays_within_the_token_limit_and_keeps_the_essentials() -> None:
@@ -89,11 +91,13 @@ def test_a_retry_prompt_asks_for_one_language_with_the_reasons_and_proofread_is_
 
 def test_a_wiki_fact_of_any_shape_becomes_worth_knowing_and_a_missing_one_is_left_out() -> None:
     facts = {"project": "p"}
-    for wiki in ({"en": {"title": "Backoff", "extract": "Exponential backoff doubles the wait."}},
-                 {"title": "Backoff", "extract": "Exponential backoff doubles the wait."}):
-        text = build_prompt(Brief(1, facts, wiki=wiki), ["en"], min_words=1, max_words=900).text
-        assert "Exponential backoff doubles the wait." in text
-    for wiki in (None, {}, {"en": None}, {"extract": 42}, "text"):
+    wiki = {"tag": "backoff", "en": {"title": "Backoff", "extract": "Exponential backoff doubles the wait.",
+                                     "url": "https://en.wikipedia.org/wiki/Exponential_backoff"},
+            "ru": {"title": "Экспоненциальная задержка", "extract": "Задержка удваивается.", "url": "javascript:x"}}
+    text = build_prompt(Brief(1, facts, wiki=wiki), ["en", "ru"], min_words=1, max_words=900).text
+    assert "Exponential backoff doubles the wait." in text and "Задержка удваивается." in text
+    assert "https://en.wikipedia.org/wiki/Exponential_backoff" in text and "javascript:" not in text
+    for wiki in (None, {}, {"en": None}, {"en": {"extract": 42}}, {"title": "x", "extract": "y"}, "text"):
         assert "worth_knowing" not in build_prompt(Brief(1, facts, wiki=wiki), ["en"], min_words=1, max_words=900).text.split("The brief:")[1]
 
 

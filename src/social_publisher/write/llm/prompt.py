@@ -160,16 +160,20 @@ def _map_strings(value: Any, function: Callable[[str], str]) -> Any:
     return value
 
 
-def _wiki(wiki: Any) -> dict[str, str] | None:
-    """The enrichment fact, whatever shape enrich gave it (a summary per language or one summary)."""
+def _wiki(wiki: Any) -> dict[str, Any] | None:
+    """The enrichment fact (`brief.wiki`: {"tag", "en": {title, extract, url, ...}, "ru": {...}}), per language
+    as {"topic", "fact", "url"}; anything of another shape, or empty, gives None."""
     if not isinstance(wiki, dict):
         return None
-    entry = wiki.get("en") if isinstance(wiki.get("en"), dict) else wiki
-    title = entry.get("title") or (entry.get("titles") or {}).get("normalized") if isinstance(entry, dict) else None
-    extract = entry.get("extract") or entry.get("summary") or entry.get("description") if isinstance(entry, dict) else None
-    if not isinstance(extract, str) or not extract.strip():
-        return None
-    return {"topic": str(title or ""), "fact": _cut(extract, MAX_WIKI)}
+    out: dict[str, Any] = {}
+    for lang in ("en", "ru"):
+        page = wiki.get(lang)
+        if isinstance(page, dict) and isinstance(page.get("extract"), str) and page["extract"].strip():
+            entry = {"topic": str(page.get("title") or ""), "fact": _cut(page["extract"], MAX_WIKI)}
+            if isinstance(page.get("url"), str) and page["url"].startswith("https://"):
+                entry["url"] = page["url"]
+            out[lang] = entry
+    return out or None
 
 
 def _cut(text: Any, limit: int = MAX_TEXT) -> str:

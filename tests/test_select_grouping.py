@@ -36,9 +36,11 @@ def test_an_ai_session_resumed_after_a_long_pause_stays_one_group():
     rows = [turn("p", "s1", 0, at(20, 9), "start"), turn("p", "s1", 1, at(20, 17), "resume"),
             turn("p", "s2", 0, at(20, 20), "other session")]
     # s1 spans 9:00-17:20 across a long pause; s2 at 20:00 starts within 3 h of 17:20
-    assert [len(g.rows) for g in group_activity(rows, GAP)] == [3]
-    rows[2] = turn("p", "s2", 0, at(20, 20, 30), "other session")
+    assert [len(g.rows) for g in group_activity(rows, GAP, split=False)] == [3]
+    # ... yet, sharing no file or word with s1, it is a topic, hence a story, of its own
     assert [len(g.rows) for g in group_activity(rows, GAP)] == [2, 1]
+    rows[2] = turn("p", "s2", 0, at(20, 20, 30), "other session")
+    assert [len(g.rows) for g in group_activity(rows, GAP, split=False)] == [2, 1]
 
 
 def test_a_note_joins_the_nearest_session_of_its_project_and_day():

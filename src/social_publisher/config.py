@@ -52,6 +52,11 @@ class SelectConfig(_Section):
     # Leave a session whose last activity is within session_gap_hours of now for the next run,
     # so a session still going on is not split into two stories.
     hold_open_sessions: bool = True
+    # The floor relative to your own work: a story must also score at least this share of the
+    # median score of your recent candidates (this run's and the stored ones; 0 turns it off).
+    relative_min_score: float = Field(default=0.25, ge=0, le=1)
+    # Split a work session into stories by topic (files, folders, commit subjects, AI sessions).
+    split_topics: bool = True
 
 
 class WriterConfig(_Section):

@@ -14,10 +14,10 @@ from typing import Iterator
 # A number with an optional unit: 76.8%, 1,000 steps, 0.4 s, 3x, 120 ms, 2.5 GB
 _UNIT = (r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|k|M|pp|points?"
          r"|мс|сек|с|мин|ч|КБ|МБ|ГБ|ТБ|п\.п\.|раза?)")
-# Thousands with a comma or a no-break space (1,000), a Russian decimal comma before a unit (76,8%),
+# Thousands with a comma or a (no-break) space (1,000; 100 000), a Russian decimal comma before a unit (76,8%),
 # or a plain number.
 # A number glued to a name by a hyphen (CIFAR-10, GPT-4) is part of the name, not a measurement.
-_NUMBER = (rf"(?<![\w.,])(?<![^\W\d_]-)-?\d{{1,3}}(?:[,\u00a0]\d{{3}})+(?:\.\d+)?(?!,\d)"
+_NUMBER = (rf"(?<![\w.,])(?<![^\W\d_]-)-?\d{{1,3}}(?:[,\u00a0\u202f]\d{{3}}|(?<=\d) \d{{3}}(?![\d.,]))+(?:\.\d+)?(?!,\d)"
            rf"|(?<![\w.,])(?<![^\W\d_]-)-?\d+,\d{{1,2}}(?=\s?{_UNIT}(?!\w))"
            r"|(?<![\w.,])(?<![^\W\d_]-)-?\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(rf"(?P<value>{_NUMBER})\s?(?P<unit>{_UNIT})?(?![\w])")
@@ -50,7 +50,75 @@ def _finditer(pattern: re.Pattern[str], start: re.Pattern[str], text: str) -> It
             position = max(match.end(), candidate.start() + 1)
 # An HTTP error status glued to a plural "s" ("429s", "503s") reads as "many 429 responses".
 _HTTP_STATUS_PLURAL_RE = re.compile(r"[45]\d\ds")
-_DATE_OR_VERSION_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\bv?\d+\.\d+\.\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+
+# Spans whose numbers are never measurements, blanked before numbers are read: commit trailers
+# ("Co-Authored-By: Claude Opus 4.5 <…>"), URLs with their fragments ("#t=12,30,45"), inline code,
+# PR and issue numbers ("#1", "PR 12"), dates, timestamps, clock times, versions, commit hashes,
+# and lists of numbers joined by slashes or commas ("100/300/500 ms" is a setting, not a result).
+_NOT_MEASURED_RE = re.compile(
+    r"(?im)^[ \t]*(?:[a-z][\w-]*-by|change-id|refs?|see-also|bug|issue|pr|ticket|cherry-picked-from):.*$"
+    r"|\b(?:https?|ftp|file)://\S+|\bwww\.\S+"
+    r"|`[^`\n]*`"
+    r"|(?<![\w&])#\d+\b|\b(?:pr|pull request|issue|ticket|bug|mr)\s*#?\d+\b"
+    r"|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b"
+    r"|\bv?\d+\.\d+\.\d+(?:[-+.][\w.]*)?|\bv\d+(?:\.\d+)?\b"
+    r"|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b"
+    r"|\b\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?){2,}"
+    r"|\b\d+(?:,\s+\d+){2,}\b"
+)
+# "key: value" and "key = value" (CSS declarations, config lines, assignments): the value is a
+# setting, not a result, unless the key names something measured ("Accuracy: 76.8%").
+_SETTING_RE = re.compile(r"(?P<key>[A-Za-z_][\w.-]*)\s*(?::|=|:=)\s*(?=[-\d])")
+# A number written as a result needs a unit: a measure (%, ms, MB, 3x) or a counted thing.
+_COUNTED = (r"(?:rows?|records?|items?|files?|lines?|tests?|commits?|calls?|requests?|queries|query|users?|steps?"
+            r"|epochs?|tokens?|messages?|posts?|pages?|errors?|warnings?|failures?|samples?|examples?|questions?"
+            r"|documents?|docs|chunks?|entries|sessions?|turns?|retries|iterations?|runs?|jobs?|tasks?|events?"
+            r"|images?|bytes|packets?|connections?|passed|failed|failing|skipped|hits?|misses|points?|characters?|chars"
+            r"|units?|emoji|emojis|words?|subscribers?|members?|people|notes?|stories|answers?|times|objects?|nodes?"
+            r"|строк\w*|символ\w*|запис\w*|тест\w*|запрос\w*|файл\w*|ошиб\w*|шаг\w*|сообщени\w*|прошл\w*|упал\w*|вызов\w*)")
+_COUNTED_RE = re.compile(rf"\s(?:[^\W\d_]+[ -])?{_COUNTED}\b", re.IGNORECASE)
+# A unitless number counts only right after the name of a dimensionless metric ("loss 0.31").
+_METRIC_BEFORE_RE = re.compile(
+    r"(?:accuracy|loss|perplexity|f1|auc|bleu|rouge|precision|recall|score|ratio|speedup|coverage|mrr|ndcg|r2"
+    r"|точност\w*|потер\w*|метрик\w*)\W{0,3}(?:(?:of|is|was|at|to|went|from|now|reached|стала?|была?|с|до|—)\W{1,3})?$",
+    re.IGNORECASE,
+)
+_MEASURED_KEYS = re.compile(
+    r"accuracy|loss|latency|p\d\d|throughput|speed|time|duration|elapsed|took|memory|rss|size|coverage|score|f1"
+    r"|perplexity|precision|recall|tests?|passed|failed|rows|requests|calls|errors|total|result|before|after"
+    r"|точность|время|память|размер|скорость",
+    re.IGNORECASE,
+)
+# A result is told with words like these ...
+_RESULT_RE = re.compile(
+    r"\b(?:took|takes|taking|take|went|goes|dropped|drops|fell|falls|rose|rises|grew|grows|improved|improves"
+    r"|reduced|reduces|cut|cuts|sped|speeds?|speedup|faster|slower|quicker|smaller|larger|bigger|lower|higher"
+    r"|measured|measures|benchmarked|profiled|passed|passes|failed|fails|failing|saved|saves|shaved|halved"
+    r"|doubled|reached|reaches|hit|scored|scores|achieved|gained|lost|increased|decreased|now|down|up|from"
+    r"|instead|vs|versus|compared|was|were|imported|processed|indexed|handled|sent|served|returned|found|shows?|showed"
+    r"|gives|gave|got|stays?|stayed|remains?|peaks?|peaked|averages?|averaged|median|mean|total|per|within"
+    r"|accuracy|latency|throughput|memory|loss|perplexity|coverage|overhead|runtime|wall|elapsed|duration"
+    r"|заня\w*|занима\w*|вырос\w*|упал\w*|снизил\w*|сократил\w*|ускор\w*|стал\w*|сэконом\w*|измер\w*|прошл\w*"
+    r"|точност\w*|задержк\w* составил\w*|вместо|было|итог\w*)\b|->|→|=>|➜|\d\s?% (?:of|из|от)\b",
+    re.IGNORECASE,
+)
+# ... and a setting or a requirement with words like these (they win unless the result is told
+# strongly: "the retry took 3.1 s" is measured, "retry after 100/300/500 ms" is configured).
+_SETTING_WORDS_RE = re.compile(
+    r"\b(?:retry|retries|retrying|backoff|back-off|delays?|timeouts?|interval|sleeps?|wait|waits|ttl|expires?"
+    r"|default|defaults|limit|limits|limited|cap|capped|threshold|configured?|config|setting|settings"
+    r"|option|flag|env|port|width|height|margin|padding|opacity|font|max|min|at most|at least|up to|no more than"
+    r"|goal|target|should|must|aim|budget|quota|set to|resize|scale|crop|quality"
+    r"|задержк\w*|таймаут\w*|повтор\w*|интервал\w*|лимит\w*|порог\w*|по умолчанию|настро\w*|цель|должн\w*)\b",
+    re.IGNORECASE,
+)
+_STRONG_RESULT_RE = re.compile(
+    r"\b(?:took|takes|went|dropped|fell|rose|grew|improved|reduced|sped|faster|slower|measured|passed|failed"
+    r"|saved|halved|доходит|занял\w*|занимает|вырос\w*|упал\w*|снизил\w*|ускор\w*|прошл\w*)\b|->|→|=>|➜",
+    re.IGNORECASE,
+)
+_LETTER_WORD_RE = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass(frozen=True)
@@ -62,32 +130,78 @@ class Measurement:
 
 
 def measurements(text: str, *, limit: int = 20) -> list[Measurement]:
-    """Numbers that look measured (with a unit, a decimal point, or beside a metric word).
+    """Numbers told as results: a number with a unit (a measure such as %, ms, MB, 3x, or a counted
+    thing: "1,000 rows", "42 passed"; a dimensionless metric's value right after its name: "loss 0.31")
+    in a sentence that names what was measured and reports a result.
 
-    Dates, times, versions and bare small integers (step numbers, line numbers) are ignored.
+    Never measurements: commit trailers, URLs, inline code, PR/issue numbers, dates, timestamps,
+    clock times, versions, hashes, number lists ("100/300/500 ms"), the values of settings and CSS
+    ("max-width: 100%", "timeout = 30 s"), and numbers in a sentence about settings or goals
+    ("retry after 500 ms", "must stay under 10 s") unless it tells a result strongly ("took 3.1 s").
     """
     found: list[Measurement] = []
     seen: set[str] = set()
-    for sentence in _cleaned_sentences(text):
+    for original, sentence in _cleaned_sentences(text):
+        if not _reports_result(sentence):
+            continue
+        settings = _setting_spans(sentence)
         for match in _finditer(NUMBER_RE, _NUMBER_START_RE, sentence):
             value, unit = match.group("value"), match.group("unit") or ""
             if unit == "s" and _HTTP_STATUS_PLURAL_RE.fullmatch(match.group(0)):
                 continue  # "Telegram 429s", "no 5xx... 503s": plural status codes, not seconds
-            if not unit and "." not in value and not _near_metric_word(sentence, match.start()):
+            if settings and any(start <= match.start() < end for start, end in settings):
+                continue
+            if not unit and not _counted_or_metric(sentence, match):
                 continue
             written = f"{value}{unit}" if unit in ("%", "x", "×") else f"{value} {unit}".strip()
             if written in seen:
                 continue
             seen.add(written)
-            found.append(Measurement(value=written, context=sentence.strip()[:240]))
+            found.append(Measurement(value=written, context=original.strip()[:240]))
             if len(found) >= limit:
                 return found
     return found
 
 
+def _reports_result(sentence: str) -> bool:
+    """The sentence names a subject (a word besides the number) and tells a result, not a setting."""
+    if not _LETTER_WORD_RE.search(sentence):
+        return False
+    if _SETTING_WORDS_RE.search(sentence) and not _STRONG_RESULT_RE.search(sentence):
+        return False
+    return _RESULT_RE.search(sentence) is not None
+
+
+def _setting_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where the values of "key: value" / "key = value" settings lie (up to the next ; or , or end)."""
+    spans = []
+    for match in _SETTING_RE.finditer(sentence):
+        key = match.group("key")
+        code_like = "=" in match.group(0) or key[0].islower() or any(c in key for c in "-_.")
+        if not code_like or _MEASURED_KEYS.search(key):
+            continue
+        end = len(sentence)
+        for stop in (";", ",", " "):
+            found = sentence.find(stop, match.end() + 1)
+            if found != -1:
+                end = min(end, found)
+        spans.append((match.end(), end + 1))
+    return spans
+
+
+def _counted_or_metric(sentence: str, match: re.Match[str]) -> bool:
+    """A unitless number is a result when it counts things ("1,000 rows", "42 passed", "3 tests
+    failed") or follows a dimensionless metric's name ("loss 0.31", "accuracy of 0.87")."""
+    if _COUNTED_RE.match(sentence, match.end()):
+        return True
+    return "." in match.group("value") and _METRIC_BEFORE_RE.search(sentence, 0, match.start()) is not None
+
+
 def before_after_pairs(text: str) -> list[tuple[str, str]]:
-    """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3"."""
+    """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3" (dates, versions,
+    PR numbers, URLs and trailers are blanked first, so "v1.2.3 -> v1.2.4" is no pair)."""
     pairs = []
+    text = _NOT_MEASURED_RE.sub(_blank, text) if _DIGIT_RE.search(text) else text
     for match in _finditer(BEFORE_AFTER_RE, _PAIR_START_RE, text):
         before = match.group("before") or match.group("before2") or match.group("before3")
         after = match.group("after") or match.group("after2") or match.group("after3")
@@ -96,28 +210,42 @@ def before_after_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-_METRIC_WORDS = re.compile(
-    r"accuracy|loss|latency|throughput|speed|faster|slower|tests?|passed|failed|errors?|calls?|requests?|"
-    r"commits?|rows|records|files|lines|items|users|steps|epochs|score|ratio|rate|memory|seconds|точност|тест|ошиб|запрос",
-    re.IGNORECASE,
-)
+def _blank(match: re.Match[str]) -> str:
+    return " "
 
 
-def _near_metric_word(sentence: str, position: int) -> bool:
-    window = sentence[max(0, position - 40): position + 40]
-    return bool(_METRIC_WORDS.search(window))
+def blank_not_measured(text: str) -> str:
+    """The text with trailers, URLs, inline code, PR numbers, dates, times, versions, hashes and
+    number lists blanked: what is left of its numbers may be compared or measured."""
+    return _NOT_MEASURED_RE.sub(_blank, text)
 
 
-def _cleaned_sentences(text: str) -> Iterator[str]:
-    """Sentences that hold a digit, with dates, times and versions blanked, cleaned only as far
-    as they are read (none of those spans a sentence break, so this equals cleaning the whole
-    text first; sentences without a digit could yield no number anyway)."""
+def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
+    """(sentence as written, the same with non-measured spans blanked) for sentences holding a digit.
+
+    Trailers are whole lines and URLs never hold a sentence break, so blanking sentence by
+    sentence equals blanking the whole text first."""
     for sentence in SENTENCE_BREAK.split(text):
         if not _DIGIT_RE.search(sentence):
             continue  # no number, nothing to measure
-        for piece in SENTENCE_BREAK.split(_DATE_OR_VERSION_RE.sub(" ", sentence)):
-            if piece.strip():
-                yield piece
+        cleaned = _NOT_MEASURED_RE.sub(_blank, sentence)
+        if _DIGIT_RE.search(cleaned):
+            yield sentence, cleaned
+
+
+_TRAILER_RE = re.compile(r"^[A-Za-z][\w-]*(?:-[\w-]+)*:\s+\S")
+_GENERATED_LINE_RE = re.compile(r"generated with|🤖|co-authored-by", re.IGNORECASE)
+
+
+def strip_trailers(message: str) -> str:
+    """A commit message without its trailers ("Co-Authored-By: Claude Opus 4.5 <…>",
+    "Signed-off-by: …") and the lines a tool adds ("🤖 Generated with …")."""
+    if ":" not in message and "🤖" not in message and "generated with" not in message.lower():
+        return message.strip()
+    lines = [line for line in message.strip().splitlines() if not _GENERATED_LINE_RE.search(line)]
+    while len(lines) > 1 and (not lines[-1].strip() or _TRAILER_RE.match(lines[-1])):
+        lines.pop()  # the subject stays, even when it reads "batch: add a manifest"
+    return "\n".join(lines)
 
 
 # Where one sentence ends and the next begins: after . ! ? and whitespace, or at a line break.

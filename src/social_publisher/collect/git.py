@@ -12,6 +12,11 @@ old tip that no longer exists is simply left out of the exclusion list.
 
 Messages that are not UTF-8 are decoded as latin-1 (lossless, never fails) and marked with
 `meta.encoding`.
+
+Imports and dependencies: a second, path-limited `git log -p -U0` over Python files and
+dependency files (see `AddedImports`, run beside the main log) keeps, per commit, the modules
+imported and the packages declared on added lines, as `meta.imports` (`[{"path", "name", "kind": "import"|"dependency"}]`,
+at most `MAX_IMPORTS`): select tags `import torch` in train.py as pytorch.
 """
 
 from __future__ import annotations
@@ -70,15 +75,16 @@ class GitSource(Source):
         authors = [a.lower() for a in self.config.authors]
         project = self.config.project or project_name(repo)
         reader = _LogReader(repo, tips, excluded, authors, project)
+        imports = AddedImports(repo, list(tips), excluded)
         batch: list[Activity] = []
-        with progress_bar(f"git {project}") as bar:
+        with progress_bar(f"git {project}") as bar, imports:
             for activity in reader.commits():
                 batch.append(activity)
                 if len(batch) >= _BATCH:
-                    report.new_activity += store.add_activity(batch)
+                    report.new_activity += store.add_activity(imports.attach(batch))
                     bar.advance(len(batch))
                     batch.clear()
-            report.new_activity += store.add_activity(batch)
+            report.new_activity += store.add_activity(imports.attach(batch))
             bar.advance(len(batch))
         if reader.error:
             report.skip(f"{repo}: {reader.error}")
@@ -308,3 +314,121 @@ def _decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "latin-1"
+
+
+# -- imports and dependencies added by each commit ------------------------------------------------
+
+MAX_IMPORTS = 30  # per commit: a vendored tree must not bloat the row
+_IMPORT_PATHS = ("*.py",) + tuple(spec for name in ("pyproject.toml", "setup.cfg", "requirements*.txt", "package.json",
+                                                    "Cargo.toml", "go.mod") for spec in (name, f"*/{name}"))
+_ADDED_LINE_PATTERNS: tuple[tuple[str, str, re.Pattern[bytes]], ...] = (
+    (".py", "import", re.compile(rb"^\+\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import\b|import\s+([A-Za-z_]\w*))")),
+    ("requirements", "dependency", re.compile(rb"^\+\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@#]|$)")),
+    ("pyproject.toml", "dependency", re.compile(rb"^\+\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|[\"'])")),
+    ("setup.py", "dependency", re.compile(rb"^\+\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|[\"'])")),
+    ("setup.cfg", "dependency", re.compile(rb"^\+\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;]|$)")),
+    ("package.json", "dependency", re.compile(rb'^\+\s*"(@?[\w./-]+)"\s*:\s*"(?:[\^~<>=]|\d|workspace:|latest)')),
+    ("Cargo.toml", "dependency", re.compile(rb'^\+\s*([A-Za-z0-9_-]+)\s*=\s*(?:"[\^~=<>]?\d|\{)')),
+    ("go.mod", "dependency", re.compile(rb"^\+\s*(?:require\s+)?([\w.-]+\.[a-z]+/[\w./-]+)\s+v\d")),
+)
+_NOT_PACKAGES = {b"version", b"name", b"description", b"edition", b"license", b"python", b"requires-python"}
+
+
+def _line_pattern(path: str) -> tuple[str, re.Pattern[bytes]] | None:
+    base = path.rsplit("/", 1)[-1]
+    for suffix, kind, pattern in _ADDED_LINE_PATTERNS:
+        if base.endswith(suffix) or (suffix == "requirements" and base.startswith("requirements")
+                                     and base.endswith(".txt")):
+            return kind, pattern
+    return None
+
+
+class AddedImports:
+    """The import and dependency lines that commits added to Python and dependency files, read by
+    one `git log -p -U0 --full-history` limited to those files, in a thread while the main log is
+    parsed (`with` starts and stops it). `attach(batch)` sets `meta.imports` on the commits of a
+    batch ([{"path", "name", "kind"}]), waiting only until this log has passed the batch's commits
+    that touched such files. An extra: when git fails here, commits simply carry no imports."""
+
+    def __init__(self, repo: Path, tips: list[str], excluded: list[str]):
+        self._revisions = "".join(f"{tip}\n" for tip in tips) + "".join(f"^{h}\n" for h in excluded)
+        self._repo = repo
+        self._found: dict[str, list[dict]] = {}
+        self._passed: set[str] = set()  # commits whose diff was read to the end
+        self._done = False
+        self._changed = threading.Condition()
+        self._process: subprocess.Popen | None = None
+        self._thread = threading.Thread(target=self._read, name="git-imports-reader", daemon=True)
+
+    def __enter__(self) -> "AddedImports":
+        command = ["git", "-C", str(self._repo), "-c", "log.showSignature=false", "log", "--full-history", "-p",
+                   "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--format=%x1e%H",
+                   "--stdin", "--", *_IMPORT_PATHS]
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL)
+        except OSError:
+            self._done = True
+            return self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._process is not None:
+            if self._thread.is_alive() and self._process.poll() is None:
+                self._process.kill()  # the collect stopped early: nothing waits for the rest
+            self._thread.join()
+            self._process.wait()
+
+    def attach(self, batch: list[Activity]) -> list[Activity]:
+        for activity in batch:
+            commit = activity.meta["hash"]
+            if not any(_line_pattern(f["path"]) for f in activity.meta["files"]):
+                continue
+            with self._changed:
+                self._changed.wait_for(lambda: self._done or commit in self._passed)
+                entries = self._found.get(commit)
+            if entries:
+                activity.meta["imports"] = entries
+        return batch
+
+    def _read(self) -> None:
+        assert self._process is not None and self._process.stdin and self._process.stdout
+        try:
+            self._process.stdin.write(self._revisions.encode())
+            self._process.stdin.close()
+            commit, pattern, kind, path = "", None, "", ""
+            entries: list[dict] = []
+            for line in self._process.stdout:
+                first = line[:1]
+                if first == b"\x1e":
+                    self._finish(commit, entries)
+                    commit, pattern, entries = line[1:].strip().decode("ascii", "replace"), None, []
+                elif first == b"+":
+                    if line.startswith(b"+++ "):
+                        path = line[6:].rstrip(b"\n").decode("utf-8", "replace") if line.startswith(b"+++ b/") else ""
+                        chosen = _line_pattern(path) if path else None
+                        kind, pattern = chosen if chosen else ("", None)
+                    elif pattern is not None and len(line) < 300 and len(entries) < MAX_IMPORTS:
+                        match = pattern.match(line)
+                        name = next((g for g in match.groups() if g), None) if match else None
+                        if name and name.lower() not in _NOT_PACKAGES:
+                            entry = {"path": path, "name": name.decode("utf-8", "replace"), "kind": kind}
+                            if entry not in entries:
+                                entries.append(entry)
+            self._finish(commit, entries)
+        except (OSError, ValueError):
+            pass
+        finally:
+            with self._changed:
+                self._done = True
+                self._changed.notify_all()
+
+    def _finish(self, commit: str, entries: list[dict]) -> None:
+        if not commit:
+            return
+        with self._changed:
+            if entries:
+                self._found[commit] = entries
+            self._passed.add(commit)
+            self._changed.notify_all()

@@ -8,11 +8,9 @@ import re
 from typing import Any
 
 from social_publisher.enrich.redact import unwrap
-from social_publisher.signals import SENTENCE_BREAK
+from social_publisher.signals import SENTENCE_BREAK, strip_trailers  # noqa: F401  (read.strip_trailers)
 
 CONVENTIONAL_PREFIX = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\([^)]*\))?!?:\s*")
-TRAILER = re.compile(r"^[A-Za-z][\w-]*(?:-[\w-]+)*:\s+\S")
-GENERATED_LINE = re.compile(r"generated with|🤖|co-authored-by", re.IGNORECASE)
 DONE_VERBS = (
     "added|fixed|updated|refactored|rewrote|rewritten|implemented|introduced|improved|optimized|optimised|"
     "removed|deleted|dropped|renamed|moved|extracted|split|replaced|switched|cached|simplified|created|wrote|"
@@ -65,11 +63,6 @@ MAX_COMMAND_CHARS = 80
 PROMPT_NOISE = re.compile(r"^\s*(?:/|<)")
 
 
-def strip_trailers(message: str) -> str:
-    lines = [line for line in message.strip().splitlines() if not GENERATED_LINE.search(line)]
-    while lines and (not lines[-1].strip() or TRAILER.match(lines[-1])):
-        lines.pop()
-    return "\n".join(lines)
 
 
 

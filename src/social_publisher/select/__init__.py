@@ -8,7 +8,13 @@
 Decisions are made best first (score, then start time, then fingerprint, so the same
 store always gives the same stories in the same order):
 - a candidate whose rows are all trivial is never a story and is not stored;
-- below `select.min_score` -> dropped;
+- a story with nothing done (AI turns that changed no file, ran no command and made no commit;
+  test-fixture prompts such as "Lorem ipsum"; see features.idle_reason) keeps a tenth of its
+  points and is dropped, with that reason;
+- below the score floor -> dropped. The floor is `select.min_score`, or, when higher,
+  `select.relative_min_score` times the median score of the user's own recent candidates
+  (this run's substantial ones and the last `_FLOOR_HISTORY` stored stories), so what counts
+  as thin is measured against how this user's work usually scores;
 - a near-duplicate of a stored story that is not dropped, or of one kept earlier in this
   run (same project, shared tag, similar text) -> dropped;
 - over `select.max_stories_per_day` for its day (the UTC date it started), counting the
@@ -36,13 +42,14 @@ import gc
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
+from statistics import median
 from typing import Iterator
 
 from social_publisher import clock
 from social_publisher.config import Config
 from social_publisher.records import STORY_DROPPED, STORY_SELECTED, Story
 from social_publisher.select.candidates import Built, CandidateBuilder, signature_of
-from social_publisher.select.dedupe import DuplicateIndex, Signature
+from social_publisher.select.dedupe import DuplicateIndex, Signature, cross_language_similarity
 from social_publisher.select.facts import reverted_hashes, row_facts
 from social_publisher.select.grouping import group_activity
 from social_publisher.select.parallel import build_all
@@ -90,7 +97,7 @@ def _select(store: Store, config: Config) -> SelectReport:
     decided: list[Built] = []
     held: list[Candidate] = []
     unreadable: list = []
-    groups = group_activity(rows, gap, unreadable=unreadable)
+    groups = group_activity(rows, gap, unreadable=unreadable, split=settings.split_topics)
     if unreadable:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
@@ -122,8 +129,30 @@ def _decision_order(built: list[Built]) -> list[Built]:
     return sorted(built, key=lambda b: (-b.candidate.score, b.candidate.started_at, b.candidate.fingerprint))
 
 
+_FLOOR_HISTORY = 200  # stored stories the relative floor looks back on
+_FLOOR_SAMPLES = 5  # fewer scores than this say too little about the user's work: min_score alone
+
+
+def score_floor(built: list[Built], stored: list[Story], settings) -> tuple[float, str]:
+    """The floor (see the module docstring) and how it was found, for `--explain`."""
+    scores = [b.candidate.score for b in built if b.substantial and not b.candidate.idle]
+    recent = sorted((s for s in stored if not (isinstance(s.explain, dict) and s.explain.get("idle"))),
+                    key=lambda s: s.started_at)[-_FLOOR_HISTORY:]
+    scores += [s.score for s in recent]
+    if settings.relative_min_score <= 0 or len(scores) < _FLOOR_SAMPLES:
+        return settings.min_score, f"min {settings.min_score:g}"
+    typical = median(scores)
+    relative = round(settings.relative_min_score * typical, 2)
+    if relative <= settings.min_score:
+        return settings.min_score, f"min {settings.min_score:g}"
+    return relative, (f"floor {relative:g} = {settings.relative_min_score:g} × median {typical:g} "
+                      f"of your {len(scores)} recent candidates")
+
+
 def _decide(built: list[Built], stored: list[Story], store: Store, settings, report: SelectReport) -> None:
     index = DuplicateIndex(settings.duplicate_threshold)
+    floor, floor_text = score_floor(built, stored, settings)
+    report.score_floor = floor
     per_day: Counter[str] = Counter()
     for story in stored:
         if story.status == STORY_DROPPED:
@@ -141,8 +170,12 @@ def _decide(built: list[Built], stored: list[Story], store: Store, settings, rep
             report.trivial_groups += 1
             continue
         report.candidates_found += 1
-        if c.score < settings.min_score:
-            c.decision, c.reason = DROPPED, f"below min score: {c.score:g} < {settings.min_score:g}"
+        if c.idle:
+            c.decision, c.reason = DROPPED, f"nothing done: {c.idle}; score {c.score:g}"
+            report.dropped_idle += 1
+            continue
+        if c.score < floor:
+            c.decision, c.reason = DROPPED, f"below min score: {c.score:g} < {floor_text}"
             report.dropped_low_score += 1
             continue
         duplicate = index.find(c.project, c.tags, item.signature)
@@ -153,6 +186,10 @@ def _decide(built: list[Built], stored: list[Story], store: Store, settings, rep
             shared = sorted(known.tags & set(c.tags))
             c.reason = (f"near-duplicate: {score:.0f}% like {known.label} of the same project"
                         + (f", shared tags {', '.join(shared)}" if shared else ""))
+            if known.signature.lang != item.signature.lang and score == cross_language_similarity(item.signature,
+                                                                                                 known.signature):
+                met = sorted(item.signature.anchors & known.signature.anchors)
+                c.reason += f"; told in another language, the same names and numbers: {', '.join(met[:8])}"
             report.dropped_duplicate += 1
             continue
         if per_day[c.day] >= cap:
@@ -162,7 +199,7 @@ def _decide(built: list[Built], stored: list[Story], store: Store, settings, rep
             continue
         per_day[c.day] += 1
         c.decision = KEPT
-        c.reason = (f"score {c.score:g} >= min {settings.min_score:g}; no near-duplicate; "
+        c.reason = (f"score {c.score:g} >= {floor_text}; no near-duplicate; "
                     f"story {per_day[c.day]} of at most {cap} on {c.day}")
         index.add(c.project, f"the {c.day} story “{c.headline[:50]}”", c.tags, item.signature)
 
@@ -184,7 +221,7 @@ def _store_story(store: Store, built: Built, report: SelectReport) -> None:
     story = Story(project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score,
                   category=c.category, tags=c.tags, activity_ids=c.activity_ids,
                   status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
-                  explain=c.explain(built.signature.key), fingerprint=c.fingerprint)
+                  explain=c.explain(built.signature.stored_key), fingerprint=c.fingerprint)
     c.story_id = store.add_story(story)
     if c.story_id is None:
         report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")

@@ -9,10 +9,13 @@ from social_publisher.records import NOTE, SESSION, fingerprint
 from social_publisher.select.categories import classify
 from social_publisher.select.dedupe import Signature
 from social_publisher.select.facts import RowFacts, reverted_hashes, row_facts
-from social_publisher.select.features import GOAL_RE, extract_features, total
+from social_publisher.select.features import GOAL_RE, IDLE_FACTOR, extract_features, idle_reason, total
 from social_publisher.select.grouping import Group
+from social_publisher.select.topics import file_name_parts
 from social_publisher.select.report import Candidate
-from social_publisher.select.tags import TagEvidence, detect_in_command, detect_in_path, detect_in_text, tag_for_alias
+from social_publisher.select.tags import (
+    TagEvidence, detect_in_command, detect_in_imports, detect_in_path, detect_in_text, tag_for_alias,
+)
 from social_publisher.select.words import word_counts
 
 _NOTE_CHARS = 2000  # of a note's body that the duplicate signature reads
@@ -47,14 +50,21 @@ class CandidateBuilder:
         if substance:
             self._known_tags.setdefault(group.project, set()).update(tags)
         features = extract_features(substance, new_tags=new_tags) if substance else []
+        score = total(features)
+        idle = idle_reason(substance) if substance else None
+        feature_points = {f.name: f.as_dict() for f in features}
+        if idle:  # near zero, and said why: a chat or a fixture is no story however it scored
+            damped = round(score * IDLE_FACTOR, 2)
+            feature_points["nothing_done"] = {"points": round(damped - score, 2), "evidence": [idle]}
+            score = damped
         words = word_counts(_human_texts(substance))
         classification = classify(substance, features, tags, words)
         fingerprints = sorted(f.activity.fingerprint for f in (substance or facts))
         candidate = Candidate(
             project=group.project, started_at=group.started_at, ended_at=group.ended_at, day=group.day,
             fingerprint=fingerprint("story", *fingerprints), headline=_headline(substance or facts),
-            score=total(features), category=classification.category if substance else "-", tags=tags,
-            features={f.name: f.as_dict() for f in features}, tag_evidence=found.explain(),
+            score=score, category=classification.category if substance else "-", tags=tags,
+            features=feature_points, tag_evidence=found.explain(), idle=idle or "",
             category_points=classification.as_dict()["points"],
             activity_ids=[f.activity.id for f in substance if f.activity.id is not None],
             considered_ids=[row.id for row in group.rows if row.id is not None],
@@ -68,10 +78,15 @@ def _human_texts(substance: list[RowFacts]) -> list[str]:
 
 
 def signature_of(substance: list[RowFacts], features=(), words: Counter[str] | None = None) -> Signature:
-    """The duplicate signature: the words of the human text plus the measured numbers."""
-    counts = Counter(words) if words is not None else word_counts(_human_texts(substance))
-    counts.update(word_counts([" ".join(f.evidence) for f in features if f.name in ("before_after", "measurements")]))
-    return Signature.of_words(counts)
+    """The duplicate signature: the words of the human text plus the measured numbers, and the
+    anchors (file names, code-like words, numbers) that meet across languages."""
+    texts = _human_texts(substance)
+    counts = Counter(words) if words is not None else word_counts(texts)
+    measured = [" ".join(f.evidence) for f in features if f.name in ("before_after", "measurements")]
+    counts.update(word_counts(measured))
+    names = {part for f in substance for change in f.files if not change.generated
+             for part in file_name_parts(change.path)}
+    return Signature.of_words(counts).with_anchors(texts, sorted(names), measured)
 
 
 def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
@@ -88,6 +103,9 @@ def _detect_tags(rows: list[RowFacts]) -> tuple[TagEvidence, list[str]]:
             tag = tag_for_alias(str(language))
             if tag:
                 found.add(tag, 1.0, f"language {language}")
+        for tag in detect_in_imports(row.activity.meta.get("imports"), found):
+            if tag not in installed:
+                installed.append(tag)
         for command, _ in row.commands:
             for tag in detect_in_command(command, found):
                 if tag not in installed:

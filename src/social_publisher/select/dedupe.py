@@ -12,12 +12,21 @@ similarity is rapidfuzz's character-level ratio over the sorted stems, taken wit
 share of stems the two have in common, whichever is higher — the ratio forgives small
 spelling differences, the shared share forgives a different order of telling.
 
+A Russian note and an English session about the same work share few stems, so a signature
+also keeps *anchors*, which read the same in both languages: the names of the files touched,
+code-like words (`FTS5`, `bm25`, `retry_after`, `SQLite`; in mostly Cyrillic text every Latin
+word), and numbers (`20 000` and `20,000` are one; dates, versions and PR numbers are not read).
+Two stories written in different languages (the share of Cyrillic letters in what the user
+wrote) are also near-duplicates when at least `_MIN_ANCHORS` anchors meet and they cover
+`duplicate_threshold` percent of the smaller story's anchors.
+
 Only stories of the same project are compared, and a cheap shared-stem count filters
 the pairs before rapidfuzz runs, so the check stays linear in practice.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -25,8 +34,17 @@ from operator import itemgetter
 from rapidfuzz import fuzz
 
 from social_publisher.select.words import word_counts
+from social_publisher.signals import blank_not_measured
 
 SIGNATURE_SIZE = 40
+ANCHORS_SIZE = 60
+_MIN_ANCHORS = 4
+_ANCHORS_MARK = " || "  # separates the stems from the language and anchors in a stored key
+_LATIN_TOKEN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER_TOKEN_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
+_CYRILLIC_RE = re.compile(r"[а-яА-ЯёЁ]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_EXTENSIONS = frozenset("py js ts tsx jsx rs go rb md css html json toml yaml yml txt sh sql".split())
 _MIN_STEMS = 5
 _WORDS_READ = 200
 _STEMS: dict[str, str] = {}  # memo: word -> stem ("" for a word left out)
@@ -50,10 +68,24 @@ to too under until up very was we were what when where which while who why will 
 class Signature:
     stems: frozenset[str]
     key: str  # the stems, sorted and joined: what rapidfuzz compares
+    anchors: frozenset[str] = frozenset()
+    lang: str = ""  # "ru" when most letters of what the user wrote are Cyrillic, "en" otherwise
 
     @classmethod
     def of(cls, texts: list[str]) -> "Signature":
         return cls.of_words(word_counts(texts))
+
+    @property
+    def stored_key(self) -> str:
+        """The key kept with a story: the stems, then the language and anchors."""
+        if not self.anchors:
+            return self.key
+        return f"{self.key}{_ANCHORS_MARK}{self.lang} {' '.join(sorted(self.anchors))}"
+
+    def with_anchors(self, texts: list[str], names: list[str], numbers: list[str] = ()) -> "Signature":
+        """This signature with the anchors of `texts`, file `names` and measured `numbers`."""
+        anchors, lang = anchors_of(texts, names, numbers)
+        return Signature(self.stems, self.key, anchors, lang)
 
     @classmethod
     def of_words(cls, words: Counter[str]) -> "Signature":
@@ -75,8 +107,45 @@ class Signature:
 
     @classmethod
     def from_key(cls, key: str) -> "Signature":
+        key, _, rest = key.partition(_ANCHORS_MARK)
         stems = frozenset(key.split())
-        return cls(stems, " ".join(sorted(stems)))
+        lang, _, anchors = rest.partition(" ")
+        return cls(stems, " ".join(sorted(stems)), frozenset(anchors.split()), lang)
+
+
+def anchors_of(texts: list[str], names: list[str], numbers: list[str] = ()) -> tuple[frozenset[str], str]:
+    """(anchors, language) of what the user wrote (see the module docstring)."""
+    joined = "\n".join(t for t in texts if t)
+    letters = len(_LETTER_RE.findall(joined))
+    cyrillic = len(_CYRILLIC_RE.findall(joined))
+    lang = "ru" if letters and cyrillic * 2 > letters else "en"
+    found: Counter[str] = Counter(name.lower() for name in names if len(name) > 2)
+    cleaned = blank_not_measured(joined) if any(c.isdigit() for c in joined) else joined
+    for token in _LATIN_TOKEN_RE.findall(cleaned):
+        lowered = token.lower()
+        if lowered in _EXTENSIONS or len(token) < 2:
+            continue
+        code_like = any(c.isdigit() or c == "_" for c in token) or any(c.isupper() for c in token[1:])
+        if code_like or (lang == "ru" and len(token) > 2 and lowered not in _STOPWORDS):
+            found[lowered] += 1
+    for number in _NUMBER_TOKEN_RE.findall("\n".join([cleaned, *numbers])):
+        digits = re.sub(r"[\s\u00a0\u202f]|,(?=\d{3}\b)", "", number).replace(",", ".")
+        digits = re.sub(r"[^\d.]", "", digits).strip(".")
+        if len(digits.replace(".", "")) >= 2:
+            found[digits] += 1
+    top = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:ANCHORS_SIZE]
+    return frozenset(anchor for anchor, _ in top), lang
+
+
+def cross_language_similarity(a: Signature, b: Signature) -> float:
+    """0-100 for stories told in different languages: the share of the smaller anchor set met."""
+    if not a.lang or not b.lang or a.lang == b.lang:
+        return 0.0
+    smaller = min(len(a.anchors), len(b.anchors))
+    shared = len(a.anchors & b.anchors)
+    if smaller < _MIN_ANCHORS or shared < _MIN_ANCHORS:
+        return 0.0
+    return 100.0 * shared / smaller
 
 
 # Russian endings, longest first; one is cut before truncating, so "роутера" meets "роутер".
@@ -127,7 +196,7 @@ class DuplicateIndex:
 
     def find(self, project: str, tags: list[str], signature: Signature) -> tuple[Known, float] | None:
         """The most similar known story of the project at or above the threshold, if any."""
-        if len(signature.stems) < _MIN_STEMS:
+        if len(signature.stems) < _MIN_STEMS and len(signature.anchors) < _MIN_ANCHORS:
             return None
         tag_set = frozenset(tags)
         # Dice >= t needs at least t/200 * (|a| + |b|) shared stems; the ratio can forgive some
@@ -138,8 +207,9 @@ class DuplicateIndex:
                 continue
             shared = len(signature.stems & known.signature.stems)
             if shared * 600 < self.threshold * (len(signature.stems) + len(known.signature.stems)):
-                continue
-            score = similarity(signature, known.signature)
+                score = cross_language_similarity(signature, known.signature)
+            else:
+                score = max(similarity(signature, known.signature), cross_language_similarity(signature, known.signature))
             if score >= self.threshold and (best is None or score > best[1]):
                 best = (known, score)
         return best

@@ -16,7 +16,7 @@ from functools import lru_cache, partial
 from typing import Iterable, NamedTuple
 
 from social_publisher.records import COMMIT, NOTE, SESSION, Activity
-from social_publisher.signals import trivial_reason
+from social_publisher.signals import strip_trailers, trivial_reason
 
 _REVERTS_RE = re.compile(r"This reverts commit ([0-9a-f]{7,40})", re.IGNORECASE)
 _ACK_RE = re.compile(
@@ -94,7 +94,7 @@ def _commit_facts(row: Activity, reverted: set[str]) -> RowFacts:
             added, removed = item.get("added"), item.get("removed")
             files.append(_new_change((str(item["path"]), added if type(added) is int else None,
                                       removed if type(removed) is int else None)))
-    message = row.text or ""
+    message = strip_trailers(row.text or "")  # a "Co-Authored-By: Claude" trailer is no topic, tag or number
     excluded = trivial_reason(message, [f.path for f in files])
     if excluded is None and meta.get("is_merge"):
         excluded = "merge"

@@ -88,6 +88,33 @@ def total(features: list[Feature]) -> float:
     return round(sum(f.points for f in features), 2)
 
 
+IDLE_FACTOR = 0.1  # what an idle story keeps of its points: near zero, still ordered
+# Prompts people type to try a tool, not to work: "Lorem ipsum", "hello world", "test 123".
+_FIXTURE_RE = WordPattern(
+    r"lorem ipsum|hello,? world|foo ?bar|asdf\w*|qwerty|test(?:ing)? (?:message|prompt|input|session|string|123)"
+    r"|(?:testing )?special characters|this is a test|just testing|say hi",
+    r"привет,? мир|тестов\w* сообщени")
+_FIXTURE_PROMPT_CHARS = 120  # a longer prompt that mentions "hello world" is about something else
+
+
+def idle_reason(rows: list[RowFacts]) -> str | None:
+    """Why a story holds no work, or None: AI turns that changed no file, ran no command and made
+    no commit (a chat, a tool tried out), or prompts that are test fixtures ("Lorem ipsum",
+    "Create a hello world function") with no commit or note beside them."""
+    sessions = [r for r in rows if r.kind == SESSION]
+    if not sessions or any(r.kind in (COMMIT, NOTE) for r in rows):
+        return None
+    fixtures = [r.label for r in sessions
+                if _FIXTURE_RE.search(r.human.lower()) and (len(r.human) <= _FIXTURE_PROMPT_CHARS
+                                                            or "lorem ipsum" in r.human.lower())]
+    if len(fixtures) == len(sessions):
+        return f"test-fixture prompts ('{_short(fixtures[0], 50)}'), no commit"
+    if not any(r.files or r.commands or r.errors for r in sessions):
+        turns = len(sessions)
+        return f"no file changed, no command run, no commit in {turns} AI turn group{'s' if turns > 1 else ''}"
+    return None
+
+
 def _user_notes(rows: list[RowFacts]) -> Feature | None:
     notes = [r for r in rows if r.kind == NOTE]
     if not notes:

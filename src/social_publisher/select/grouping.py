@@ -5,8 +5,12 @@ Rules, per project:
   activity before them join one session;
 - every turn of one AI session (same source and session_id) belongs to the same group,
   even when the developer paused longer than the gap in the middle of it;
-- a note joins the session of its project on the note's day (the nearest one in time when
-  there are several); notes of a project and day with no session make a group of their own.
+- a session is then split into topics (topics.py): its commits and AI sessions that share no
+  files, folders, identifiers or subject words make separate groups, so a batch command, image
+  handling and a search feature done in one sitting are three stories, not one;
+- a note joins the group of its project on the note's day that shares most of its words, file
+  names and identifiers (the nearest one in time when none or several do equally); notes of a
+  project and day with no session make a group of their own.
 
 Days are UTC dates, plus the commit's local date when the collector recorded its offset,
 so an evening commit at 23:30 +03:00 and a note dated that evening still meet.
@@ -20,6 +24,7 @@ from typing import Iterable
 
 from social_publisher.clock import iso, parse_iso
 from social_publisher.records import NOTE, SESSION, Activity
+from social_publisher.select.topics import split_topics, text_keys, unit_keys
 
 
 @dataclass
@@ -50,7 +55,8 @@ class Group:
         return self.end > now - gap
 
 
-def group_activity(rows: Iterable[Activity], gap: timedelta, *, unreadable: list[Activity] | None = None) -> list[Group]:
+def group_activity(rows: Iterable[Activity], gap: timedelta, *, unreadable: list[Activity] | None = None,
+                   split: bool = True) -> list[Group]:
     """Split activity into groups (see the module docstring); groups come in (start, project) order.
 
     A row whose `occurred_at` is not an ISO date-time belongs to no group; it is appended to
@@ -67,12 +73,12 @@ def group_activity(rows: Iterable[Activity], gap: timedelta, *, unreadable: list
         by_project.setdefault(row.project, []).append(row)
     groups: list[Group] = []
     for project in sorted(by_project):
-        groups.extend(_project_groups(project, by_project[project], gap))
+        groups.extend(_project_groups(project, by_project[project], gap, split))
     groups.sort(key=lambda g: (g.start, g.project, g.rows[0].fingerprint))
     return groups
 
 
-def _project_groups(project: str, rows: list[Activity], gap: timedelta) -> list[Group]:
+def _project_groups(project: str, rows: list[Activity], gap: timedelta, split: bool) -> list[Group]:
     notes = [r for r in rows if r.kind == NOTE]
     work = sorted((r for r in rows if r.kind != NOTE), key=lambda r: (r.occurred_at, r.id or 0, r.fingerprint))
 
@@ -88,13 +94,16 @@ def _project_groups(project: str, rows: list[Activity], gap: timedelta) -> list[
         cluster_end = max(cluster_end, end)
 
     merged = _merge_by_session(clusters)
+    if split:
+        merged = [topic for members in merged for topic in _split(members)]
     groups = [_make_group(project, members) for members in merged]
 
     orphans: dict[date, list[tuple[Activity, datetime, datetime]]] = {}
+    keys: dict[int, set[str]] = {}  # group index -> its keys, built when a note first needs them
     for note in sorted(notes, key=lambda r: (r.occurred_at, r.id or 0, r.fingerprint)):
         when = parse_iso(note.occurred_at)
         day = _note_day(note, when)
-        home = _nearest_group(groups, day, when)
+        home = _nearest_group(groups, day, when, note, keys)
         if home is None:
             orphans.setdefault(day, []).append((note, when, when))
         else:
@@ -134,6 +143,11 @@ def _merge_by_session(clusters: list[list[tuple[Activity, datetime, datetime]]])
     return [merged[root] for root in sorted(merged)]
 
 
+def _split(members: list[tuple[Activity, datetime, datetime]]) -> list[list[tuple[Activity, datetime, datetime]]]:
+    by_row = {id(row): (row, start, end) for row, start, end in members}
+    return [[by_row[id(row)] for row in topic] for topic in split_topics([m[0] for m in members])]
+
+
 def _make_group(project: str, members: list[tuple[Activity, datetime, datetime]]) -> Group:
     members.sort(key=lambda m: (m[0].occurred_at, m[0].id or 0, m[0].fingerprint))
     days: set[date] = set()
@@ -146,14 +160,26 @@ def _make_group(project: str, members: list[tuple[Activity, datetime, datetime]]
                  end=max(m[2] for m in members), days=days)
 
 
-def _nearest_group(groups: list[Group], day: date, when: datetime) -> Group | None:
-    best, best_distance = None, None
-    for group in groups:
-        if day not in group.days:
-            continue
+def _nearest_group(groups: list[Group], day: date, when: datetime, note: Activity,
+                   keys: dict[int, set[str]]) -> Group | None:
+    """The group of the note's day sharing most keys with the note, then the nearest in time."""
+    candidates = [(index, group) for index, group in enumerate(groups) if day in group.days]
+    if not candidates:
+        return None
+    shared: dict[int, int] = {}
+    if len(candidates) > 1:
+        title = note.meta.get("title")
+        note_keys = text_keys(f"{title if isinstance(title, str) else ''}\n{note.text or ''}")
+        for index, group in candidates:
+            if index not in keys:
+                keys[index] = unit_keys(r for r in group.rows if r.kind != NOTE)
+            shared[index] = len(note_keys & keys[index])
+    best, best_rank = None, None
+    for index, group in candidates:
         distance = max(group.start - when, when - group.end, timedelta(0))
-        if best_distance is None or distance < best_distance:
-            best, best_distance = group, distance
+        rank = (-shared.get(index, 0), distance)
+        if best_rank is None or rank < best_rank:
+            best, best_rank = group, rank
     return best
 
 

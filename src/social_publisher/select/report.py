@@ -34,6 +34,7 @@ class Candidate:
     activity_ids: list[int]  # the substance rows: what the story is made of
     considered_ids: list[int]  # every row of the group, trivial ones included
     excluded: dict[str, int]  # why rows were left out of the substance -> how many
+    idle: str = ""  # why the story holds no work (features.idle_reason), or ""
     decision: str = ""
     reason: str = ""
     story_id: int | None = None
@@ -47,6 +48,7 @@ class Candidate:
             "category_points": self.category_points, "tags": self.tag_evidence, "decision": self.decision,
             "reason": self.reason, "headline": self.headline, "excluded": self.excluded,
             "duplicate_of": self.duplicate_of, "similarity": self.similarity, "signature": signature,
+            "idle": self.idle or None,
         }
 
 
@@ -61,6 +63,8 @@ class SelectReport(StageReport):
     dropped_duplicate: int = 0
     dropped_over_cap: int = 0
     dropped_low_score: int = 0
+    dropped_idle: int = 0
+    score_floor: float = 0.0  # the floor this run applied (min_score, or the relative one when higher)
     trivial_groups: int = 0
     held_sessions: int = 0
     candidates: list[Candidate] = field(default_factory=list)
@@ -68,7 +72,8 @@ class SelectReport(StageReport):
     def summary(self) -> str:
         return (f"select: {self.activity_read} activity rows, {self.candidates_found} candidates -> "
                 f"{self.stories_selected} stories selected; dropped {self.dropped_duplicate} near-duplicate, "
-                f"{self.dropped_over_cap} over the daily cap, {self.dropped_low_score} below min score; "
+                f"{self.dropped_over_cap} over the daily cap, {self.dropped_low_score} below min score "
+                f"({self.score_floor:g}), {self.dropped_idle} with nothing done; "
                 f"{self.trivial_groups} trivial-only groups; {self.held_sessions} sessions still open "
                 f"({self.activity_held} rows left for the next run)")
 

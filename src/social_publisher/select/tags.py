@@ -5,6 +5,8 @@ shows up in activity. Detection looks at, in order of trust:
 
 - files touched (extensions such as `.py`, names such as `Dockerfile`, folders such as
   `.github/workflows/`) and the languages the git collector reported;
+- imports and dependencies a commit added (the git collector's `meta.imports`: `import torch`
+  in train.py -> pytorch; `"fastapi>=0.110"` in pyproject.toml -> fastapi, a new technology);
 - imports written in text or code blocks (`import torch` -> pytorch);
 - commands run in AI sessions (`docker build` -> docker, `pip install aiogram` -> telegram);
 - words in the text (aliases; Cyrillic aliases also match their inflected forms,
@@ -269,6 +271,28 @@ def detect_in_text(text: str, found: TagEvidence, *, weight: float = 1.0, loose:
 
 def _cyrillic_tag(word: str) -> str:
     return next(tag for prefix, tag in _CYRILLIC_PREFIXES if word.startswith(prefix))
+
+
+def detect_in_imports(imports: object, found: TagEvidence) -> list[str]:
+    """Tag the modules a commit's diff imports and the packages it declares (`meta.imports`);
+    return the tags of declared dependencies (new technologies, like an install)."""
+    declared: list[str] = []
+    for item in imports if isinstance(imports, list) else ():
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        name, path = item["name"], str(item.get("path", ""))
+        if item.get("kind") == "dependency":
+            lowered = name.lower()
+            tag = _PACKAGES.get(lowered) or _PACKAGES.get(lowered.rsplit("/", 1)[-1]) or _IMPORTS.get(lowered)
+            if tag:
+                found.add(tag, 1.0, f"dependency {name} in {path}")
+                if tag not in declared:
+                    declared.append(tag)
+        else:
+            tag = _IMPORTS.get(name)
+            if tag:
+                found.add(tag, 1.0, f"import {name} in {path}")
+    return declared
 
 
 def detect_in_command(command: str, found: TagEvidence) -> list[str]:

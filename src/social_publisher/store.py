@@ -159,7 +159,24 @@ def m002_digests(db: sqlite3.Connection) -> None:
     )
 
 
-def m003_llm_writer(db: sqlite3.Connection) -> None:
+def m003_runs(db: sqlite3.Connection) -> None:
+    """One row per `run` (or daemon round): when it began and ended and how, for `schedule status`."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,                 -- NULL while running, or when the process was killed
+            status TEXT NOT NULL,          -- running | ok | failed
+            summary_json TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+def m004_llm_writer(db: sqlite3.Connection) -> None:
     """The LLM writer's records: answers cached by prompt hash, one row per reserved call, and
     why a story's last write failed (it stays briefed and is retried by a later run)."""
     _run_script(
@@ -195,7 +212,7 @@ def m003_llm_writer(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_llm_writer]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_runs, m004_llm_writer]
 
 
 def _dumps(value: Any) -> str:
@@ -683,6 +700,41 @@ class Store:
             (project,),
         ).fetchall()
         return [{"post": _post(row), "ended_at": row["story_ended_at"], "page": row["page"]} for row in rows]
+
+    def published_per_channel(self) -> dict[str, int]:
+        """How many posts each channel holds (published publications), for the run summary."""
+        rows = self.db.execute("SELECT channel, COUNT(*) FROM publications WHERE status = 'published' GROUP BY channel")
+        return {row[0]: row[1] for row in rows}
+
+    # -- runs ------------------------------------------------------------------
+
+    def begin_run(self, command: str) -> int:
+        with self.transaction():
+            cursor = self.db.execute("INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')",
+                                     (command, clock.iso(clock.now())))
+        return int(cursor.lastrowid)
+
+    def end_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE runs SET ended_at = ?, status = ?, summary_json = ? WHERE id = ?",
+                            (clock.iso(clock.now()), status, _dumps(summary), run_id))
+
+    def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
+        """The newest runs first; a 'running' row whose process died stays 'running' with no end."""
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [{"id": row["id"], "command": row["command"], "started_at": row["started_at"],
+                 "ended_at": row["ended_at"], "status": row["status"], "summary": _loads(row["summary_json"]) or {}}
+                for row in rows]
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole store at `target`, made with SQLite's online backup API
+        (safe while another process writes: the copy is of one committed state)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        destination = sqlite3.connect(target)
+        try:
+            self.db.backup(destination)
+        finally:
+            destination.close()
 
     # -- reporting -------------------------------------------------------------
 

@@ -166,7 +166,7 @@ def test_a_post_failing_twice_is_rejected_with_its_reasons_and_review_shows_it(b
     assert report.llm_calls == 2 and report.rejected == 1
     posts = {p.lang: p for p in briefed.posts()}
     assert posts["ru"].status == "rejected" and posts["en"].status == "approved"
-    assert any("repeats the title as a heading" in r for r in briefed.check_errors(posts["ru"].id))
+    assert any("repeats the title as a heading" in r for r in briefed.post_check_errors(posts["ru"].id))
     shown = CliRunner().invoke(cli, ["--config", str(config.config_path), "review"])
     assert shown.exit_code == 0 and "rejected" in shown.output and "repeats the title as a heading" in shown.output
 

@@ -176,7 +176,12 @@ def m003_runs(db: sqlite3.Connection) -> None:
     )
 
 
-def m004_llm_writer(db: sqlite3.Connection) -> None:
+def m004_brief_covers(db: sqlite3.Connection) -> None:
+    """Per-language cover cards made once the posts' titles exist: {"en": path, "ru": path}."""
+    db.execute("ALTER TABLE briefs ADD COLUMN covers_json TEXT NOT NULL DEFAULT '{}'")
+
+
+def m005_llm_writer(db: sqlite3.Connection) -> None:
     """The LLM writer's records: answers cached by prompt hash, one row per reserved call, and
     why a story's last write failed (it stays briefed and is retried by a later run)."""
     _run_script(
@@ -212,7 +217,8 @@ def m004_llm_writer(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_runs, m004_llm_writer]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_runs, m004_brief_covers,
+                                                          m005_llm_writer]
 
 
 def _dumps(value: Any) -> str:
@@ -381,19 +387,30 @@ class Store:
         with self.transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO briefs"
-                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, covers_json, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (brief.story_id, _dumps(brief.facts), brief.redactions,
                  _dumps(brief.wiki) if brief.wiki is not None else None, brief.joke_id, brief.image_path,
-                 clock.iso(clock.now())),
+                 _dumps(brief.covers), clock.iso(clock.now())),
             )
+
+    def set_brief_covers(self, story_id: int, covers: dict[str, str]) -> None:
+        """Record the per-language cover cards of a story (see Brief.covers)."""
+        with self.transaction():
+            self.db.execute("UPDATE briefs SET covers_json = ? WHERE story_id = ?", (_dumps(covers), story_id))
 
     def brief(self, story_id: int) -> Brief | None:
         row = self.db.execute("SELECT * FROM briefs WHERE story_id = ?", (story_id,)).fetchone()
         if row is None:
             return None
         return Brief(story_id=row["story_id"], facts=_loads(row["facts_json"]), redactions=row["redactions"],
-                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"])
+                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"],
+                     covers=_loads(row["covers_json"]) or {})
+
+    def image_paths(self) -> dict[int, str]:
+        """story id -> the cover image its brief names, for every brief that has one (one query)."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
 
     def wiki_topics(self) -> set[str]:
         """The technologies earlier briefs already told a Wikipedia fact about."""
@@ -417,6 +434,24 @@ class Store:
                  _dumps(check_errors) if check_errors else None),
             )
         return cursor.lastrowid if cursor.rowcount else None
+
+    def posts_by_id(self, ids: Iterable[int]) -> list[Post]:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        return [_post(row) for row in self.db.execute(f"SELECT * FROM posts WHERE id IN ({marks})", ids)] if ids else []
+
+    def post_check_errors(self, post_id: int) -> list[str]:
+        row = self.db.execute("SELECT check_errors FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return (_loads(row["check_errors"]) or []) if row else []
+
+    def edit_post(self, post_id: int, *, title: str, body_md: str, status: str,
+                  check_errors: list[str] | None) -> None:
+        """A person's edit of a waiting or rejected post (`review --edit`): new text, checked again.
+        The one way a status may leave "rejected": the edit is a new draft."""
+        with self.transaction():
+            self.db.execute("UPDATE posts SET title = ?, body_md = ?, status = ?, check_errors = ? WHERE id = ?"
+                            " AND status != 'published'",
+                            (title, body_md, status, _dumps(check_errors) if check_errors else None, post_id))
 
     def slug_taken(self, lang: str, slug: str) -> bool:
         return self.db.execute("SELECT 1 FROM posts WHERE lang = ? AND slug = ?", (lang, slug)).fetchone() is not None
@@ -684,10 +719,6 @@ class Store:
     def write_failures(self) -> dict[int, dict[str, Any]]:
         """Why each waiting story's last write failed: story id -> {reason, failed_at, failures}."""
         return {row["story_id"]: dict(row) for row in self.db.execute("SELECT * FROM write_failures ORDER BY story_id")}
-
-    def check_errors(self, post_id: int) -> list[str]:
-        row = self.db.execute("SELECT check_errors FROM posts WHERE id = ?", (post_id,)).fetchone()
-        return (_loads(row["check_errors"]) or []) if row else []
 
     def published_site_pages(self, project: str) -> list[dict[str, Any]]:
         """The project's posts on the site (newest story first): post, story end and site page path."""

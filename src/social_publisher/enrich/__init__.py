@@ -11,9 +11,7 @@ adds nothing. Without the network the briefs go on without facts (one warning).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from social_publisher.config import Config
 from social_publisher.enrich import covers, jokes, wikipedia
@@ -81,9 +79,7 @@ def enrich(store: Store, config: Config) -> EnrichReport:
 
 
 def _cover(store: Store, config: Config, story, facts: dict) -> str:
-    """Make the story's card beside the store; the path as the brief keeps it (relative to the
-    config's folder when inside it, so a moved workspace keeps its covers)."""
+    """Make the story's card beside the store; its path as the brief keeps it."""
     path = covers.save_cover(store.path.parent / "covers" / f"story-{story.id}.png",
                              covers.cover_title(facts), story.project, story.tags)
-    relative = os.path.relpath(path, config.base_dir)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+    return covers.stored_path(path, config.base_dir)

@@ -26,7 +26,7 @@ from typing import Any, Iterator, Sequence
 from slugify import slugify
 
 from social_publisher.config import Config
-from social_publisher.enrich import jokes
+from social_publisher.enrich import covers, jokes
 from social_publisher.enrich.redact import Redactor
 from social_publisher.errors import BackendUnavailable
 from social_publisher.records import (
@@ -164,6 +164,7 @@ def _write_story(store: Store, config: Config, writer: Writer, story: Story, bri
             draft = drafts[lang]
             body = provenance.with_footer(draft.body_md, sources(brief.facts.get("project", story.project), activity, lang))
             _store_post(store, config, writer, brief, lang, Draft(draft.title, body, calls[lang]), reasons[lang], report)
+    covers.make_post_covers(store, config, brief.story_id)  # a card per language with the post's title
 
 
 def _store_post(store: Store, config: Config, writer: Writer, brief: Brief, lang: str, draft: Draft,

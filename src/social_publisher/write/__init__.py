@@ -74,7 +74,7 @@ def write(store: Store, config: Config) -> WriteReport:
     except BackendUnavailable as exc:
         report.warnings.append(f"writing disabled: {exc}")
         return report
-    redactor = Redactor(config.enrich.redact_patterns)
+    redactor = Redactor.for_config(config, store)
     day = budget.today()
     reserves = getattr(writer, "reserves_budget", False)
     stories = budget.waiting_stories(store)

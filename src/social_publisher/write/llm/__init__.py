@@ -66,7 +66,7 @@ class LLMWriter(Writer):
                    feedback: Mapping[str, Sequence[str]] | None = None) -> Prompt:
         writer = self.config.writer
         earlier = series.earlier_posts(self.store, brief.facts.get("project", ""), brief.story_id, langs)
-        redactor = Redactor(self.config.enrich.redact_patterns)  # the brief is redacted already: a second net
+        redactor = Redactor.for_config(self.config, self.store)  # the brief is redacted already: a second net
         return build_prompt(brief, langs, min_words=writer.min_words, max_words=writer.max_words,
                             proofread=writer.proofread, feedback=feedback, earlier_posts=earlier,
                             scrub=lambda text: redactor.scrub(text).text)

@@ -9,7 +9,8 @@ is stored as "rejected" with its reasons and is never published. Passing posts a
 "checked", then "approved" when `[review] auto_approve` is on. Every post gets the
 sources footer (`provenance.py`) after its checks.
 
-A story's posts are stored together in one transaction, or not at all: when the
+A story whose sources are too thin for a post (`checks.thin_story`) is dropped
+with that reason before anything is written. A story's posts are stored together in one transaction, or not at all: when the
 writer fails (`WriteFailed`: backend error, broken answer) the story stays
 "briefed" with the reason (shown by `status`), and when today's LLM budget is spent
 (`BudgetSpent`) it and the stories after it wait for a later run. Re-running the
@@ -34,6 +35,8 @@ from social_publisher.records import (
     SESSION_TOOLS,
     POST_CHECKED,
     POST_REJECTED,
+    STORY_BRIEFED,
+    STORY_DROPPED,
     STORY_WRITTEN,
     Brief,
     Post,
@@ -65,6 +68,7 @@ class WriteReport(StageReport):
     llm_calls: int = 0
     failed: int = 0  # stories left unwritten because the writer failed; a later run retries them
     waiting: int = 0  # stories left for tomorrow's LLM budget
+    thin: int = 0  # stories dropped before writing: their sources hold too little for a post
 
 
 def write(store: Store, config: Config) -> WriteReport:
@@ -82,6 +86,12 @@ def write(store: Store, config: Config) -> WriteReport:
         brief = store.brief(story.id)  # type: ignore[arg-type]
         if brief is None:
             report.warnings.append(f"story {story.id} has no brief; run `social-publisher enrich`")
+            continue
+        thin = checks.thin_story(brief.facts, config.writer.min_words)
+        if thin:
+            report.thin += 1
+            report.warnings.append(f"story {story.id} dropped: {thin}")
+            store.set_story_status(story.id, STORY_DROPPED)
             continue
         if writer.uses_llm and not reserves and store.llm_calls_on(day) >= config.writer.daily_budget:
             report.waiting = len(stories) - index
@@ -206,7 +216,7 @@ def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor,
                          *also_allowed])
     return checks.CheckContext(
         lang=lang, facts=facts, allowed_text=allowed,
-        min_words=checks.required_words(facts, config.writer.min_words), max_words=config.writer.max_words,
+        min_words=checks.required_words(facts, config.writer.min_words, lang), max_words=config.writer.max_words,
         redactor=redactor, names=(facts.get("project", ""), *TOOL_NAMES), instructions=instruction_sentences(),
     )
 

@@ -25,7 +25,7 @@ from social_publisher.pipeline import run_stages
 from social_publisher.store import Store
 from social_publisher.write import write
 from social_publisher.write.llm.prompt import MAX_PROMPT_TOKENS, estimate_tokens
-from test_write import BOT_TOKEN, add_story, commit, fetcher_rows
+from test_write import BOT_TOKEN, add_story, commit, fetcher_rows, session
 
 BACKENDS = ("claude-cli", "anthropic", "openai")
 TEST_KEY = "sk-ant-api03-test-key-for-the-loopback-server"
@@ -245,8 +245,14 @@ def test_the_next_post_of_a_project_links_the_previous_one_and_the_link_resolves
     with Store(config.store.path) as store:
         add_story(store, fetcher_rows(), tags=("python", "http"))
         run_stages(store, config, ("enrich", "write", "publish"))
-        add_story(store, [commit("fetchbot", "Add jitter to the retry backoff\n\nRetries now spread over 3 s.",
-                                 [("src/fetchbot/fetcher.py", 30, 4)])])
+        add_story(store, [
+            session("fetchbot", "The retries from last time fire all at once after an outage. Spread them out.",
+                    ["I added full jitter to the backoff in fetcher.py, so retries no longer arrive together. "
+                     "After the change the peak load during recovery went from 120 requests per second to 35. "
+                     "The lesson: backoff without jitter only moves the stampede."]),
+            commit("fetchbot", "Add jitter to the retry backoff\n\nThe peak during recovery fell from 120 to 35 "
+                               "requests per second.", [("src/fetchbot/fetcher.py", 30, 4), ("tests/test_jitter.py", 40, 0)]),
+        ])
         run_stages(store, config, ("enrich", "write", "publish"))
         prompt = bench.record()[-1]["stdin"]
         assert '"earlier_posts"' in prompt

@@ -12,25 +12,23 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from social_publisher.records import COMMIT, NOTE, SESSION, SESSION_TOOLS, Activity
+from social_publisher.records import COMMIT, NOTE, SESSION, Activity
 
 MAX_HASHES = 6
 RULE = "\n\n---\n\n"
 LABELS = {
-    "en": {"sources": "Sources", "commits": "commits", "more": "more", "sessions": "{tools} sessions {days}",
-           "notes": "notes"},
-    "ru": {"sources": "Источники", "commits": "коммиты", "more": "ещё", "sessions": "сессии {tools} {days}",
-           "notes": "заметки"},
+    "en": {"sources": "Sources", "commits": "commits", "more": "more", "sessions": "sessions", "notes": "notes"},
+    "ru": {"sources": "Источники", "commits": "коммиты", "more": "ещё", "sessions": "сессии", "notes": "заметки"},
 }
 _FOOTER = re.compile(r"\n*^---\n\n\*(?:" + "|".join(v["sources"] for v in LABELS.values()) + r"):[^\n]*\*\s*\Z",
                      re.MULTILINE)
 
 
 def footer(project: str, activity: Iterable[Activity], lang: str) -> str:
-    """One italic line: `*Sources: project · dates · commits abc1234, … · Claude Code sessions dates*`."""
+    """One italic line: `*Sources: `project` · dates · commits `abc1234`, … · sessions dates · notes dates*`."""
     words = LABELS.get(lang, LABELS["en"])
     rows = sorted(activity, key=lambda a: a.occurred_at)
-    parts = [project] if project else []
+    parts = [f"`{project}`"] if project else []  # names and hashes in code: they belong to no language
     days = sorted({a.occurred_at[:10] for a in rows})
     if days:
         parts.append(days[0] if len(days) == 1 else f"{days[0]} – {days[-1]}")
@@ -39,10 +37,9 @@ def footer(project: str, activity: Iterable[Activity], lang: str) -> str:
         shown = ", ".join(f"`{h}`" for h in hashes[:MAX_HASHES])
         more = f" (+{len(hashes) - MAX_HASHES} {words['more']})" if len(hashes) > MAX_HASHES else ""
         parts.append(f"{words['commits']} {shown}{more}")
-    tools = sorted({SESSION_TOOLS.get(a.source, a.source) for a in rows if a.kind == SESSION})
     session_days = sorted({a.occurred_at[:10] for a in rows if a.kind == SESSION})
     if session_days:
-        parts.append(words["sessions"].format(tools=", ".join(tools), days=", ".join(session_days)))
+        parts.append(f"{words['sessions']} {', '.join(session_days)}")
     note_days = sorted({a.occurred_at[:10] for a in rows if a.kind == NOTE})
     if note_days:
         parts.append(f"{words['notes']} {', '.join(note_days)}")

@@ -176,9 +176,11 @@ def test_a_page_per_tag_per_project_and_per_month(store, config, three_days):
                                                  "../../en/first-post.html"]
     assert listed("en/archive/2026-12.html") == ["../../en/december-news.html"]
     assert listed("en/tags/second.html") == ["../../en/second-post.html"]
-    archive = " ".join(parse(site / "en/archive/index.html").text)
-    assert "December 2026" in archive and "November 2026" in archive
-    assert "ноябрь 2026" in " ".join(parse(site / "ru/archive/index.html").text)
+    archive = parse(site / "en/archive/index.html")
+    assert "2026" in archive.text and "December" in archive.text and "November" in archive.text
+    assert [a["href"] for a in archive.anchors if a["href"].startswith("2026")] == ["2026-12.html", "2026-11.html"]
+    assert "Ноябрь" in parse(site / "ru/archive/index.html").text
+    assert "Записи за ноябрь 2026" in " ".join(parse(site / "ru/archive/2026-11.html").text)
     projects = {a["href"] for a in parse(site / "en/projects/index.html").anchors}
     assert {"ai-agents.html", "llm-analysis.html"} <= projects
 

@@ -322,9 +322,16 @@ def _write_listings(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
             pages.write("listing.html", term.path, lang, lastmod=term.posts[0].date, kind=kind,
                         heading=i18n.strings(lang)[title_format].format(name=term.name), posts=term.posts,
                         compact=kind != "archive")
+        items = [(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms]
+        years: list[tuple[int, list[tuple[str, str, int]]]] = []
+        if kind == "archive":  # a heading per year, its months under it
+            for term in terms:
+                date = term.posts[0].date
+                if not years or years[-1][0] != date.year:
+                    years.append((date.year, []))
+                years[-1][1].append((i18n.month_name(date, lang), term.path.rsplit("/", 1)[1], len(term.posts)))
         pages.write("terms.html", f"{lang}/{kind}/index.html", lang, lastmod=newest, kind=kind,
-                    heading=i18n.strings(lang)[heading],
-                    terms=[(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms])
+                    heading=i18n.strings(lang)[heading], terms=items, years=years)
 
 
 @register

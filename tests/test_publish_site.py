@@ -117,6 +117,11 @@ def test_cover_is_on_the_page_in_listings_and_in_social_cards_with_absolute_urls
     assert f'src="../{media}"' in (site / "en/second-post.html").read_text(encoding="utf-8")
     assert f'src="../{media}"' in (site / "en/index.html").read_text(encoding="utf-8")
 
+    feed = feedparser.parse((site / "en/feed.xml").read_bytes())
+    second = next(entry for entry in feed.entries if entry.title == "The second post")
+    assert [(link.href, link.type) for link in second.links if link.rel == "enclosure"] == [
+        (BASE_URL + media, "image/png")]
+
     no_cover = parse(site / "en/first-post.html")
     assert "og:image" not in no_cover.meta and no_cover.meta["twitter:card"] == ["summary"]
 
@@ -323,6 +328,18 @@ def test_serve_previews_the_site_on_loopback(store, config, three_days):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_serve_on_a_port_in_use_fails_with_one_line(store, config, three_days, capsys):
+    publish(store, config)
+    taken = preview_server(config.site.out_dir, 0, quiet=True)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--config", str(config.config_path), "serve", "--port", str(taken.server_address[1])])
+    finally:
+        taken.server_close()
+    assert exit_info.value.code == 1
+    assert f"cannot listen on 127.0.0.1:{taken.server_address[1]}" in capsys.readouterr().err
 
 
 def test_serve_without_a_built_site_says_what_to_do(config, capsys):

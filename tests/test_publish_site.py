@@ -293,6 +293,28 @@ def test_a_rebuild_after_one_new_post_makes_only_the_pages_it_changes(store, con
     assert set(third.made) == {"style.css", "favicon.svg"} and third.changed == 0
 
 
+def test_bodies_and_post_pages_rendered_on_every_core_are_the_same_bytes(store, write_config, three_days,
+                                                                        monkeypatch, tmp_path):
+    one = write_config('[site]\nout_dir = "one"\n')
+    build_site(store, one)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    (tmp_path / "state" / "site-render-cache.sqlite").unlink()
+    from social_publisher.publish import site as site_module
+    forked = []
+    real = site_module.render_post_pages
+    monkeypatch.setattr(site_module, "render_post_pages", lambda *args: forked.append(real(*args)) or forked[-1])
+    both = write_config('[site]\nout_dir = "both"\n')
+    build_site(store, both)
+
+    def files(folder):  # the manifest differs: its keys include out_dir
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name != ".social-publisher-files"}
+
+    assert len(forked[0]) == 4  # every post page came from the workers
+    assert files(tmp_path / "both") == files(tmp_path / "one")
+
+
 def test_a_deleted_page_is_made_again_and_a_code_change_remakes_all(store, config, three_days, monkeypatch):
     first = build_site(store, config)
     site = config.site.out_dir

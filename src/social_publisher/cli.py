@@ -101,9 +101,37 @@ def _stage_command(name: str, help_text: str) -> None:
 
 
 _stage_command("collect", "Read the configured sources and store new activity (incremental).")
-_stage_command("enrich", "Build redacted briefs (the facts a writer may use) for selected stories.")
 _stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
 _stage_command("publish", "Publish approved posts: build the static site and post to enabled channels.")
+
+
+@cli.command(name="enrich")
+@click.option("--json", "as_json", is_flag=True, help="Print the stage report as JSON.")
+@click.option("--show-redactions", is_flag=True,
+              help="Then list what was removed from each story's sources, masked (kind, where, first and last "
+                   "two characters).")
+@click.pass_obj
+def enrich_command(state: State, as_json: bool, show_redactions: bool) -> None:
+    """Build redacted briefs (the facts a writer may use) for selected stories."""
+    if not show_redactions:
+        _run(state, ("enrich",), as_json)
+        return
+    config = state.config()
+    with exclusive_run(config), open_store(config) as store:
+        (report,) = run_stages(store, config, ("enrich",), on_report=None if as_json else _echo_report)
+        logged = store.redactions()
+        projects = {story.id: story.project for story in store.stories(ids={row["story_id"] for row in logged})}
+    if as_json:
+        _print_json({**report.as_dict(), "redactions": logged})
+        return
+    if not logged:
+        click.echo("nothing was redacted from any story")
+    for story_id in sorted({row["story_id"] for row in logged}):
+        rows = [row for row in logged if row["story_id"] == story_id]
+        click.echo(f"story {story_id} ({projects.get(story_id, '?')}): {len(rows)} removed")
+        for row in rows:
+            source = f"activity {row['activity_id']}, " if row["activity_id"] is not None else ""
+            click.echo(f"  {row['kind']:<20} {source}{row['place']:<24} {row['preview']}")
 
 
 @cli.command(name="select")
@@ -232,7 +260,7 @@ def status(state: State, as_json: bool) -> None:
     click.echo(f"store: {config.store.path}")
     for table, by_status in counts.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"
-        click.echo(f"  {table:<13} {detail}")
+        click.echo(f"  {table:<20} {detail}")
     budget = "not used by the offline writer" if config.writer.backend == "offline" else \
         f"{used} of {config.writer.daily_budget} calls"
     click.echo(f"LLM budget {day}: {budget}")
@@ -270,23 +298,45 @@ def posts(state: State, as_json: bool, lang: str | None) -> None:
 @click.option("--approve", "approve_ids", type=int, multiple=True, metavar="ID",
               help="Approve this post (repeatable); it is published on the next run.")
 @click.option("--reject", "reject_ids", type=int, multiple=True, metavar="ID", help="Reject this post (repeatable).")
+@click.option("--edit", "edit_id", type=int, metavar="ID",
+              help="Open the post's Markdown in $EDITOR; the checks run again when you save.")
 @click.pass_obj
-def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...]) -> None:
-    """List posts that wait for approval (when [review] auto_approve is off), or approve/reject them."""
+def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...], edit_id: int | None) -> None:
+    """List posts waiting for approval and rejected posts with their reasons; approve, reject or edit them."""
     config = state.config(check_sources=False)
     with open_store(config) as store:
+        if edit_id is not None:
+            from social_publisher.ops.review import edit
+
+            result = edit(store, config, edit_id, lambda text: click.edit(text, extension=".md"))
+            if not result.changed:
+                click.echo(f"post {edit_id}: not changed")
+            elif result.reasons:
+                click.echo(f"post {edit_id}: saved, but the checks reject it (run --edit again):")
+                for reason in result.reasons:
+                    click.echo(f"  - {reason}")
+            else:
+                click.echo(f"post {edit_id}: saved and checked: {result.status}")
+            return
         waiting = {post.id: post for post in store.posts(status="checked")}
         for post_id, status in [*((i, "approved") for i in approve_ids), *((i, "rejected") for i in reject_ids)]:
             if post_id not in waiting:
                 raise UsageError(f"post {post_id} is not waiting for review (see `social-publisher review`)")
             store.set_post_status(post_id, status)
             click.echo(f"{status} {post_id}: {waiting.pop(post_id).title}")
-    if approve_ids or reject_ids:
-        return
+        if approve_ids or reject_ids:
+            return
+        rejected = [(post, store.post_check_errors(post.id)) for post in store.posts(status="rejected")]
     if not waiting:
         click.echo("nothing waits for review")
     for post in waiting.values():
-        click.echo(f"{post.id:>4}  {post.lang}  {post.title}")
+        click.echo(f"{post.id:>4}  {post.lang}  waiting   {post.title}")
+    for post, reasons in rejected:
+        click.echo(f"{post.id:>4}  {post.lang}  rejected  {post.title}")
+        for reason in reasons[:3]:
+            click.echo(f"            - {reason}")
+    if rejected:
+        click.echo(f"fix one with `{_program()} review --edit ID`")
 
 
 @cli.command()

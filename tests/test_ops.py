@@ -280,3 +280,63 @@ def test_dry_run_changes_nothing_and_says_what_would_happen(demo: Path, tmp_path
     assert "dry run" in result.stdout and "new activity" in result.stdout
     assert (folder / "state" / "publisher.db").read_bytes() == before_db
     assert {p: p.read_bytes() for p in (folder / "site").rglob("*") if p.is_file()} == site_before
+
+
+# -- review --edit -------------------------------------------------------------------------------------
+
+EDITOR_SCRIPT = """import sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+lines = text.split("\\n")
+lines[0] = "# " + {title!r}
+text = "\\n".join(lines) + {extra!r}
+open(path, "w", encoding="utf-8").write(text)
+"""
+
+
+def _editor(tmp_path: Path, name: str, title: str, extra: str) -> str:
+    script = tmp_path / f"{name}.py"
+    script.write_text(EDITOR_SCRIPT.format(title=title, extra=extra), encoding="utf-8")
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+
+
+def test_review_edit_rechecks_the_post_on_save(tmp_path: Path):
+    folder = tmp_path / "waiting"
+    make_workspace(folder)
+    config = folder / "publisher.toml"
+    config.write_text(config.read_text().replace("auto_approve = true", "auto_approve = false"))
+    assert "auto_approve = false" in config.read_text()
+    assert run_cli("--config", str(config), "run").returncode == 0
+    with Store(folder / "state" / "publisher.db") as store:
+        post = next(p for p in store.posts(status="checked") if p.lang == "en")
+    listed = run_cli("--config", str(config), "review")
+    assert f"{post.id:>4}  en  waiting" in listed.stdout
+
+    bad = _editor(tmp_path, "bad", post.title, "\nAfter the change the build got 97% faster.\n")
+    result = run_cli("--config", str(config), "review", "--edit", str(post.id), env={"EDITOR": bad, "VISUAL": bad})
+    assert result.returncode == 0, result.stderr
+    assert "the checks reject it" in result.stdout and "97" in result.stdout
+    with Store(folder / "state" / "publisher.db") as store:
+        kept = store.posts_by_id([post.id])[0]
+        assert kept.status == "rejected" and "97% faster" in kept.body_md  # the edit is kept, not lost
+    listed = run_cli("--config", str(config), "review")
+    assert f"{post.id:>4}  en  rejected" in listed.stdout and "97" in listed.stdout
+
+    fixed_title = post.title.rstrip(".") + " again"
+    good = _editor(tmp_path, "good", fixed_title, "")
+    strip = (f"{shlex.quote(sys.executable)} -c \"import sys; p=sys.argv[1]; t=open(p).read(); "
+             f"open(p,'w').write(t.replace('After the change the build got 97% faster.', ''))\" ")
+    run_cli("--config", str(config), "review", "--edit", str(post.id), env={"EDITOR": strip, "VISUAL": strip})
+    result = run_cli("--config", str(config), "review", "--edit", str(post.id), env={"EDITOR": good, "VISUAL": good})
+    assert "saved and checked: checked" in result.stdout, result.stdout + result.stderr
+    with Store(folder / "state" / "publisher.db") as store:
+        edited = store.posts_by_id([post.id])[0]
+        assert edited.title == fixed_title and edited.status == "checked" and "97%" not in edited.body_md
+
+    approved = run_cli("--config", str(config), "review", "--approve", str(post.id))
+    assert approved.returncode == 0
+    published = run_cli("--config", str(config), "review", "--edit", str(post.id), env={"EDITOR": good})
+    run_cli("--config", str(config), "publish")
+    refused = run_cli("--config", str(config), "review", "--edit", str(post.id), env={"EDITOR": good})
+    assert refused.returncode == 2 and "already published" in refused.stderr
+    assert published.returncode == 0

@@ -270,23 +270,45 @@ def posts(state: State, as_json: bool, lang: str | None) -> None:
 @click.option("--approve", "approve_ids", type=int, multiple=True, metavar="ID",
               help="Approve this post (repeatable); it is published on the next run.")
 @click.option("--reject", "reject_ids", type=int, multiple=True, metavar="ID", help="Reject this post (repeatable).")
+@click.option("--edit", "edit_id", type=int, metavar="ID",
+              help="Open the post's Markdown in $EDITOR; the checks run again when you save.")
 @click.pass_obj
-def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...]) -> None:
-    """List posts that wait for approval (when [review] auto_approve is off), or approve/reject them."""
+def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...], edit_id: int | None) -> None:
+    """List posts waiting for approval and rejected posts with their reasons; approve, reject or edit them."""
     config = state.config(check_sources=False)
     with open_store(config) as store:
+        if edit_id is not None:
+            from social_publisher.ops.review import edit
+
+            result = edit(store, config, edit_id, lambda text: click.edit(text, extension=".md"))
+            if not result.changed:
+                click.echo(f"post {edit_id}: not changed")
+            elif result.reasons:
+                click.echo(f"post {edit_id}: saved, but the checks reject it (run --edit again):")
+                for reason in result.reasons:
+                    click.echo(f"  - {reason}")
+            else:
+                click.echo(f"post {edit_id}: saved and checked: {result.status}")
+            return
         waiting = {post.id: post for post in store.posts(status="checked")}
         for post_id, status in [*((i, "approved") for i in approve_ids), *((i, "rejected") for i in reject_ids)]:
             if post_id not in waiting:
                 raise UsageError(f"post {post_id} is not waiting for review (see `social-publisher review`)")
             store.set_post_status(post_id, status)
             click.echo(f"{status} {post_id}: {waiting.pop(post_id).title}")
-    if approve_ids or reject_ids:
-        return
+        if approve_ids or reject_ids:
+            return
+        rejected = [(post, store.post_check_errors(post.id)) for post in store.posts(status="rejected")]
     if not waiting:
         click.echo("nothing waits for review")
     for post in waiting.values():
-        click.echo(f"{post.id:>4}  {post.lang}  {post.title}")
+        click.echo(f"{post.id:>4}  {post.lang}  waiting   {post.title}")
+    for post, reasons in rejected:
+        click.echo(f"{post.id:>4}  {post.lang}  rejected  {post.title}")
+        for reason in reasons[:3]:
+            click.echo(f"            - {reason}")
+    if rejected:
+        click.echo(f"fix one with `{_program()} review --edit ID`")
 
 
 @cli.command()

@@ -398,6 +398,24 @@ class Store:
             )
         return cursor.lastrowid if cursor.rowcount else None
 
+    def posts_by_id(self, ids: Iterable[int]) -> list[Post]:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        return [_post(row) for row in self.db.execute(f"SELECT * FROM posts WHERE id IN ({marks})", ids)] if ids else []
+
+    def post_check_errors(self, post_id: int) -> list[str]:
+        row = self.db.execute("SELECT check_errors FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return (_loads(row["check_errors"]) or []) if row else []
+
+    def edit_post(self, post_id: int, *, title: str, body_md: str, status: str,
+                  check_errors: list[str] | None) -> None:
+        """A person's edit of a waiting or rejected post (`review --edit`): new text, checked again.
+        The one way a status may leave "rejected": the edit is a new draft."""
+        with self.transaction():
+            self.db.execute("UPDATE posts SET title = ?, body_md = ?, status = ?, check_errors = ? WHERE id = ?"
+                            " AND status != 'published'",
+                            (title, body_md, status, _dumps(check_errors) if check_errors else None, post_id))
+
     def slug_taken(self, lang: str, slug: str) -> bool:
         return self.db.execute("SELECT 1 FROM posts WHERE lang = ? AND slug = ?", (lang, slug)).fetchone() is not None
 

@@ -101,9 +101,37 @@ def _stage_command(name: str, help_text: str) -> None:
 
 
 _stage_command("collect", "Read the configured sources and store new activity (incremental).")
-_stage_command("enrich", "Build redacted briefs (the facts a writer may use) for selected stories.")
 _stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
 _stage_command("publish", "Publish approved posts: build the static site and post to enabled channels.")
+
+
+@cli.command(name="enrich")
+@click.option("--json", "as_json", is_flag=True, help="Print the stage report as JSON.")
+@click.option("--show-redactions", is_flag=True,
+              help="Then list what was removed from each story's sources, masked (kind, where, first and last "
+                   "two characters).")
+@click.pass_obj
+def enrich_command(state: State, as_json: bool, show_redactions: bool) -> None:
+    """Build redacted briefs (the facts a writer may use) for selected stories."""
+    if not show_redactions:
+        _run(state, ("enrich",), as_json)
+        return
+    config = state.config()
+    with exclusive_run(config), open_store(config) as store:
+        (report,) = run_stages(store, config, ("enrich",), on_report=None if as_json else _echo_report)
+        logged = store.redactions()
+        projects = {story.id: story.project for story in store.stories(ids={row["story_id"] for row in logged})}
+    if as_json:
+        _print_json({**report.as_dict(), "redactions": logged})
+        return
+    if not logged:
+        click.echo("nothing was redacted from any story")
+    for story_id in sorted({row["story_id"] for row in logged}):
+        rows = [row for row in logged if row["story_id"] == story_id]
+        click.echo(f"story {story_id} ({projects.get(story_id, '?')}): {len(rows)} removed")
+        for row in rows:
+            source = f"activity {row['activity_id']}, " if row["activity_id"] is not None else ""
+            click.echo(f"  {row['kind']:<20} {source}{row['place']:<24} {row['preview']}")
 
 
 @cli.command(name="select")

@@ -8,6 +8,7 @@ either the whole step or none of it.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from contextlib import contextmanager
 from datetime import timedelta
@@ -181,7 +182,29 @@ def m004_brief_covers(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE briefs ADD COLUMN covers_json TEXT NOT NULL DEFAULT '{}'")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests, m003_runs, m004_brief_covers]
+def m005_redactions(db: sqlite3.Connection) -> None:
+    """What enrich removed per story (kind, where, a masked preview: never the value), and the
+    store's own random keys (the fingerprint key of the redactor)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE redactions (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            activity_id INTEGER,
+            kind TEXT NOT NULL,
+            place TEXT NOT NULL,
+            preview TEXT NOT NULL
+        );
+        CREATE INDEX redactions_story ON redactions(story_id);
+        CREATE TABLE store_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial, m002_digests, m003_runs, m004_brief_covers, m005_redactions,
+]
 
 
 def _dumps(value: Any) -> str:
@@ -379,6 +402,30 @@ class Store:
         """The technologies earlier briefs already told a Wikipedia fact about."""
         return {row[0] for row in self.db.execute(
             "SELECT json_extract(wiki_json, '$.tag') FROM briefs WHERE wiki_json IS NOT NULL") if row[0]}
+
+    def save_redactions(self, story_id: int, rows: Iterable[tuple[int | None, str, str, str]]) -> None:
+        """Replace the audit log of a story: (activity_id, kind, place, preview) per removed value."""
+        with self.transaction():
+            self.db.execute("DELETE FROM redactions WHERE story_id = ?", (story_id,))
+            self.db.executemany(
+                "INSERT INTO redactions (story_id, activity_id, kind, place, preview) VALUES (?, ?, ?, ?, ?)",
+                ((story_id, *row) for row in rows),
+            )
+
+    def redactions(self) -> list[dict[str, Any]]:
+        """Every logged redaction, by story then order of finding."""
+        return [dict(row) for row in self.db.execute(
+            "SELECT story_id, activity_id, kind, place, preview FROM redactions ORDER BY story_id, id")]
+
+    def redaction_key(self) -> bytes:
+        """The store's own random key for redaction fingerprints, made on first use."""
+        row = self.db.execute("SELECT value FROM store_keys WHERE name = 'redaction'").fetchone()
+        if row is None:
+            with self.transaction():
+                self.db.execute("INSERT OR IGNORE INTO store_keys (name, value) VALUES ('redaction', ?)",
+                                (secrets.token_bytes(32),))
+            row = self.db.execute("SELECT value FROM store_keys WHERE name = 'redaction'").fetchone()
+        return bytes(row["value"])
 
     def used_joke_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT joke_id FROM briefs WHERE joke_id IS NOT NULL")}
@@ -673,6 +720,9 @@ class Store:
                 for row in self.db.execute(f"SELECT status, COUNT(*) FROM {table} GROUP BY status")
             }
         out["briefs"] = {"total": self.db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]}
+        out["redactions"] = {
+            row[0]: row[1] for row in self.db.execute("SELECT kind, COUNT(*) FROM redactions GROUP BY kind")
+        }
         return out
 
 

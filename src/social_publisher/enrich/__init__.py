@@ -37,7 +37,7 @@ class EnrichReport(StageReport):
 
 def enrich(store: Store, config: Config) -> EnrichReport:
     report = EnrichReport()
-    redactor = Redactor(config.enrich.redact_patterns)
+    redactor = Redactor.for_config(config, store)
     used_jokes = store.used_joke_ids()
     out_of_jokes = False
     todo = []
@@ -53,7 +53,8 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         if wikipedia.warning(wiki):
             report.warnings.append(wikipedia.warning(wiki))  # type: ignore[arg-type]
     for story in todo:
-        facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor)
+        log: list[tuple[int | None, str, str, str]] = []
+        facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor, log)
         joke = None
         if config.enrich.jokes:
             joke = jokes.pick(jokes.story_terms(facts), used_jokes, seed=story.fingerprint or str(story.id))
@@ -69,6 +70,7 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         with store.transaction():
             store.save_brief(Brief(story_id=story.id, facts=facts, redactions=redactions, wiki=fact,
                                    joke_id=joke.id if joke else None, image_path=image_path))
+            store.save_redactions(story.id, log)
             store.set_story_status(story.id, STORY_BRIEFED)
         report.briefs += 1
         report.redactions += redactions

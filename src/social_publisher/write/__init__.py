@@ -61,7 +61,7 @@ def write(store: Store, config: Config) -> WriteReport:
     except BackendUnavailable as exc:
         report.warnings.append(f"writing disabled: {exc}")
         return report
-    redactor = Redactor(config.enrich.redact_patterns)
+    redactor = Redactor.for_config(config, store)
     day = clock.today().isoformat()
     for story in store.stories(status=STORY_BRIEFED):
         brief = store.brief(story.id)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from social_publisher.enrich.redact import Redactor, fingerprint
+from social_publisher.enrich.redact import Redactor, has_mask
 from social_publisher.write import text as measure
 
 # -- 1: instructions and prompt fragments -------------------------------------------------
@@ -170,7 +170,7 @@ def sensitive_detail(text: str, redactor: Redactor, fingerprints: Iterable[str] 
         sizes = {int(f.split(":", 1)[0]) for f in wanted if ":" in f}
         for size in sizes:
             for start in range(len(tokens) - size + 1):
-                if fingerprint(" ".join(tokens[start:start + size])) in wanted:
+                if redactor.fingerprint(" ".join(tokens[start:start + size])) in wanted:
                     return "a value the redactor removed from the sources came back"
     return None
 
@@ -180,8 +180,9 @@ _PLAIN_REDACTOR = Redactor()
 
 def quotable(text: str) -> bool:
     """True when a string from the brief may be quoted in a post: no instructions, metadata,
-    sensitive detail or third-person narration in it (writers use this to leave such strings out)."""
-    return not (prompt_leak(text) or narrated_metadata(text) or _PLAIN_REDACTOR.findings(text)
+    sensitive detail, redaction mask or third-person narration in it (writers use this to leave such
+    strings out)."""
+    return not (prompt_leak(text) or narrated_metadata(text) or has_mask(text) or _PLAIN_REDACTOR.findings(text)
                 or _THIRD_PERSON_EN.search(text) or _THIRD_PERSON_RU.search(text))
 
 

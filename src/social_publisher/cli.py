@@ -260,7 +260,7 @@ def status(state: State, as_json: bool) -> None:
     click.echo(f"store: {config.store.path}")
     for table, by_status in counts.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"
-        click.echo(f"  {table:<13} {detail}")
+        click.echo(f"  {table:<20} {detail}")
     budget = "not used by the offline writer" if config.writer.backend == "offline" else \
         f"{used} of {config.writer.daily_budget} calls"
     click.echo(f"LLM budget {day}: {budget}")

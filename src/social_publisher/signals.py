@@ -109,7 +109,7 @@ _SETTING_WORDS_RE = re.compile(
     r"\b(?:retry|retries|retrying|backoff|back-off|delays?|timeouts?|interval|sleeps?|wait|waits|ttl|expires?"
     r"|default|defaults|limit|limits|limited|cap|capped|threshold|configured?|config|setting|settings"
     r"|option|flag|env|port|width|height|margin|padding|opacity|font|max|min|at most|at least|up to|no more than"
-    r"|goal|target|should|must|aim|budget|quota|set to|resize|scale|crop|quality"
+    r"|goal|target|should|must|aim|budget|quota|set to|resize|scale|crop|quality|ago|before now|from now"
     r"|задержк\w*|таймаут\w*|повтор\w*|интервал\w*|лимит\w*|порог\w*|по умолчанию|настро\w*|цель|должн\w*)\b",
     re.IGNORECASE,
 )

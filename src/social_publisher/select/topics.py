@@ -59,7 +59,8 @@ stuff things misc various tweak tweaks
 добав исправ обнов измен удал сдела тест тесты файл файлы
 """.split())
 _PATH_GENERIC = frozenset("src lib app pkg internal packages test tests spec specs index init main utils util "
-                          "helpers common core __init__ mod py js ts".split())
+                          "helpers common core __init__ mod py js ts base types constants models views schemas "
+                          "conftest setup layout default".split())
 _HUB_FILES = frozenset("readme.md readme.rst changelog.md pyproject.toml package.json setup.py setup.cfg "
                        "cargo.toml go.mod requirements.txt .gitignore makefile license".split())
 _GENERATED = ("node_modules/", "vendor/", "dist/", "build/", "__pycache__/", ".min.", ".map", ".lock",

@@ -14,8 +14,8 @@ Units are read in time order. A unit joins the topic whose keys cover the larges
 share of its own (at least `JOIN_SHARE`; keys no topic holds yet count half); otherwise it
 starts a topic. A unit that touched
 files joins only a topic that touched some of the same files or folders (words alone do not
-make one topic of two pieces of work), and in a session of 6 units or more a key held by more
-than half of them (`src/`, `tests/`) names no topic. A commit with no keys
+make one topic of two pieces of work), and in a session of 6 units or more a folder held by
+more than half of them (`src/app/`) names no topic. A commit with no keys
 (or only keys every topic has) joins the topic of the unit before it; one whose keys are all its
 own starts a topic. Trivial commits (merges, bumps, typos; someone else's)
 never start a topic: each follows the nearest real unit before it (or after it). Topics interleave freely: work on search, then images,
@@ -80,9 +80,9 @@ def split_topics(rows: list[Activity]) -> list[list[Activity]]:
     keys = [unit_keys(unit) for unit in units]
     df: Counter[str] = Counter(k for unit in keys for k in unit)
     n = len(units)
-    hub = n / 2 if n >= _HUB_MIN_UNITS else n  # a key in more than half the units names no topic
+    hub = n / 2 if n >= _HUB_MIN_UNITS else n  # a folder in more than half the units names no topic
     factor = {"w": _WORD_WEIGHT, "d": _FOLDER_WEIGHT, "s": _SCOPE_WEIGHT}
-    weight = {k: 0.0 if count < 2 or count > hub else math.log(1 + n / count) * factor.get(k[0], 1.0)
+    weight = {k: 0.0 if count < 2 or (count > hub and k[0] == "d") else math.log(1 + n / count) * factor.get(k[0], 1.0)
               for k, count in df.items()}
     topics: list[list[int]] = []
     topic_keys: list[set[str]] = []

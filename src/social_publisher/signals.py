@@ -236,7 +236,7 @@ def before_after_pairs(text: str) -> list[tuple[str, str]]:
     """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3" (dates, versions,
     PR numbers, URLs and trailers are blanked first, so "v1.2.3 -> v1.2.4" is no pair)."""
     pairs = []
-    text = _NOT_MEASURED_RE.sub(_blank, text) if _DIGIT_RE.search(text) else text
+    text = _blank_not_measured(text) if _DIGIT_RE.search(text) else text
     for match in _finditer(BEFORE_AFTER_RE, _PAIR_START_RE, text):
         before = match.group("before") or match.group("before2") or match.group("before3")
         after = match.group("after") or match.group("after2") or match.group("after3")
@@ -249,6 +249,19 @@ def _blank(match: re.Match[str]) -> str:
     return " "
 
 
+# What every span _NOT_MEASURED_RE blanks needs somewhere: cheap to look for, and most sentences
+# have none of it, so the long pattern runs on few of them.
+_NOT_MEASURED_HINT_RE = re.compile(r"[:`#/]|www\.|\d[-:]\d|,\s+\d|\d\.\d+\.\d|\bv\d")
+_HEX_RUN_RE = re.compile(r"[0-9a-f]{7}")
+_ID_WORD_RE = re.compile(r"(?:pr|request|issue|ticket|bug|mr)\s*#?\d")
+
+
+def _blank_not_measured(text: str) -> str:
+    if _NOT_MEASURED_HINT_RE.search(text) or _HEX_RUN_RE.search(text) or _ID_WORD_RE.search(text.lower()):
+        return _NOT_MEASURED_RE.sub(_blank, text)
+    return text
+
+
 def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
     """(sentence as written, the same with non-measured spans blanked) for sentences holding a digit.
 
@@ -257,7 +270,7 @@ def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
     for sentence in SENTENCE_BREAK.split(text):
         if not _DIGIT_RE.search(sentence):
             continue  # no number, nothing to measure
-        cleaned = _NOT_MEASURED_RE.sub(_blank, sentence)
+        cleaned = _blank_not_measured(sentence)
         if _DIGIT_RE.search(cleaned):
             yield sentence, cleaned
 

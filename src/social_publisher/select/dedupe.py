@@ -68,12 +68,30 @@ to too under until up very was we were what when where which while who why will 
 """.split())
 
 
-@dataclass
 class Signature:
-    stems: frozenset[str]
-    key: str  # the stems, sorted and joined: what rapidfuzz compares
-    anchors: frozenset[str] = frozenset()
-    lang: str = ""  # "ru" when most letters of what the user wrote are Cyrillic, "en" otherwise
+    """Stems (what rapidfuzz compares, joined in `key`), the language, and the anchors, which are
+    read from the story's text only when asked for (a cross-language comparison, or storing)."""
+
+    __slots__ = ("stems", "key", "lang", "_source", "_anchors")
+
+    def __init__(self, stems: frozenset[str], key: str, anchors: frozenset[str] | None = frozenset(),
+                 lang: str = "", source: tuple = ()):
+        self.stems, self.key, self.lang = stems, key, lang
+        self._anchors, self._source = anchors, source
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Signature) and (self.stems, self.lang, self.anchors) == (
+            other.stems, other.lang, other.anchors)
+
+    def __repr__(self) -> str:
+        return f"Signature({self.key!r}, lang={self.lang!r})"
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        if self._anchors is None:
+            self._anchors = anchors_of(*self._source)
+            self._source = ()
+        return self._anchors
 
     @classmethod
     def of(cls, texts: list[str]) -> "Signature":
@@ -87,9 +105,10 @@ class Signature:
         return f"{self.key}{_ANCHORS_MARK}{self.lang} {' '.join(sorted(self.anchors))}"
 
     def with_anchors(self, texts: list[str], names: list[str], numbers: list[str] = ()) -> "Signature":
-        """This signature with the anchors of `texts`, file `names` and measured `numbers`."""
-        anchors, lang = anchors_of(texts, names, numbers)
-        return Signature(self.stems, self.key, anchors, lang)
+        """This signature with the language of `texts`, and anchors to read from them, file `names`
+        and measured `numbers` when they are first needed."""
+        joined = "\n".join(t for t in texts if t)[:_ANCHOR_CHARS]
+        return Signature(self.stems, self.key, None, language_of(joined), (joined, tuple(names), tuple(numbers)))
 
     @classmethod
     def of_words(cls, words: Counter[str]) -> "Signature":
@@ -117,14 +136,18 @@ class Signature:
         return cls(stems, " ".join(sorted(stems)), frozenset(anchors.split()), lang)
 
 
-def anchors_of(texts: list[str], names: list[str], numbers: list[str] = ()) -> tuple[frozenset[str], str]:
-    """(anchors, language) of what the user wrote (see the module docstring)."""
-    joined = "\n".join(t for t in texts if t)[:_ANCHOR_CHARS]
-    sample = joined[:_LANGUAGE_SAMPLE]
-    lang = "en"
-    if _CYRILLIC_RE.search(sample):
-        letters = len(_LETTER_RE.findall(sample))
-        lang = "ru" if letters and len(_CYRILLIC_RE.findall(sample)) * 2 > letters else "en"
+def language_of(text: str) -> str:
+    """"ru" when most letters of (the start of) the text are Cyrillic, else "en"."""
+    sample = text[:_LANGUAGE_SAMPLE]
+    if not _CYRILLIC_RE.search(sample):
+        return "en"
+    letters = len(_LETTER_RE.findall(sample))
+    return "ru" if letters and len(_CYRILLIC_RE.findall(sample)) * 2 > letters else "en"
+
+
+def anchors_of(joined: str, names: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> frozenset[str]:
+    """The anchors of what the user wrote (see the module docstring)."""
+    lang = language_of(joined)
     found: Counter[str] = Counter(name.lower() for name in names if len(name) > 2)
     for token, count in Counter(_LATIN_TOKEN_RE.findall(joined)).items():
         lowered = token.lower()
@@ -143,7 +166,7 @@ def anchors_of(texts: list[str], names: list[str], numbers: list[str] = ()) -> t
         if len(digits.replace(".", "")) >= 2:
             found[digits] += 1
     top = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:ANCHORS_SIZE]
-    return frozenset(anchor for anchor, _ in top), lang
+    return frozenset(anchor for anchor, _ in top)
 
 
 def cross_language_similarity(a: Signature, b: Signature) -> float:
@@ -205,8 +228,7 @@ class DuplicateIndex:
 
     def find(self, project: str, tags: list[str], signature: Signature) -> tuple[Known, float] | None:
         """The most similar known story of the project at or above the threshold, if any."""
-        if len(signature.stems) < _MIN_STEMS and len(signature.anchors) < _MIN_ANCHORS:
-            return None
+
         tag_set = frozenset(tags)
         # Dice >= t needs at least t/200 * (|a| + |b|) shared stems; the ratio can forgive some
         # misses, so the prefilter asks for a third of that before paying for rapidfuzz.
@@ -214,11 +236,10 @@ class DuplicateIndex:
         for known in self.by_project.get(project, ()):
             if tag_set and known.tags and not (tag_set & known.tags):
                 continue
+            score = cross_language_similarity(signature, known.signature)  # 0 at once for one language
             shared = len(signature.stems & known.signature.stems)
-            if shared * 600 < self.threshold * (len(signature.stems) + len(known.signature.stems)):
-                score = cross_language_similarity(signature, known.signature)
-            else:
-                score = max(similarity(signature, known.signature), cross_language_similarity(signature, known.signature))
+            if shared * 600 >= self.threshold * (len(signature.stems) + len(known.signature.stems)):
+                score = max(score, similarity(signature, known.signature))
             if score >= self.threshold and (best is None or score > best[1]):
                 best = (known, score)
         return best

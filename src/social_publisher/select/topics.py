@@ -176,13 +176,17 @@ def unit_keys(unit: Iterable[Activity]) -> set[str]:
     return keys
 
 
-def text_keys(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # prompts such as "continue" and many subjects come back again and again
+def text_keys(text: str) -> frozenset[str]:
     """Word stems, identifiers and file names named in a text (see the module docstring)."""
     keys = {f"w:{stem}" for stem in map(_stem, _WORD_RE.findall(text.lower())) if stem}
-    keys |= {f"i:{ident.lower()}" for ident in _IDENTIFIER_RE.findall(text) if not _FILE_RE.fullmatch(ident)}
-    for name in _FILE_RE.findall(text):
-        keys |= {f"f:{part}" for part in _name_parts(name.lower())}
-    return keys
+    dotted = "." in text
+    if dotted or "_" in text or not text[1:].islower():  # snake_case, dotted.names, camelCase
+        keys |= {f"i:{ident.lower()}" for ident in _IDENTIFIER_RE.findall(text) if not _FILE_RE.fullmatch(ident)}
+    if dotted:
+        for name in _FILE_RE.findall(text):
+            keys |= {f"f:{part}" for part in _name_parts(name.lower())}
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=65536)

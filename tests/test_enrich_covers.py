@@ -122,3 +122,23 @@ def test_cover_title_falls_back_from_headline_to_goal_to_note_title_to_project()
     assert covers.cover_title({"headline": None, "goal": "Make it fast", "project": "p"}) == "Make it fast"
     assert covers.cover_title({"note_titles": ["Idea"], "project": "p"}) == "Idea"
     assert covers.cover_title({"project": "p"}) == "p"
+
+
+def test_the_write_stage_adds_a_card_per_language_with_the_posts_own_title(store, write_config, tmp_path):
+    from social_publisher.write import write
+
+    config = write_config("[writer]\nmin_words = 20\n")
+    story = _story(store)
+    enrich(store, config)
+    write(store, config)
+    brief = store.brief(story)
+    posts = {post.lang: post for post in store.posts(story_id=story)}
+    assert set(brief.covers) == {lang for lang, post in posts.items() if post.status != "rejected"} == {"en", "ru"}
+    for lang, post in posts.items():
+        assert brief.covers[lang] == f"state/covers/story-{story}-{lang}.png"
+        assert covers.cover_for(brief, lang) == brief.covers[lang]
+        data = (tmp_path / brief.covers[lang]).read_bytes()
+        assert data == covers.render_cover(post.title, "shipper", ["python", "docker"])
+    assert (tmp_path / brief.covers["en"]).read_bytes() != (tmp_path / brief.covers["ru"]).read_bytes()
+    assert brief.image_path == f"state/covers/story-{story}.png"  # the story's card stays the default
+    assert covers.cover_for(brief, "de") == brief.image_path

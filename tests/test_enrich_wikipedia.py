@@ -227,6 +227,11 @@ def test_a_missing_page_404_leaves_the_story_without_a_fact(store, wiki_config, 
     report = enrich(store, wiki_config())
     assert store.brief(story).wiki is None and report.briefs == 1
     assert fake.requests == ["/en/api/rest_v1/page/summary/Kubernetes"]
+    assert report.warnings == ["Wikipedia facts skipped for 1 story: no English article 'Kubernetes' (HTTP 404); "
+                               "the posts go on without them"]
+    add_story(store, ["kubernetes"])
+    again = enrich(store, wiki_config())
+    assert len(fake.requests) == 1 and again.warnings == []  # the 404 is cached: said once
 
 
 def test_a_timeout_skips_the_fact_says_so_once_and_exits_0(tmp_path, wiki_config, fake):
@@ -237,8 +242,8 @@ def test_a_timeout_skips_the_fact_says_so_once_and_exits_0(tmp_path, wiki_config
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "publisher.toml"), "enrich"])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if "Wikipedia" in line]
-    assert warnings == ["warning: Wikipedia facts skipped for 1 story: Wikipedia did not answer in time; "
-                        "the posts go on without them"]
+    assert warnings == ["warning: Wikipedia facts skipped for 2 stories: Wikipedia did not answer in time; "
+                        "no English article 'Linux' (HTTP 404); the posts go on without them"]
     with Store(tmp_path / "state" / "publisher.db") as store:
         assert store.brief(stories[0]).wiki is None
         assert store.brief(stories[1]).wiki is None  # linux: a 404 in this fake

@@ -129,3 +129,31 @@ def test_stories_carry_only_their_own_activity_when_filtered(store: Store):
     [selected] = store.stories(status="selected")
     assert selected.activity_ids == [first]
     assert [s.activity_ids for s in store.stories()] == [[first], [second]]
+
+
+def test_a_store_of_the_first_schema_gains_the_redaction_log(tmp_path: Path):
+    import sqlite3
+
+    from social_publisher.store import m001_initial
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # a store written before the redaction log existed
+        m001_initial(db)
+        db.execute("PRAGMA user_version = 1")
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        story_id = store.add_story(Story("p", "2026-11-20T10:00:00+00:00", "2026-11-20T11:00:00+00:00", 3.0,
+                                         "feature", [], [], fingerprint="s1"))
+        store.save_redactions(story_id, [(None, "aws key", "commit message", "AK…LE (20 chars)"),
+                                         (None, "aws key", "note text", "AK…XY (20 chars)")])
+        store.save_redactions(story_id, [(None, "phone number", "prompt", "+7…67 (16 chars)")])  # replaces
+        assert [r["kind"] for r in store.redactions()] == ["phone number"]
+        assert store.counts()["redactions"] == {"phone number": 1}
+
+
+def test_the_redaction_key_is_random_per_store_and_kept(tmp_path: Path):
+    with Store(tmp_path / "a.sqlite") as one, Store(tmp_path / "b.sqlite") as two:
+        key = one.redaction_key()
+        assert len(key) == 32 and key != two.redaction_key()
+    with Store(tmp_path / "a.sqlite") as again:
+        assert again.redaction_key() == key

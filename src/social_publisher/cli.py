@@ -6,8 +6,10 @@ usage or input, 1 for failures); tracebacks only with --debug.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,18 @@ from social_publisher.report import StageReport
 
 
 class State:
-    def __init__(self, config_path: str, debug: bool):
+    def __init__(self, config_path: str, debug: bool, verbosity: int = 0):
         self.config_path = config_path
         self.debug = debug
+        self.verbosity = verbosity
 
     def config(self, *, check_sources: bool = True) -> Config:
-        return load_config(self.config_path, check_sources=check_sources)
+        """The loaded config; from here on, log records go to the state folder's log file too."""
+        from social_publisher.ops import logs
+
+        config = load_config(self.config_path, check_sources=check_sources)
+        logs.setup(config.store.path, verbosity=self.verbosity, secret_envs=logs.secret_envs_of(config))
+        return config
 
 
 def _program() -> str:
@@ -47,6 +55,15 @@ def _echo_report(report: StageReport) -> None:
     click.echo(report.summary())
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+    _log_report(report)
+
+
+def _log_report(report: StageReport) -> None:
+    """The stage's summary and warnings in the log file (the console has them already)."""
+    log = logging.getLogger("social_publisher.run")
+    log.info(report.summary(), extra={"stage": report.stage, "console": False})
+    for warning in report.warnings:
+        log.warning(warning, extra={"stage": report.stage, "console": False})
 
 
 def _run(state: State, stages: tuple[str, ...], as_json: bool) -> None:
@@ -62,15 +79,17 @@ def _run(state: State, stages: tuple[str, ...], as_json: bool) -> None:
 @click.option("--config", "config_path", default=DEFAULT_CONFIG, show_default=True, metavar="PATH",
               help="The publisher.toml to use; relative paths in it are relative to the file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("-v", "--verbose", "verbosity", count=True,
+              help="Say more on the console (-v: info, -vv: debug); the log file keeps info either way.")
 @click.version_option(package_name="social-publisher")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str, debug: bool) -> None:
+def cli(ctx: click.Context, config_path: str, debug: bool, verbosity: int) -> None:
     """Turn your git history, Claude Code sessions and notes into bilingual blog posts.
 
     Stages, in order: collect -> select -> enrich -> write -> publish.
     Try `social-publisher demo --dir /tmp/demo` for a complete offline example.
     """
-    ctx.obj = State(config_path, debug)
+    ctx.obj = State(config_path, debug, verbosity)
 
 
 def _stage_command(name: str, help_text: str) -> None:
@@ -82,9 +101,37 @@ def _stage_command(name: str, help_text: str) -> None:
 
 
 _stage_command("collect", "Read the configured sources and store new activity (incremental).")
-_stage_command("enrich", "Build redacted briefs (the facts a writer may use) for selected stories.")
 _stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
 _stage_command("publish", "Publish approved posts: build the static site and post to enabled channels.")
+
+
+@cli.command(name="enrich")
+@click.option("--json", "as_json", is_flag=True, help="Print the stage report as JSON.")
+@click.option("--show-redactions", is_flag=True,
+              help="Then list what was removed from each story's sources, masked (kind, where, first and last "
+                   "two characters).")
+@click.pass_obj
+def enrich_command(state: State, as_json: bool, show_redactions: bool) -> None:
+    """Build redacted briefs (the facts a writer may use) for selected stories."""
+    if not show_redactions:
+        _run(state, ("enrich",), as_json)
+        return
+    config = state.config()
+    with exclusive_run(config), open_store(config) as store:
+        (report,) = run_stages(store, config, ("enrich",), on_report=None if as_json else _echo_report)
+        logged = store.redactions()
+        projects = {story.id: story.project for story in store.stories(ids={row["story_id"] for row in logged})}
+    if as_json:
+        _print_json({**report.as_dict(), "redactions": logged})
+        return
+    if not logged:
+        click.echo("nothing was redacted from any story")
+    for story_id in sorted({row["story_id"] for row in logged}):
+        rows = [row for row in logged if row["story_id"] == story_id]
+        click.echo(f"story {story_id} ({projects.get(story_id, '?')}): {len(rows)} removed")
+        for row in rows:
+            source = f"activity {row['activity_id']}, " if row["activity_id"] is not None else ""
+            click.echo(f"  {row['kind']:<20} {source}{row['place']:<24} {row['preview']}")
 
 
 @cli.command(name="select")
@@ -108,10 +155,50 @@ def select_command(state: State, as_json: bool, explain: bool) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print all stage reports as JSON.")
+@click.option("--dry-run", is_flag=True,
+              help="Run every stage on a copy of the store: write nothing else, send nothing, say what would happen.")
 @click.pass_obj
-def run(state: State, as_json: bool) -> None:
-    """Run every stage in order: collect, select, enrich, write, publish."""
-    _run(state, STAGE_ORDER, as_json)
+def run(state: State, as_json: bool, dry_run: bool) -> None:
+    """Run every stage in order: collect, select, enrich, write, publish; end with a summary table."""
+    run_recorded(state, command="run", as_json=as_json, dry_run=dry_run)
+
+
+def run_recorded(state: State, *, command: str, as_json: bool = False, dry_run: bool = False) -> list[StageReport]:
+    """`run` (and each daemon round): every stage under the run lock, recorded in the store's runs
+    table (how it ended, for `schedule status`), then the summary table."""
+    from social_publisher.ops.commands import summary_table
+    from social_publisher.ops.dry_run import dry_run_config
+
+    config = state.config()
+    with exclusive_run(config), (dry_run_config(config) if dry_run else nullcontext(config)) as config:
+        with open_store(config) as store:
+            run_id = store.begin_run(command + (" --dry-run" if dry_run else ""))
+            before = store.published_per_channel()
+            try:
+                reports = run_stages(store, config, STAGE_ORDER, on_report=None if as_json else _echo_report)
+            except BaseException as exc:
+                store.end_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"[:300]})
+                raise
+            after = store.published_per_channel()
+            day = clock.today().isoformat()
+            llm = (store.llm_calls_on(day), config.writer.daily_budget, config.writer.backend)
+            store.end_run(run_id, "ok", {r.stage: _headline(r) for r in reports})
+    if as_json:
+        _print_json([r.as_dict() for r in reports])
+    else:
+        if dry_run:
+            click.echo("dry run: nothing was stored, written or sent; this is what a run would do now:")
+        click.echo(summary_table(reports, before, after, llm))
+    return reports
+
+
+def _headline(report: StageReport) -> int:
+    """One number per stage for the runs table."""
+    for name in ("new_activity", "stories_selected", "briefs", "posts", "published"):
+        value = getattr(report, name, None)
+        if isinstance(value, int):
+            return value
+    return 0
 
 
 @cli.command()
@@ -211,23 +298,45 @@ def posts(state: State, as_json: bool, lang: str | None) -> None:
 @click.option("--approve", "approve_ids", type=int, multiple=True, metavar="ID",
               help="Approve this post (repeatable); it is published on the next run.")
 @click.option("--reject", "reject_ids", type=int, multiple=True, metavar="ID", help="Reject this post (repeatable).")
+@click.option("--edit", "edit_id", type=int, metavar="ID",
+              help="Open the post's Markdown in $EDITOR; the checks run again when you save.")
 @click.pass_obj
-def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...]) -> None:
-    """List posts that wait for approval (when [review] auto_approve is off), or approve/reject them."""
+def review(state: State, approve_ids: tuple[int, ...], reject_ids: tuple[int, ...], edit_id: int | None) -> None:
+    """List posts waiting for approval and rejected posts with their reasons; approve, reject or edit them."""
     config = state.config(check_sources=False)
     with open_store(config) as store:
+        if edit_id is not None:
+            from social_publisher.ops.review import edit
+
+            result = edit(store, config, edit_id, lambda text: click.edit(text, extension=".md"))
+            if not result.changed:
+                click.echo(f"post {edit_id}: not changed")
+            elif result.reasons:
+                click.echo(f"post {edit_id}: saved, but the checks reject it (run --edit again):")
+                for reason in result.reasons:
+                    click.echo(f"  - {reason}")
+            else:
+                click.echo(f"post {edit_id}: saved and checked: {result.status}")
+            return
         waiting = {post.id: post for post in store.posts(status="checked")}
         for post_id, status in [*((i, "approved") for i in approve_ids), *((i, "rejected") for i in reject_ids)]:
             if post_id not in waiting:
                 raise UsageError(f"post {post_id} is not waiting for review (see `social-publisher review`)")
             store.set_post_status(post_id, status)
             click.echo(f"{status} {post_id}: {waiting.pop(post_id).title}")
-    if approve_ids or reject_ids:
-        return
+        if approve_ids or reject_ids:
+            return
+        rejected = [(post, store.post_check_errors(post.id)) for post in store.posts(status="rejected")]
     if not waiting:
         click.echo("nothing waits for review")
     for post in waiting.values():
-        click.echo(f"{post.id:>4}  {post.lang}  {post.title}")
+        click.echo(f"{post.id:>4}  {post.lang}  waiting   {post.title}")
+    for post, reasons in rejected:
+        click.echo(f"{post.id:>4}  {post.lang}  rejected  {post.title}")
+        for reason in reasons[:3]:
+            click.echo(f"            - {reason}")
+    if rejected:
+        click.echo(f"fix one with `{_program()} review --edit ID`")
 
 
 @cli.command()
@@ -293,6 +402,16 @@ def serve(port: int) -> None:
         server.server_close()
 
 
+def _add_ops_commands() -> None:
+    from social_publisher.ops import commands
+
+    for command in (commands.doctor, commands.schedule, commands.daemon, commands.backup):
+        cli.add_command(command)
+
+
+_add_ops_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -311,4 +430,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; run again to resume", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug, not the user's input: one line, the traceback in the log and with --debug
+        if debug:
+            raise
+        logging.getLogger("social_publisher").error("unexpected error", exc_info=True)
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)", err=True)
+        sys.exit(1)
     sys.exit(0)

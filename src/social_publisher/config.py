@@ -90,6 +90,15 @@ class EnrichConfig(_Section):
     jokes: bool = True
     cover_images: bool = True
     redact_patterns: list[str] = Field(default_factory=list)
+    private_domains: list[str] = Field(default_factory=list)  # the user's own domains: host names in them are private
+
+    @field_validator("private_domains")
+    @classmethod
+    def _domains_are_names(cls, value: list[str]) -> list[str]:
+        for domain in value:
+            if not re.fullmatch(r"\.?(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9-]+", domain):
+                raise ValueError(f"private domain {domain!r} is not a domain name (like corp.example.com)")
+        return value
 
     @field_validator("wikipedia_api")
     @classmethod

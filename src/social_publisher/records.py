@@ -80,7 +80,9 @@ class Brief:
     CC BY-SA text a post must attribute and link:
     `{"tag": str, "en": {"title", "description", "extract", "url"}, "ru": {...}}`, "ru" absent
     when the page has no Russian version. `image_path` (enrich/covers.py): the story's 1200×630
-    PNG cover card, relative to the config's folder (or absolute), None when covers are off.
+    PNG cover card, relative to the config's folder (or absolute), None when covers are off; it
+    shows the story's headline. `covers`: {lang: path} of the cards the write stage makes with each
+    post's own title (`enrich.covers.cover_for(brief, lang)` picks one, falling back to `image_path`).
     """
 
     story_id: int
@@ -89,6 +91,7 @@ class Brief:
     wiki: dict[str, Any] | None = None
     joke_id: str | None = None
     image_path: str | None = None
+    covers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

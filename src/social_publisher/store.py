@@ -8,6 +8,7 @@ either the whole step or none of it.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from contextlib import contextmanager
 from datetime import timedelta
@@ -159,7 +160,51 @@ def m002_digests(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_digests]
+def m003_runs(db: sqlite3.Connection) -> None:
+    """One row per `run` (or daemon round): when it began and ended and how, for `schedule status`."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,                 -- NULL while running, or when the process was killed
+            status TEXT NOT NULL,          -- running | ok | failed
+            summary_json TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+def m004_brief_covers(db: sqlite3.Connection) -> None:
+    """Per-language cover cards made once the posts' titles exist: {"en": path, "ru": path}."""
+    db.execute("ALTER TABLE briefs ADD COLUMN covers_json TEXT NOT NULL DEFAULT '{}'")
+
+
+def m005_redactions(db: sqlite3.Connection) -> None:
+    """What enrich removed per story (kind, where, a masked preview: never the value), and the
+    store's own random keys (the fingerprint key of the redactor)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE redactions (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            activity_id INTEGER,
+            kind TEXT NOT NULL,
+            place TEXT NOT NULL,
+            preview TEXT NOT NULL
+        );
+        CREATE INDEX redactions_story ON redactions(story_id);
+        CREATE TABLE store_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial, m002_digests, m003_runs, m004_brief_covers, m005_redactions,
+]
 
 
 def _dumps(value: Any) -> str:
@@ -328,24 +373,59 @@ class Store:
         with self.transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO briefs"
-                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " (story_id, facts_json, redactions, wiki_json, joke_id, image_path, covers_json, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (brief.story_id, _dumps(brief.facts), brief.redactions,
                  _dumps(brief.wiki) if brief.wiki is not None else None, brief.joke_id, brief.image_path,
-                 clock.iso(clock.now())),
+                 _dumps(brief.covers), clock.iso(clock.now())),
             )
+
+    def set_brief_covers(self, story_id: int, covers: dict[str, str]) -> None:
+        """Record the per-language cover cards of a story (see Brief.covers)."""
+        with self.transaction():
+            self.db.execute("UPDATE briefs SET covers_json = ? WHERE story_id = ?", (_dumps(covers), story_id))
 
     def brief(self, story_id: int) -> Brief | None:
         row = self.db.execute("SELECT * FROM briefs WHERE story_id = ?", (story_id,)).fetchone()
         if row is None:
             return None
         return Brief(story_id=row["story_id"], facts=_loads(row["facts_json"]), redactions=row["redactions"],
-                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"])
+                     wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"],
+                     covers=_loads(row["covers_json"]) or {})
+
+    def image_paths(self) -> dict[int, str]:
+        """story id -> the cover image its brief names, for every brief that has one (one query)."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
 
     def wiki_topics(self) -> set[str]:
         """The technologies earlier briefs already told a Wikipedia fact about."""
         return {row[0] for row in self.db.execute(
             "SELECT json_extract(wiki_json, '$.tag') FROM briefs WHERE wiki_json IS NOT NULL") if row[0]}
+
+    def save_redactions(self, story_id: int, rows: Iterable[tuple[int | None, str, str, str]]) -> None:
+        """Replace the audit log of a story: (activity_id, kind, place, preview) per removed value."""
+        with self.transaction():
+            self.db.execute("DELETE FROM redactions WHERE story_id = ?", (story_id,))
+            self.db.executemany(
+                "INSERT INTO redactions (story_id, activity_id, kind, place, preview) VALUES (?, ?, ?, ?, ?)",
+                ((story_id, *row) for row in rows),
+            )
+
+    def redactions(self) -> list[dict[str, Any]]:
+        """Every logged redaction, by story then order of finding."""
+        return [dict(row) for row in self.db.execute(
+            "SELECT story_id, activity_id, kind, place, preview FROM redactions ORDER BY story_id, id")]
+
+    def redaction_key(self) -> bytes:
+        """The store's own random key for redaction fingerprints, made on first use."""
+        row = self.db.execute("SELECT value FROM store_keys WHERE name = 'redaction'").fetchone()
+        if row is None:
+            with self.transaction():
+                self.db.execute("INSERT OR IGNORE INTO store_keys (name, value) VALUES ('redaction', ?)",
+                                (secrets.token_bytes(32),))
+            row = self.db.execute("SELECT value FROM store_keys WHERE name = 'redaction'").fetchone()
+        return bytes(row["value"])
 
     def used_joke_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT joke_id FROM briefs WHERE joke_id IS NOT NULL")}
@@ -364,6 +444,24 @@ class Store:
                  _dumps(check_errors) if check_errors else None),
             )
         return cursor.lastrowid if cursor.rowcount else None
+
+    def posts_by_id(self, ids: Iterable[int]) -> list[Post]:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        return [_post(row) for row in self.db.execute(f"SELECT * FROM posts WHERE id IN ({marks})", ids)] if ids else []
+
+    def post_check_errors(self, post_id: int) -> list[str]:
+        row = self.db.execute("SELECT check_errors FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return (_loads(row["check_errors"]) or []) if row else []
+
+    def edit_post(self, post_id: int, *, title: str, body_md: str, status: str,
+                  check_errors: list[str] | None) -> None:
+        """A person's edit of a waiting or rejected post (`review --edit`): new text, checked again.
+        The one way a status may leave "rejected": the edit is a new draft."""
+        with self.transaction():
+            self.db.execute("UPDATE posts SET title = ?, body_md = ?, status = ?, check_errors = ? WHERE id = ?"
+                            " AND status != 'published'",
+                            (title, body_md, status, _dumps(check_errors) if check_errors else None, post_id))
 
     def slug_taken(self, lang: str, slug: str) -> bool:
         return self.db.execute("SELECT 1 FROM posts WHERE lang = ? AND slug = ?", (lang, slug)).fetchone() is not None
@@ -573,6 +671,41 @@ class Store:
             )
         return self.llm_calls_on(day)
 
+    def published_per_channel(self) -> dict[str, int]:
+        """How many posts each channel holds (published publications), for the run summary."""
+        rows = self.db.execute("SELECT channel, COUNT(*) FROM publications WHERE status = 'published' GROUP BY channel")
+        return {row[0]: row[1] for row in rows}
+
+    # -- runs ------------------------------------------------------------------
+
+    def begin_run(self, command: str) -> int:
+        with self.transaction():
+            cursor = self.db.execute("INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')",
+                                     (command, clock.iso(clock.now())))
+        return int(cursor.lastrowid)
+
+    def end_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE runs SET ended_at = ?, status = ?, summary_json = ? WHERE id = ?",
+                            (clock.iso(clock.now()), status, _dumps(summary), run_id))
+
+    def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
+        """The newest runs first; a 'running' row whose process died stays 'running' with no end."""
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [{"id": row["id"], "command": row["command"], "started_at": row["started_at"],
+                 "ended_at": row["ended_at"], "status": row["status"], "summary": _loads(row["summary_json"]) or {}}
+                for row in rows]
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole store at `target`, made with SQLite's online backup API
+        (safe while another process writes: the copy is of one committed state)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        destination = sqlite3.connect(target)
+        try:
+            self.db.backup(destination)
+        finally:
+            destination.close()
+
     # -- reporting -------------------------------------------------------------
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -587,6 +720,9 @@ class Store:
                 for row in self.db.execute(f"SELECT status, COUNT(*) FROM {table} GROUP BY status")
             }
         out["briefs"] = {"total": self.db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]}
+        out["redactions"] = {
+            row[0]: row[1] for row in self.db.execute("SELECT kind, COUNT(*) FROM redactions GROUP BY kind")
+        }
         return out
 
 

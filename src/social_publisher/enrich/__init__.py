@@ -11,9 +11,7 @@ adds nothing. Without the network the briefs go on without facts (one warning).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from social_publisher.config import Config
 from social_publisher.enrich import covers, jokes, wikipedia
@@ -39,7 +37,7 @@ class EnrichReport(StageReport):
 
 def enrich(store: Store, config: Config) -> EnrichReport:
     report = EnrichReport()
-    redactor = Redactor(config.enrich.redact_patterns)
+    redactor = Redactor.for_config(config, store)
     used_jokes = store.used_joke_ids()
     out_of_jokes = False
     todo = []
@@ -55,7 +53,8 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         if wikipedia.warning(wiki):
             report.warnings.append(wikipedia.warning(wiki))  # type: ignore[arg-type]
     for story in todo:
-        facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor)
+        log: list[tuple[int | None, str, str, str]] = []
+        facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor, log)
         joke = None
         if config.enrich.jokes:
             joke = jokes.pick(jokes.story_terms(facts), used_jokes, seed=story.fingerprint or str(story.id))
@@ -71,6 +70,7 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         with store.transaction():
             store.save_brief(Brief(story_id=story.id, facts=facts, redactions=redactions, wiki=fact,
                                    joke_id=joke.id if joke else None, image_path=image_path))
+            store.save_redactions(story.id, log)
             store.set_story_status(story.id, STORY_BRIEFED)
         report.briefs += 1
         report.redactions += redactions
@@ -81,9 +81,7 @@ def enrich(store: Store, config: Config) -> EnrichReport:
 
 
 def _cover(store: Store, config: Config, story, facts: dict) -> str:
-    """Make the story's card beside the store; the path as the brief keeps it (relative to the
-    config's folder when inside it, so a moved workspace keeps its covers)."""
+    """Make the story's card beside the store; its path as the brief keeps it."""
     path = covers.save_cover(store.path.parent / "covers" / f"story-{story.id}.png",
                              covers.cover_title(facts), story.project, story.tags)
-    relative = os.path.relpath(path, config.base_dir)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+    return covers.stored_path(path, config.base_dir)

@@ -7,19 +7,25 @@ never the system's or Pillow's default font, which draws boxes for Cyrillic. The
 gives the same bytes (no timestamps or random parts in the PNG), and a card stays under
 MAX_BYTES (a palette image when the full-colour one would not).
 
-The enrich stage makes the card from the story's headline (`cover_title`); cards are kept
-beside the store, in `<store dir>/covers/story-<id>.png`.
+The enrich stage makes the story's card from its headline (`cover_title`), before any post
+exists: `<store dir>/covers/story-<id>.png`, kept in `brief.image_path`. Once the posts are
+written, the write stage makes one card per language with the post's own title
+(`make_post_covers`: `story-<id>-<lang>.png`, kept in `brief.covers`); `cover_for(brief, lang)`
+is the card a channel should show for a post.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
 from PIL import Image, ImageDraw, ImageFont
+
+from social_publisher.records import POST_REJECTED, Brief
 
 WIDTH, HEIGHT = 1200, 630
 MAX_BYTES = 200_000
@@ -79,6 +85,36 @@ def save_cover(path: Path, title: str, project: str, tags: Iterable[str] = ()) -
         temporary.write_bytes(data)
         temporary.replace(path)
     return path
+
+
+def cover_for(brief: Brief, lang: str) -> str | None:
+    """The card for the post of `brief` in `lang`: its own-title card, else the story's card."""
+    return brief.covers.get(lang) or brief.image_path
+
+
+def stored_path(path: Path, base_dir: Path) -> str:
+    """A card's path as a brief keeps it: relative to the config's folder when inside it (a moved
+    workspace keeps its covers), absolute otherwise."""
+    relative = os.path.relpath(path, base_dir)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def make_post_covers(store, config, story_id: int) -> dict[str, str]:
+    """One card per written (not rejected) post of the story, with the post's title; recorded in
+    `brief.covers`. Nothing is made when `[enrich] cover_images` is off or the story has no brief."""
+    brief = store.brief(story_id)
+    if not config.enrich.cover_images or brief is None:
+        return {}
+    [story] = store.stories(ids=[story_id])
+    made = dict(brief.covers)
+    for post in store.posts(story_id=story_id):
+        if post.status != POST_REJECTED:
+            path = save_cover(store.path.parent / "covers" / f"story-{story_id}-{post.lang}.png",
+                              post.title, story.project, story.tags)
+            made[post.lang] = stored_path(path, config.base_dir)
+    if made != brief.covers:
+        store.set_brief_covers(story_id, made)
+    return made
 
 
 def _png(image: Image.Image) -> bytes:

@@ -40,8 +40,12 @@ extracted from it, so no key, fact or number can carry a secret. Facts keys
 - `note_titles`: list[str].
 - `stats`: {"commits", "files_changed", "lines_added", "lines_removed",
   "sessions", "prompts", "notes"}: ints.
-- `redacted_fingerprints`: list[str] of `redact.fingerprint` values removed
-  from the sources. For checks only: a writer must never show them.
+- `redacted_fingerprints`: list[str] of `Redactor.fingerprint` values removed
+  from the sources (keyed with the store's own key, so they cannot be reversed by
+  trying every IP address). For checks only: a writer must never show them.
+
+Removed values are masked in place (`[redacted: aws key]`); a sentence that only
+carried one is dropped.
 
 Strings keep the language they were written in; the writer decides how to
 quote a string that is not in the post's language.
@@ -55,7 +59,7 @@ from typing import Any, Iterable
 
 from social_publisher import signals
 from social_publisher.enrich import sentences as read
-from social_publisher.enrich.redact import Redactor
+from social_publisher.enrich.redact import HOME_PATH, Redactor, Scrubbed, preview
 from social_publisher.records import COMMIT, NOTE, SESSION, Activity, Story
 
 MAX_ACTIONS = 10
@@ -67,34 +71,59 @@ MAX_NOTE_POINTS = 8
 
 @dataclass
 class _Cleaner:
-    """Scrubs every text once, keeping the count and fingerprints of what was removed."""
+    """Scrubs every text once, keeping the count, fingerprints and audit log of what was removed."""
 
     redactor: Redactor
     removed: int = 0
     fingerprints: set[str] = field(default_factory=set)
+    log: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # (activity, kind, place, preview)
+    activity: Activity | None = None
 
-    def __call__(self, text: str | None) -> str:
+    def __call__(self, text: str | None, place: str = "text") -> str:
         if not text:
             return ""
         result = self.redactor.scrub(text)
         self.removed += result.removed
         self.fingerprints |= result.fingerprints
+        for found in result.found:
+            self._note(found.kind, place, found.preview)
         return result.text
 
     def path(self, path: str) -> str | None:
         shown = self.redactor.scrub_path(path)
         if shown is None:
             self.removed += 1
+            self._dropped(path, "file path")
+        elif shown != path:
+            self._note("home path", "file path", preview(HOME_PATH.search(path).group(0)))
         return shown
 
-    def whole(self, text: str | None) -> str | None:
+    def whole(self, text: str | None, place: str = "command") -> str | None:
         """The text kept whole, or None (counted as a redaction) when any part of it is sensitive."""
         if not text:
             return None
         kept = self.redactor.whole_or_none(text)
         if kept is None:
             self.removed += 1
+            self._dropped(text, place)
         return kept
+
+    def _dropped(self, text: str, place: str) -> None:
+        """Log a text left out whole: each value found in it, else why (a credential's path or talk)."""
+        masked = Scrubbed(text="")
+        self.redactor.mask(text, masked)
+        self.fingerprints |= masked.fingerprints
+        values = [found for found in masked.found if found.kind != "home path"]
+        for found in values:
+            self._note(found.kind, place, found.preview)
+        if not values:
+            kinds = [f.kind for f in self.redactor.findings(text) if f.kind != "home path"]
+            self._note(kinds[0] if kinds else "credential path", place, preview(text))
+
+    def _note(self, kind: str, place: str, shown: str) -> None:
+        source = self.activity
+        where = f"{source.kind} {place}" if source is not None and not place.startswith(source.kind) else place
+        self.log.append((source.id if source is not None else None, kind, where, shown))
 
 
 @dataclass
@@ -126,11 +155,14 @@ class _Collected:
     category: str = ""
 
 
-def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor) -> tuple[dict[str, Any], int]:
-    """Return (facts, number of redactions) for one story from its activity rows."""
-    clean = _Cleaner(redactor)
+def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor,
+                log: list[tuple[int | None, str, str, str]] | None = None) -> tuple[dict[str, Any], int]:
+    """Return (facts, number of redactions) for one story from its activity rows; `log`, when
+    given, receives (activity id, kind, place, masked preview) for every redaction."""
+    clean = _Cleaner(redactor, log=log if log is not None else [])
     got = _Collected(category=story.category)
     for activity in activities:
+        clean.activity = activity
         got.sources.add(activity.source)
         if activity.kind == COMMIT:
             _from_commit(activity, clean, got)
@@ -211,8 +243,8 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
         return
     match = read.CONVENTIONAL_PREFIX.match(subject_raw)
     kind = match.group("type").lower() if match else ""
-    subject = clean(subject_raw[match.end():] if match else subject_raw).rstrip(".")
-    body = clean(body_raw)
+    subject = clean(subject_raw[match.end():] if match else subject_raw, "message").rstrip(".")
+    body = clean(body_raw, "message")
     if subject:
         got.actions.append({"text": read.capitalize(subject), "source": "commit"})
         got.headline_candidates.append((_headline_weight(subject, kind, weight, got.category), read.capitalize(subject)))
@@ -230,18 +262,18 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     got.stats["prompts"] += 1
     got.session_ids.add(str(meta.get("session_id", activity.fingerprint)))
     cwd = str(meta.get("cwd") or "")
-    prompt = clean(meta.get("prompt") or activity.text.split("\n\n", 1)[0])
+    prompt = clean(meta.get("prompt") or activity.text.split("\n\n", 1)[0], "prompt")
     goal = read.goal_from_prompt(prompt)
     if goal:
         got.goals.append(goal)
     for error in meta.get("errors") or []:
         scored = read.error_line(str(error))
-        line = clean.whole(scored[1]) if scored else None
+        line = clean.whole(scored[1], "tool output") if scored else None
         if scored and line:
             got.errors.append((scored[0], line))
     for command in meta.get("commands") or []:
         raw = str(command.get("command", "")).strip()
-        first_line = clean.whole(raw.splitlines()[0]) if raw else None
+        first_line = clean.whole(raw.splitlines()[0], "command") if raw else None
         shown = read.command_shown(first_line) if first_line else None
         if not shown:
             continue
@@ -255,11 +287,11 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
             shown = clean.path(relative)
             if shown:
                 got.files[shown] = got.files.get(shown, 0) + 1
-    summary = clean(meta.get("summary"))
+    summary = clean(meta.get("summary"), "summary")
     if summary:
         got.headline_candidates.append((10, summary))
     for prose in meta.get("assistant_text") or []:
-        text = clean(str(prose))
+        text = clean(str(prose), "assistant text")
         got.measured_texts.append(text)
         for sentence in read.split_sentences(text):
             done = read.DONE_SENTENCE.match(sentence)
@@ -275,8 +307,8 @@ def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
 def _from_note(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     got.stats["notes"] += 1
     meta = activity.meta
-    title = clean(str(meta.get("title") or "")).strip("# ")
-    body = clean(activity.text)
+    title = clean(str(meta.get("title") or ""), "title").strip("# ")
+    body = clean(activity.text, "text")
     if title:
         got.note_titles.append(title)
         got.headline_candidates.append((1, title))

@@ -13,8 +13,8 @@ one no earlier brief told about, so posts do not all open the same encyclopedia 
 Every answer (a missing page too) is cached in the store's `cache` table for
 `wikipedia_ttl_days`, so a second story about the same technology makes no request. The
 fetches of one run are gathered first and made together, at most `MAX_IN_FLIGHT` at a time.
-No network, a timeout, a 5xx or another refusal is not cached: the story goes on without
-the fact and the stage warns once.
+No network, a timeout, a 5xx or another refusal is not cached; a 404 is (as "missing"). Either
+way the story goes on without the fact and the stage warns once for the whole run.
 
 The fact a brief keeps (`brief.wiki`), CC BY-SA text that a post must attribute and link:
     {"tag": "docker",
@@ -101,24 +101,26 @@ class WikipediaClient:
         """({"en": ..., "ru": ...} or {} for no page, complete): `complete` is False when the Russian
         half failed transiently, so the answer is used but not cached. Raises FetchFailed."""
         english = self.summary("en", title)
-        if english is None:
-            return {}, True
+        if not english:  # {"missing": True} marks a 404, which the run mentions once
+            return ({"missing": True} if english is None else {}), True
         fact: dict[str, Any] = {"en": english}
         try:
             russian_title = self.language_link(english["canonical"], "ru")
             russian = self.summary("ru", russian_title) if russian_title else None
         except FetchFailed:
             return _public(fact), False
-        if russian is not None:
+        if russian:
             fact["ru"] = russian
         return _public(fact), True
 
     def summary(self, lang: str, title: str) -> dict[str, Any] | None:
-        """The page summary, or None for a missing or disambiguation page."""
+        """The page summary; None for a missing page (404), {} for a disambiguation or empty one."""
         url = f"{self.api.format(lang=lang)}/page/summary/{quote(title.replace(' ', '_'), safe='')}"
         data = self._get_json(url)
-        if data is None or data.get("type") == "disambiguation" or not data.get("extract"):
+        if data is None:
             return None
+        if data.get("type") == "disambiguation" or not data.get("extract"):
+            return {}
         titles = data.get("titles") or {}
         page = ((data.get("content_urls") or {}).get("desktop") or {}).get("page", "")
         return {"title": titles.get("normalized") or data.get("title") or title,
@@ -197,12 +199,14 @@ def gather(store: Store, config: EnrichConfig, stories: list[Story]) -> WikiResu
             if failure:
                 result.failures.append(failure)
                 continue
+            if fact.get("missing"):
+                result.failures.append(f"no English article {TITLES[topic]!r} (HTTP 404)")
             answers[topic] = fact
             if complete:
                 store.cache_put(CACHE_PREFIX + TITLES[topic], fact)
     for story_id, topic in topics.items():
         fact = answers.get(topic)
-        if fact is None:
+        if fact is None or (fact.get("missing") and topic in wanted):
             result.skipped_stories += 1
         elif fact.get("en"):
             result.facts[story_id] = {"tag": topic, **fact}
@@ -222,4 +226,6 @@ def warning(result: WikiResult) -> str | None:
     if not result.failures:
         return None
     stories = f"{result.skipped_stories} stor{'y' if result.skipped_stories == 1 else 'ies'}"
-    return f"Wikipedia facts skipped for {stories}: {result.failures[0]}; the posts go on without them"
+    reasons = list(dict.fromkeys(result.failures))
+    more = f" (and {len(reasons) - 2} other reasons)" if len(reasons) > 2 else ""
+    return f"Wikipedia facts skipped for {stories}: {'; '.join(reasons[:2])}{more}; the posts go on without them"

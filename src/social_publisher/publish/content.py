@@ -16,12 +16,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from slugify import slugify
 
 from social_publisher import clock
 from social_publisher.config import Config
+from social_publisher.publish import render
 from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post, Story, fingerprint
 from social_publisher.store import Store
 
@@ -36,7 +38,10 @@ _SAFE_PATH = re.compile(r"^(?P<lang>[a-z]{2,3})/[a-z0-9][a-z0-9-]*\.html$")
 
 def absolute(base_url: str, path: str) -> str:
     """An absolute URL for a path inside the site."""
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    if path and not path.startswith(("/", ".", "#", "?")) and ":" not in path:
+        return base + path  # a site path: what urljoin would give, at a fraction of its cost
+    return urljoin(base, path)
 
 
 def post_url(config: Config, path: str) -> str:
@@ -69,9 +74,31 @@ class SitePost:
     older: SitePost | None = None  # the previous post in this language
     newer: SitePost | None = None
     digest: str = ""  # changes whenever anything this post shows on a page changes
-    body_html: str = ""  # filled by the builder from render.render_many
-    excerpt: str = ""
-    minutes: int = 1
+    bodies: Any = None  # where the rendered body is read from (render.RenderCache), set by the builder
+    _body: Any = None
+
+    @property
+    def body_key(self) -> str:
+        return render.body_key(self.post.body_md, self.post.title)
+
+    @property
+    def rendered(self) -> render.RenderedBody:
+        if self._body is None:
+            self._body = (self.bodies.get(self.body_key) if self.bodies is not None
+                          else render.render_post(self.post.body_md, self.post.title))
+        return self._body
+
+    @property
+    def body_html(self) -> str:
+        return self.rendered.html
+
+    @property
+    def excerpt(self) -> str:
+        return self.rendered.excerpt
+
+    @property
+    def minutes(self) -> int:
+        return self.rendered.minutes
 
     @property
     def id(self) -> int:
@@ -110,12 +137,13 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
     tag_slugs = assign_tag_slugs(str(tag) for story in stories.values() for tag in story.tags)
     project_slugs = {project: _slug(project, tag=True) or f"project-{fingerprint(project)[:8]}"
                      for project in sorted({story.project for story in stories.values() if story.project})}
+    images = store.image_paths()
     covers: dict[int, Cover | None] = {}
     items = []
     for post in posts:
         story = stories.get(post.story_id)
         if post.story_id not in covers:
-            covers[post.story_id] = _cover(store, config, post.story_id)
+            covers[post.story_id] = _cover_from(config, post.story_id, images.get(post.story_id))
         tags = _unique_tags([str(tag) for tag in story.tags] if story else [], tag_slugs)
         items.append(SitePost(
             post=post, story=story, path=paths[post.id], date=post_date(post, story), tags=tags,
@@ -140,10 +168,11 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
 
 def _digest(item: SitePost) -> str:
     post = item.post
-    shown = (post.id, post.lang, post.title, post.body_md, item.path, item.date.isoformat(), item.project,
-             item.project_slug, item.category, [(t.name, t.slug) for t in item.tags],
-             item.cover.path if item.cover else "", item.translations)
-    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    shown = (post.id, post.lang, item.path, item.date.isoformat(), item.project, item.project_slug, item.category,
+             [(t.name, t.slug) for t in item.tags], item.cover.path if item.cover else "", item.translations)
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16)
+    digest.update(b"\0" + post.title.encode() + b"\0" + post.body_md.encode())
+    return digest.hexdigest()
 
 
 def post_date(post: Post, story: Story | None) -> datetime:
@@ -211,10 +240,15 @@ def _unique_tags(names: list[str], slugs: dict[str, str]) -> list[Tag]:
 
 
 def _cover(store: Store, config: Config, story_id: int) -> Cover | None:
+    """The cover of one story, from its brief."""
     brief = store.brief(story_id)
-    if brief is None or not brief.image_path:
+    return _cover_from(config, story_id, brief.image_path if brief else None)
+
+
+def _cover_from(config: Config, story_id: int, image_path: str | None) -> Cover | None:
+    if not image_path:
         return None
-    source = Path(brief.image_path).expanduser()
+    source = Path(image_path).expanduser()
     if not source.is_absolute():
         source = config.base_dir / source
     suffix = source.suffix.lower()

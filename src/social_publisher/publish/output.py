@@ -12,9 +12,7 @@ listed in a manifest; files the user put in the folder (CNAME, .git) are kept.
 Incremental builds: the manifest also records, per file, a key of everything the
 file was made from (`write_page`). When a file's key is unchanged and the file is
 there, it is neither rendered nor read again, so a rebuild after one new post
-costs the few pages that post changes. A second dotfile keeps rendered post
-bodies between builds (`read_cache` / `write_cache`); deleting either only makes
-the next build slower.
+costs the few pages that post changes (deleting the manifest forces a full build).
 """
 
 from __future__ import annotations
@@ -23,12 +21,9 @@ import os
 from pathlib import Path
 from typing import Callable
 
-import orjson
-
 from social_publisher.errors import PublisherError
 
 MANIFEST = ".social-publisher-files"
-CACHE = ".social-publisher-cache.json"
 
 
 class SiteOutputError(PublisherError):
@@ -78,18 +73,6 @@ class SiteOutput:
             return False
         self.write(relative, make(), key)
         return True
-
-    def read_cache(self) -> dict:
-        try:
-            data = orjson.loads((self.out_dir / CACHE).read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def write_cache(self, data: dict) -> None:
-        temporary = self.out_dir / f".{CACHE}.tmp"
-        temporary.write_bytes(orjson.dumps(data))
-        os.replace(temporary, self.out_dir / CACHE)
 
     def commit(self) -> list[str]:
         """Remove files of the previous build that this build did not write; record this build's files."""

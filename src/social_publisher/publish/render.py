@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -92,25 +94,44 @@ def _render_tuple(item: tuple[str, str]) -> tuple[str, str, int]:
     return body.html, body.excerpt, body.minutes
 
 
-def render_many(items: Iterable[tuple[str, str]], cache: dict[str, list]) -> list[RenderedBody]:
-    """Render (body_md, title) pairs, taking what `cache` (key -> [html, excerpt, minutes]) already holds
-    and adding the rest to it. Many misses are rendered on every core (Markdown and Pygments are the
-    cost of a full build)."""
-    items = list(items)
-    keys = [body_key(*item) for item in items]
-    missing = {key: item for key, item in zip(keys, items) if key not in cache}
-    if missing:
+class RenderCache:
+    """Rendered bodies kept between builds in a small SQLite file, by `body_key`: a rebuild renders
+    only new or edited posts, and reads only the bodies the pages it remakes show."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, "
+                        "excerpt TEXT NOT NULL, minutes INTEGER NOT NULL)")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get(self, key: str) -> RenderedBody:
+        row = self.db.execute("SELECT html, excerpt, minutes FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return RenderedBody(html=row[0], excerpt=row[1], minutes=row[2])
+
+    def update(self, items: dict[str, tuple[str, str]]) -> int:
+        """Make sure every (body_md, title) in `items` (by key) is rendered; forget keys not in it.
+        Returns how many bodies were rendered. Many are rendered on every core (Markdown and
+        Pygments are the cost of a full build)."""
+        known = {row[0] for row in self.db.execute("SELECT key FROM bodies")}
+        todo = [(key, item) for key, item in items.items() if key not in known]
         workers = min(os.cpu_count() or 1, 8)
-        todo = list(missing.items())
         if workers > 1 and len(todo) >= PARALLEL_FROM:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(_render_tuple, [item for _, item in todo],
                                         chunksize=max(1, len(todo) // (workers * 4))))
         else:
             results = [_render_tuple(item) for _, item in todo]
-        for (key, _), result in zip(todo, results):
-            cache[key] = list(result)
-    return [RenderedBody(html=cache[key][0], excerpt=cache[key][1], minutes=cache[key][2]) for key in keys]
+        stale = known - set(items)
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
+                                [(key, *result) for (key, _), result in zip(todo, results)])
+            self.db.executemany("DELETE FROM bodies WHERE key = ?", [(key,) for key in stale])
+        return len(todo)
 
 
 def render_body(body_md: str, title: str) -> str:

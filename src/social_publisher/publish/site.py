@@ -23,7 +23,7 @@ The site is built in `prepare`, before any publication is recorded, so a
 `site` publication row always means "the page is there". Building twice from
 the same store writes the same bytes; a rebuild renders only the pages whose
 inputs changed (see output.py) and only the post bodies it has not rendered
-before (render.render_many and the build cache).
+before (render.RenderCache, a file beside the store).
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ import hashlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
 from social_publisher.config import Config
 from social_publisher.publish import digest_text, digests, feeds, i18n, render
@@ -49,6 +50,8 @@ HOME_POSTS = 5  # latest posts per language on the root index
 HOME_DIGESTS = 3  # latest digests per language on the root index
 INDEX_POSTS = 20  # newest posts on a language's index; the archive has the rest
 STATIC_FILES = ("style.css", "favicon.svg")
+RENDER_CACHE = "site-render-cache.sqlite"  # beside the store: nothing of ours in the published folder
+TEMPLATE_CACHE = "site-template-cache"
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,14 @@ class Term:
     posts: list[SitePost]
 
 
-def _environment() -> Environment:
+def _environment(cache_dir: Path | None = None) -> Environment:
+    bytecode_cache = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = FileSystemBytecodeCache(str(cache_dir))  # compiled templates: a rebuild skips compiling
     env = Environment(
         loader=PackageLoader("social_publisher.publish", "templates"),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -105,8 +113,13 @@ def _code_key() -> str:
 
 def _fingerprint(value: Any, out: list[str]) -> None:
     """Append a stable text form of a template value; a post stands for itself by its digest."""
-    if isinstance(value, SitePost):
+    kind = type(value)
+    if kind is str:
+        out.append(value)
+    elif kind is SitePost:
         out.append(value.digest)
+    elif kind in (int, bool, float) or value is None:
+        out.append(repr(value))
     elif isinstance(value, (list, tuple)):
         out.append("[")
         for item in value:
@@ -131,7 +144,7 @@ class _Pages:
     """Renders pages with what every template needs: the site, the language, the way back to the root."""
 
     def __init__(self, config: Config, languages: list[str], output: SiteOutput):
-        self.env = _environment()
+        self.env = _environment(config.store.path.parent / TEMPLATE_CACHE)
         self.config = config
         self.languages = languages
         self.output = output
@@ -178,7 +191,16 @@ def build_site(store: Store, config: Config) -> SiteBuild:
     languages = i18n.language_order(set(config.writer.languages) | {post.lang for post in posts})
     output = SiteOutput(config.site.out_dir)
     pages = _Pages(config, languages, output)
-    _render_bodies(posts, output)
+    cache = render.RenderCache(render_cache_path(config))
+    try:
+        _attach_bodies(posts, cache)
+        return _build(store, config, posts, languages, output, pages)
+    finally:
+        cache.close()
+
+
+def _build(store: Store, config: Config, posts: list[SitePost], languages: list[str], output: SiteOutput,
+           pages: _Pages) -> SiteBuild:
 
     # Pages are written before the pages that list them (see output.py).
     for name in STATIC_FILES:
@@ -223,15 +245,15 @@ def build_site(store: Store, config: Config) -> SiteBuild:
                      made=output.made, digests=day_digests)
 
 
-def _render_bodies(posts: list[SitePost], output: SiteOutput) -> None:
-    cache = output.read_cache()
-    before = len(cache)
-    bodies = render.render_many(((post.post.body_md, post.title) for post in posts), cache)
-    for post, body in zip(posts, bodies):
-        post.body_html, post.excerpt, post.minutes = body.html, body.excerpt, body.minutes
-    live = {render.body_key(post.post.body_md, post.title) for post in posts}
-    if len(cache) != before or set(cache) != live:
-        output.write_cache({key: cache[key] for key in sorted(live)})
+def render_cache_path(config: Config) -> Path:
+    """Rendered post bodies are kept beside the store (not in the published folder)."""
+    return config.store.path.parent / RENDER_CACHE
+
+
+def _attach_bodies(posts: list[SitePost], cache: render.RenderCache) -> None:
+    cache.update({post.body_key: (post.post.body_md, post.title) for post in posts})
+    for post in posts:
+        post.bodies = cache
 
 
 def _root_path(base_url: str) -> str:
@@ -295,8 +317,11 @@ def _write_listings(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
     ]
     for kind, heading, title_format, terms in listings:
         for term in terms:
+            # Tag and project pages can hold hundreds of posts: a line each (title and date);
+            # a month's page has room for the excerpts.
             pages.write("listing.html", term.path, lang, lastmod=term.posts[0].date, kind=kind,
-                        heading=i18n.strings(lang)[title_format].format(name=term.name), posts=term.posts)
+                        heading=i18n.strings(lang)[title_format].format(name=term.name), posts=term.posts,
+                        compact=kind != "archive")
         pages.write("terms.html", f"{lang}/{kind}/index.html", lang, lastmod=newest, kind=kind,
                     heading=i18n.strings(lang)[heading],
                     terms=[(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms])

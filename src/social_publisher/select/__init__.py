@@ -47,6 +47,7 @@ from typing import Iterator
 
 from social_publisher import clock
 from social_publisher.config import Config
+from social_publisher.enrich.redact import Redactor
 from social_publisher.records import STORY_DROPPED, STORY_SELECTED, Story
 from social_publisher.select.candidates import Built, CandidateBuilder, signature_of
 from social_publisher.select.dedupe import DuplicateIndex, Signature, cross_language_similarity
@@ -102,7 +103,9 @@ def _select(store: Store, config: Config) -> SelectReport:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
                                f"activity {first.id} ({first.source}, {first.project}): occurred_at={first.occurred_at!r}")
+    redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
     for group, built in zip(groups, build_all(builder, groups)):
+        _redact(built.candidate, redactor)
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
             built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
@@ -123,6 +126,13 @@ def _select(store: Store, config: Config) -> SelectReport:
     report.activity_considered = len(considered)
     report.candidates = [b.candidate for b in _decision_order(decided)] + held
     return report
+
+
+def _redact(c: Candidate, redactor: Redactor) -> None:
+    """Mask secrets and private values in a candidate's texts before they are decided, stored or printed."""
+    c.headline = redactor.scrub_json(c.headline)
+    c.features = redactor.scrub_json(c.features)
+    c.tag_evidence = redactor.scrub_json(c.tag_evidence)
 
 
 def _decision_order(built: list[Built]) -> list[Built]:

@@ -232,9 +232,10 @@ def snapshot(world: World) -> dict:
         # The build manifest is left out: its keys hash inputs that hold this copy's own paths.
         "site": {str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
                  for path in sorted(site.rglob("*")) if path.is_file() and path.name != MANIFEST},
-        "telegram": [(m.method, m.chat_id, m.html, hashlib.sha256(m.photo or b"").hexdigest())
-                     for m in world.telegram.messages],
-        "mastodon": [(s["content"], s["language"], s["visibility"]) for s in world.mastodon.statuses],
+        # Sorted: a post held for `--resolve` lets the others go first, so only the order can differ.
+        "telegram": sorted((m.method, m.chat_id, m.html, hashlib.sha256(m.photo or b"").hexdigest())
+                           for m in world.telegram.messages),
+        "mastodon": sorted((s["content"], s["language"], s["visibility"]) for s in world.mastodon.statuses),
     }
 
 

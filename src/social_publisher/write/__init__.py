@@ -95,6 +95,8 @@ def _write_story(store: Store, config: Config, writer: Writer, brief: Brief, red
     existing = {post.lang: Draft(post.title, post.body_md) for post in store.posts(story_id=brief.story_id)}
     todo = [lang for lang in config.writer.languages if lang not in existing]
     if not todo:
+        if set(existing) - set(brief.covers):  # a run killed after storing the posts made no cards
+            covers.make_post_covers(store, config, brief.story_id)
         return
     contexts = {lang: check_context(brief, lang, config, redactor) for lang in todo}
     drafts: dict[str, Draft] = {}

@@ -182,7 +182,7 @@ def channel_languages(config: Config, channel_name: str) -> set[str] | None:
 
 def waiting_digests(channel_class: type[Channel], context: PublishContext) -> list[Digest]:
     """Digests this channel should publish now: new ones in its languages, failed ones, and
-    (for an idempotent channel) ones a crash left pending."""
+    (for an idempotent channel, or one with a resend window) ones a crash left pending."""
     store, name = context.store, channel_class.name
     languages = channel_languages(context.config, name)
     rows = {row.digest_id: row for row in store.digest_publications(name)}
@@ -197,7 +197,9 @@ def waiting_digests(channel_class: type[Channel], context: PublishContext) -> li
         elif row.status == "failed":
             waiting.append(digest)
         elif row.status == "pending":
-            if channel_class.idempotent:
+            # A channel with a resend window sends a digest under a key fixed by the digest
+            # (Mastodon's Idempotency-Key), so the service drops the repeat of an interrupted send.
+            if channel_class.idempotent or channel_class.resend_window > 0:
                 waiting.append(digest)
             else:
                 context.report.warnings.append(

@@ -141,6 +141,8 @@ def _write_story(store: Store, config: Config, writer: Writer, story: Story, bri
                 for post in store.posts(story_id=brief.story_id)}
     todo = [lang for lang in config.writer.languages if lang not in existing]
     if not todo:
+        if set(existing) - set(brief.covers):  # a run killed after storing the posts made no cards
+            covers.make_post_covers(store, config, brief.story_id)
         return
     earlier = series.earlier_posts(store, brief.facts.get("project", ""), brief.story_id, config.writer.languages)
     told_before = [text for post in earlier for text in (post["title"], post["gist"])]  # a post may cite them

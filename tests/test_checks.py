@@ -238,14 +238,23 @@ def test_length_bounds() -> None:
     assert checks.length(GOOD_BODY, 10, 900) is None
 
 
-def test_required_words_relax_only_for_thin_briefs() -> None:
+def test_the_length_bound_follows_what_the_sources_hold_in_the_posts_language() -> None:
     thin = {"actions": [{"text": "Add CSV export"}], "files": ["export.py"]}
-    rich = {"goal": "Make the fetcher survive flaky networks without losing a single message in the queue.",
-            "actions": [{"text": "Add retry with exponential backoff to the HTTP fetcher"}],
-            "lessons": ["The root cause was that the client never set a timeout, so a dead connection hung forever."],
-            "note_points": ["Latency went from 850 ms to 240 ms after the change, measured over a full day."]}
-    assert checks.required_words(rich, 150) == 150
+    sentence = "The fetcher kept dying on flaky networks, and every lost message had to be sent again by hand."
+    rich = {"goal": sentence, "actions": [{"text": "Add retry with exponential backoff to the HTTP fetcher"}],
+            "lessons": [f"{sentence} Lesson {i}." for i in range(7)],
+            "problem": {"kind": "error", "text": "TimeoutError: read timed out after 30 s"}}
+    assert checks.material_words(rich) >= 150
+    assert checks.required_words(rich, 150) == checks.required_words(rich, 150, "en") == 150
+    # the sources say nothing in Russian but an error line: a Russian post cannot be asked for 150 words
+    assert checks.material_words(rich, "ru") == checks.material_words({"problem": rich["problem"]}) < 150
+    assert checks.required_words(rich, 150, "ru") == 50
+    russian = {**rich, "lessons": [f"Оказалось, что сеть здесь ни при чём, а клиент просто не ставил таймаут {i}."
+                                   for i in range(12)]}
+    assert checks.required_words(russian, 150, "ru") == 150
     assert checks.required_words(thin, 150) == 50
+    assert checks.thin_story(thin, 150) == "too thin for a post: its sources hold 4 words (at least 50 needed)"
+    assert checks.thin_story(rich, 150) is None
 
 
 @pytest.mark.parametrize("title", ["", "Update", "Progress update", "fetchbot", "Обновление", "Two words",

@@ -65,12 +65,36 @@ def fetcher_rows() -> list[Activity]:
     ]
 
 
+CSV_EXPORT = ("Add CSV export for the report page\n\n"
+              "The finance team pastes the weekly report into spreadsheets, and copying the HTML table loses "
+              "the column types and the thousands separators.\n"
+              "The export writes one row per invoice with ISO dates and plain decimals, so the sheet sorts and "
+              "sums without any manual cleanup.\n"
+              "Columns follow the order of the page, and an empty report still gets its header row.\n"
+              "Exporting 1,200 rows takes 0.4 s.")
+
+
+def csv_rows(project: str) -> list[Activity]:
+    return [commit(project, CSV_EXPORT, [("src/export.py", 40, 0)]),
+            commit(project, "Test the CSV export of an empty report", [("tests/test_export.py", 30, 0)]),
+            commit(project, "Document the export columns", [("docs/export.md", 12, 0)])]
+
+
 @pytest.fixture
 def briefed(store: Store) -> Store:
     add_story(store, fetcher_rows(), tags=("python", "http"))
-    add_story(store, [commit("csvkit", "Add CSV export for the report page", [("src/export.py", 40, 0)])])
+    add_story(store, csv_rows("csvkit"))
     enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     return store
+
+
+def test_a_story_too_thin_for_a_post_is_dropped_with_its_reason(store: Store) -> None:
+    add_story(store, [commit("csvkit", "Add CSV export for the report page", [("src/export.py", 40, 0)])])
+    enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
+    report = write(store, Config())
+    assert report.posts == 0 and report.thin == 1 and store.posts() == []
+    assert [s.status for s in store.stories()] == ["dropped"]
+    assert "too thin for a post" in report.warnings[0] and "at least 50" in report.warnings[0]
 
 
 def test_write_makes_a_checked_post_per_story_and_language(briefed: Store) -> None:
@@ -128,7 +152,7 @@ def test_posts_pass_every_check_and_pair_up_on_numbers(briefed: Store) -> None:
 
 def test_slugs_are_unique_per_language_and_russian_is_transliterated(store: Store) -> None:
     for _ in range(2):  # two stories that read the same get the same title
-        add_story(store, [commit("twin", "Add CSV export for the report page", [("src/export.py", 40, 0)])])
+        add_story(store, csv_rows("twin"))
     enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     write(store, Config())
     for lang in ("en", "ru"):

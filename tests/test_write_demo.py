@@ -39,7 +39,7 @@ def test_planted_secrets_never_reach_a_brief_or_a_post(demo_store: Store) -> Non
     # Passwords may be named only to say how they are hashed, never where one lives or whose it is.
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", posts):
         if re.search(r"password|парол", sentence, re.IGNORECASE):
-            assert re.search(r"hash|argon2", sentence, re.IGNORECASE), sentence
+            assert re.search(r"hash|argon2|хеширов", sentence, re.IGNORECASE), sentence
             assert not re.search(r"stor|kept|derive|file|path|храни|файл", sentence, re.IGNORECASE), sentence
     assert sum(row[0] for row in demo_store.db.execute("SELECT redactions FROM briefs")) >= 2
 
@@ -53,7 +53,8 @@ def test_every_demo_post_passes_its_checks_and_is_approved(demo_store: Store) ->
         brief = demo_store.brief(post.story_id)
         context = check_context(brief, post.lang, config, Redactor(config.enrich.redact_patterns))
         assert checks.check_post(post.title, post.body_md, context) == [], post.title
-        assert post.status == "approved" and measure.words(post.body_md) >= 150
+        # the English post is held to min_words; the Russian one to what the sources say in Russian
+        assert post.status == "approved" and measure.words(post.body_md) >= context.min_words
 
 
 def test_demo_posts_pair_up_and_vary(demo_store: Store) -> None:

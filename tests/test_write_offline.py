@@ -52,14 +52,14 @@ def test_post_follows_the_target_shape() -> None:
         body = post.body_md
         assert not body.lstrip().startswith("#")  # the page shows the title
         headings = [line for line in body.splitlines() if line.startswith("#")]
-        assert len(headings) >= 3 and all(h.startswith("## ") for h in headings)
+        assert len(headings) >= 2 and all(h.startswith("## ") for h in headings)
         for heading in headings:  # every heading stands alone between blank lines
             before, after = body.split(heading + "\n", 1)
             assert before.endswith("\n\n") and after.startswith("\n")
         assert "**fetchbot**" in body and "**850 ms**" in body.replace("мс", "ms")
         assert "→" in body
         assert body.rstrip().endswith("😄")
-        assert measure.words(body) >= 150
+        assert measure.words(body) >= (100 if lang == "en" else 50)  # README "Length of a post"
         assert checks.voice(body, lang) is None
 
 
@@ -125,25 +125,28 @@ def test_no_narrated_metadata_or_title_inside_the_body() -> None:
         assert checks.second_title(post.title, post.body_md) is None
 
 
-def test_a_thin_brief_still_makes_an_honest_short_post() -> None:
+def test_a_thin_brief_is_not_worth_a_post_and_the_writer_pads_nothing() -> None:
     facts = {"project": "csvkit", "category": "feature", "tags": [], "headline": "Add CSV export",
              "actions": [{"text": "Add CSV export", "source": "commit"}], "files": ["src/export.py"],
              "stats": {"commits": 1, "files_changed": 1, "lines_added": 40, "lines_removed": 0}}
+    assert checks.thin_story(facts, 150) is not None  # the write stage drops it with this reason
     for lang in ("en", "ru"):
         post = draft(facts, lang, joke_id=None)
-        assert 40 <= measure.words(post.body_md) < 150
+        assert measure.words(post.body_md) < 50  # nothing invented to reach a length
         assert post.body_md.rstrip().endswith("😄")
-        assert measure.numbers(post.body_md) <= {"40"}
+        assert measure.numbers(post.body_md) == set()  # no line counts
 
 
-def test_foreign_language_material_is_quoted_not_passed_off() -> None:
+def test_each_post_tells_its_own_language_and_leaves_the_other_to_its_version() -> None:
     facts = {**RICH_FACTS, "goal": "Сделай так, чтобы бот не падал на пустом дне.",
              "lessons": ["Оказалось, что пустой список — тоже нормальный вход."]}
     en = draft(facts, "en").body_md
-    assert "> Сделай так, чтобы бот не падал на пустом дне." in en
+    assert "Сделай" not in en and "пустой список" not in en  # no Russian quoted in the English post
+    assert "Two sentences: Russian version only." in en
     ru = draft(facts, "ru").body_md
-    assert "«Сделай так, чтобы бот не падал на пустом дне»" in ru
-    assert "оказалось, что пустой список" in ru
+    assert "сделай так, чтобы бот не падал на пустом дне." in ru  # the user's Russian, told as prose
+    assert "пустой список — тоже нормальный вход" in ru
+    assert "Flaky networks" not in ru and "в английской версии" in ru
 
 
 def test_actions_become_first_person_phrases() -> None:

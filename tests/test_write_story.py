@@ -10,6 +10,7 @@ from social_publisher.enrich.redact import Redactor
 from social_publisher.records import Brief
 from social_publisher.write import check_context, checks
 from social_publisher.write import text as measure
+from social_publisher.write.offline.russian import cyrillic_share
 from social_publisher.write.offline.actions import head_of
 from social_publisher.write.offline import OfflineWriter
 
@@ -67,19 +68,22 @@ def test_ten_noun_phrase_subjects_are_told_in_english_and_pass_every_check_in_ru
     en, ru = draft(TEN_SUBJECTS, "en"), draft(TEN_SUBJECTS, "ru")
     flat = en.body_md.replace("`", "")
     told = [subject for subject in NOUN_PHRASES if subject in flat]
-    assert len(told) >= 8, told
+    assert len(told) >= 6, told  # whole where the Russian post can carry their numbers
+    assert all(subject.split(":")[0] in flat for subject in NOUN_PHRASES)  # the others without them
+    assert "CLI error tests: one-line messages, help on every command" in flat
     assert reasons(TEN_SUBJECTS, "en", en) == [] and reasons(TEN_SUBJECTS, "ru", ru) == []
     assert checks.numbers_differ({"en": en.title + "\n" + en.body_md, "ru": ru.title + "\n" + ru.body_md}) is None
     assert re.search(r"^- ", en.body_md, re.MULTILINE)  # a list, not one long sentence of quotes
-    # Russian names the subjects it lists, in quotes, and keeps every number they hold.
-    assert "«CLI error tests" in ru.body_md and "exit 2" in ru.body_md and "1 MB" in ru.body_md
-    assert measure.words(en.body_md) >= 250
+    # Russian quotes none of the English subjects: it counts them by kind and leaves them to English.
+    assert "«" not in ru.body_md and "CLI error tests" not in ru.body_md
+    assert cyrillic_share(ru.body_md) >= 0.85 and "в английской версии" in ru.body_md
+    assert measure.words(en.body_md) >= 150
 
 
 def test_a_rich_brief_gives_a_full_length_post_in_both_languages() -> None:
     for lang in ("en", "ru"):
         post = draft(RICHER_FACTS, lang)
-        assert measure.words(post.body_md) >= 250, (lang, measure.words(post.body_md))
+        assert measure.words(post.body_md) >= (200 if lang == "en" else 50), (lang, measure.words(post.body_md))
         assert reasons(RICHER_FACTS, lang, post) == []
     en = draft(RICHER_FACTS, "en").body_md
     for sentence in ("move the retry settings into the config file", "never closed the idle ones",
@@ -88,19 +92,20 @@ def test_a_rich_brief_gives_a_full_length_post_in_both_languages() -> None:
 
 
 def test_next_steps_close_the_post_just_before_the_joke() -> None:
-    for lang in ("en", "ru"):
-        body = draft(RICHER_FACTS, lang).body_md
-        paragraphs = body.strip().split("\n\n")
-        assert paragraphs[-1].endswith("😄")
-        assert "jitter" in "\n\n".join(paragraphs[-3:-1])
-        assert any(p.startswith("## ") for p in paragraphs[-4:-1])
+    body = draft(RICHER_FACTS, "en").body_md
+    paragraphs = body.strip().split("\n\n")
+    assert paragraphs[-1].endswith("😄")
+    assert "jitter" in "\n\n".join(paragraphs[-3:-1])
+    assert any(p.startswith("## ") for p in paragraphs[-4:-1])
+    russian = draft(RICHER_FACTS, "ru").body_md.strip().split("\n\n")  # next steps written in English
+    assert russian[-2].endswith("— в английской версии.") and "jitter" not in "".join(russian)
 
 
 def test_english_tells_what_the_russian_page_cannot_quote_without_new_numbers() -> None:
     en, ru = draft(RICHER_FACTS, "en"), draft(RICHER_FACTS, "ru")
     assert measure.words(en.body_md) > measure.words(ru.body_md)
     assert measure.numbers(en.title + en.body_md) == measure.numbers(ru.title + ru.body_md)
-    assert measure.script_share(ru.body_md, "ru", ignore=["fetchbot", "Claude Code"]) >= 0.66
+    assert cyrillic_share(ru.body_md) >= 0.85
 
 
 def test_a_thin_brief_gets_no_list_no_next_steps_and_stays_short() -> None:

@@ -3,7 +3,9 @@
 The configured writer (`base.writer_for`) drafts every language of a story;
 `checks.py` judges each draft and the pair (same numbers in en and ru). When a
 check fails the writer gets one retry with another variant; a draft that still
-fails is stored as "rejected" with its reasons and is never published. Passing
+fails is stored as "rejected" with its reasons and is never published. A story
+whose sources are too thin for a post (`checks.thin_story`) is dropped with that
+reason before anything is written. Passing
 posts are "checked", then "approved" when `[review] auto_approve` is on. The
 story then moves to "written", so re-running the stage adds nothing.
 """
@@ -27,6 +29,7 @@ from social_publisher.records import (
     POST_CHECKED,
     POST_REJECTED,
     STORY_BRIEFED,
+    STORY_DROPPED,
     STORY_WRITTEN,
     Brief,
     Post,
@@ -52,6 +55,7 @@ class WriteReport(StageReport):
     rejected: int = 0
     retries: int = 0
     llm_calls: int = 0
+    thin: int = 0  # stories dropped before writing: their sources hold too little for a post
 
 
 def write(store: Store, config: Config) -> WriteReport:
@@ -67,6 +71,12 @@ def write(store: Store, config: Config) -> WriteReport:
         brief = store.brief(story.id)
         if brief is None:
             report.warnings.append(f"story {story.id} has no brief; run `social-publisher enrich`")
+            continue
+        thin = checks.thin_story(brief.facts, config.writer.min_words)
+        if thin:
+            report.thin += 1
+            report.warnings.append(f"story {story.id} dropped: {thin}")
+            store.set_story_status(story.id, STORY_DROPPED)
             continue
         if writer.uses_llm and store.llm_calls_on(day) >= config.writer.daily_budget:
             report.warnings.append(f"daily LLM budget of {config.writer.daily_budget} calls is used up for {day}; "
@@ -145,7 +155,7 @@ def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor) -
     allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *(joke.en, joke.ru) * bool(joke)])
     return checks.CheckContext(
         lang=lang, facts=facts, allowed_text=allowed,
-        min_words=checks.required_words(facts, config.writer.min_words), max_words=config.writer.max_words,
+        min_words=checks.required_words(facts, config.writer.min_words, lang), max_words=config.writer.max_words,
         redactor=redactor, names=(facts.get("project", ""), *TOOL_NAMES),
     )
 

@@ -241,19 +241,43 @@ def length(body: str, min_words: int, max_words: int) -> str | None:
     return None
 
 
-def required_words(facts: dict[str, Any], min_words: int) -> int:
-    """The length a post must reach: `min_words` when the brief has the material for it, a third otherwise.
+def material_words(facts: dict[str, Any], lang: str | None = None) -> int:
+    """Words of the brief's own text (goal, problem, actions, lessons, next steps, notes, commit
+    notes, number contexts) plus one per file name: what a post may tell without padding.
 
-    A brief "has the material" when its own text (goal, problem, actions, lessons, next
-    steps, number contexts, file names) holds at least a third of `min_words` words: a
-    writer must never pad a thin story with invented facts to reach the target.
+    With `lang`, only the text written in that language counts (file names, commands and error
+    lines belong to every language): a post cannot retell in Russian what the sources say only
+    in English, and the offline writer never quotes it.
     """
-    texts = [facts.get("goal") or "", (facts.get("problem") or {}).get("text", "")]
+    problem = facts.get("problem") or {}
+    neutral = [problem.get("text", "")] if problem.get("kind") in ("error", "failed_command") else []
+    texts = [facts.get("goal") or ""] + ([problem.get("text", "")] if not neutral else [])
     texts += [a.get("text", "") for a in facts.get("actions", [])]
-    texts += [*facts.get("lessons", []), *facts.get("next", []), *facts.get("note_points", [])]
+    texts += [*facts.get("lessons", []), *facts.get("next", []), *facts.get("note_points", []),
+              *facts.get("commit_notes", [])]
     texts += [n.get("context", "") for n in facts.get("numbers", [])]
-    material = sum(measure.words(t) for t in set(texts)) + len(facts.get("files", []))
-    return min_words if material >= min_words // 3 else min_words // 3
+    shown = [t for t in set(texts) if t and (lang is None or measure.language_of(t) == lang)]
+    return sum(measure.words(t) for t in shown + neutral) + len(facts.get("files", []))
+
+
+def thin_story(facts: dict[str, Any], min_words: int) -> str | None:
+    """Why a story is not worth a post, or None: its sources hold less than a third of `min_words`
+    and nothing measured (a measured result is worth a short post on its own)."""
+    material = material_words(facts)
+    if material < min_words // 3 and not facts.get("before_after") and not facts.get("numbers"):
+        return f"too thin for a post: its sources hold {material} words (at least {min_words // 3} needed)"
+    return None
+
+
+def required_words(facts: dict[str, Any], min_words: int, lang: str | None = None) -> int:
+    """The length a post must reach: `min_words` when the sources hold at least that many words
+    the post's language can tell (`material_words`), a third of it otherwise.
+
+    A writer must never pad a story with invented facts or filler to reach the target, so a post
+    is not asked to be longer than its sources allow (README: "Length of a post"). A story whose
+    sources hold less than a third of `min_words` is not written at all (`thin_story`).
+    """
+    return min_words if material_words(facts, lang) >= min_words else min_words // 3
 
 
 GENERIC_TITLES = {

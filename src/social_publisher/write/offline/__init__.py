@@ -2,24 +2,23 @@
 
 It makes a language-independent plan (`plan.py`: which facts to tell), renders it in
 English or Russian (`render.py`, `titles.py`) and measures the result itself before any
-check sees it. The Russian post quotes as many of the sources' English sentences as its
-page can hold while staying mostly Russian (`fit_russian`); the English post tells every
-sentence whose numbers the Russian one carries too, so both keep the same numbers. More
-detail is added while a post is short of AIM_WORDS. The retry (`attempt` 1) picks other
-phrasing variants and, unless only the length was wrong, quotes less.
+check sees it. The Russian post says in Russian what it can and quotes no English sentence
+(`russian.py`); at least MIN_CYRILLIC of its letters outside code and URLs are Cyrillic. Neither
+post quotes the other language; numbers cross over as labelled lists, so both keep the same
+numbers (`plan.carried_numbers`). More detail is added while a post is short of AIM_WORDS.
+The retry (`attempt` 1) picks other phrasing variants and, unless only the length was wrong,
+quotes less.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Sequence
 
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
-from social_publisher.write.offline.actions import head_of
-from social_publisher.write.text import language_of
 from social_publisher.write.base import Draft, Writer, register
 from social_publisher.write.offline.plan import MIN_PAGE_SHARE, QUOTING, Plan, build_plan
+from social_publisher.write.offline.russian import MIN_CYRILLIC, cyrillic_share
 from social_publisher.write.offline.render import render_body
 from social_publisher.write.offline.titles import make_title
 
@@ -51,9 +50,10 @@ def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, max_words
     """The plan for a brief, measured by the writer itself before any check sees it.
 
     Tried from the most quoting to the least, each at detail level 0 then 1. A plan is fit
-    when both posts keep their own prose at MIN_PAGE_SHARE of the letters, carry the same
-    numbers and stay under `max_words`. The first fit plan that reaches AIM_WORDS (at least
-    `min_words`) in both languages wins; failing that, the longest fit plan. The retry after a
+    when the English post keeps MIN_PAGE_SHARE of its letters English and the Russian one
+    MIN_CYRILLIC of its letters outside code Cyrillic, both carry the same
+    numbers and stay under `max_words`. The first fit plan whose English post reaches AIM_WORDS (at least
+    `min_words`) wins; failing that, the longest fit plan. The retry after a
     failed content check starts at quoting level 1 and uses other phrasing variants.
     """
     length_only = all(reason.startswith(("too short", "too long")) for reason in feedback)
@@ -63,9 +63,9 @@ def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, max_words
     plan: Plan | None = None
     for quoting in range(first, len(QUOTING)):
         for level in (0, 1):
-            plan = fit_russian(build_plan(brief, attempt, level=level, quoting=quoting))
+            plan = build_plan(brief, attempt, level=level, quoting=quoting)
             drafts = {lang: render(plan, lang) for lang in LANGS}
-            shortest = min(measure.words(d.body_md) for d in drafts.values())
+            shortest = measure.words(drafts["en"].body_md)  # the Russian post tells less (README: length)
             fit = (all(_prose_ok(plan, d.body_md, lang) for lang, d in drafts.items())
                    and len({frozenset(measure.numbers(d.title + "\n" + d.body_md)) for d in drafts.values()}) == 1
                    and max(measure.words(d.body_md) for d in drafts.values()) <= max_words)
@@ -76,37 +76,7 @@ def make_plan(brief: Brief, *, attempt: int = 0, min_words: int = 150, max_words
     return best[1] if best else plan  # type: ignore[return-value]
 
 
-def fit_russian(plan: Plan) -> Plan:
-    """The plan with the English sentences the Russian post quotes whole (lessons and next steps
-    first, then commit subjects, notes and commit messages, each kept only while the page stays
-    mostly Russian), and with the numbers that leaves the English post free to tell."""
-    plan = _shorten_russian_list(plan)
-    told: set[str] = set()
-    candidates = [*plan.lessons, *plan.next, *(a.original for a in plan.actions if head_of(a.original) != a.original and a.original not in plan.ru_skipped),
-                  *plan.note_points, *plan.commit_notes]
-    for _ in range(2):  # a second pass: a quote told later can free room (its number needs no line of its own)
-        for text in dict.fromkeys(candidates):
-            if text in told or language_of(text) == "ru":
-                continue
-            trial = replace(plan, ru_told=frozenset(told | {text}))
-            if _prose_ok(trial, render_body(trial, "ru"), "ru"):
-                told.add(text)
-    plan = replace(plan, ru_told=frozenset(told))
-    russian = render(plan, "ru")
-    return replace(plan, en_numbers=frozenset(measure.numbers(russian.title + "\n" + russian.body_md)))
-
-
-def _shorten_russian_list(plan: Plan) -> Plan:
-    """While the Russian page is mostly quotation, leave number-free commit subjects out of its list,
-    from the last one back (the list then counts them in words; the English list keeps them all)."""
-    skipped: set[str] = set()
-    for action in reversed(plan.actions[1:]):
-        if _prose_ok(plan, render_body(replace(plan, ru_skipped=frozenset(skipped)), "ru"), "ru"):
-            break
-        if not measure.numbers(action.original) and language_of(action.original) != "ru":
-            skipped.add(action.original)
-    return replace(plan, ru_skipped=frozenset(skipped))
-
-
 def _prose_ok(plan: Plan, body: str, lang: str) -> bool:
+    if lang == "ru":
+        return cyrillic_share(body) >= MIN_CYRILLIC
     return measure.script_share(body, lang, ignore=(plan.project, *SESSION_TOOLS.values())) >= MIN_PAGE_SHARE

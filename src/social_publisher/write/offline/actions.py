@@ -76,7 +76,7 @@ VERBS: dict[str, tuple[str, str, str, str, str]] = {
     "retry": ("retried", "retrying", "повторил", "повторить", "fix"),
     "record": ("recorded", "recording", "записал", "записать", "docs"),
     "route": ("routed", "routing", "направил", "направить", "feature"),
-    "import": ("imported", "importing", "импортировал", "импортировать", "infra"),
+    "import": ("imported", "importing", "импортировал", "импортировать", "other"),
     "export": ("exported", "exporting", "экспортировал", "экспортировать", "feature"),
     "honour": ("honoured", "honouring", "начал учитывать", "учитывать", "fix"),
     "honor": ("honored", "honoring", "начал учитывать", "учитывать", "fix"),
@@ -321,14 +321,3 @@ def gerund(action: Action) -> str | None:
     if not action.known or action.lang != "en":
         return None
     return f"{VERBS[action.verb][1]}{' up' if action.verb == 'speed' else ''} {action.obj}"  # type: ignore[index]
-
-
-def infinitive(action: Action, lang: str) -> str | None:
-    """'fix timeout handling' / 'исправить «timeout handling»'."""
-    if not action.known:
-        return None
-    if action.lang == "ru":
-        return None
-    if lang == "en":
-        return f"{action.verb}{' up' if action.verb == 'speed' else ''} {mark_code(action.obj)}"
-    return f"{VERBS[action.verb][3]} «{mark_code(action.obj)}»"  # type: ignore[index]

@@ -3,127 +3,54 @@
 Each key holds a few variants; the writer picks one by a hash of the story, so
 posts differ from each other but a given story always reads the same. Frames
 take only values from the brief (already formatted: bold, code, quotes), and
-every frame is first person. Keys with a `:kind` suffix are chosen by the
+every post is first person. A frame of six words or more always holds something of its
+own story ({what}, {err}, {files}): sentences that read the same in every post are filler. Keys with a `:kind` suffix are chosen by the
 story's kind (fix, perf, feature, refactor, test, docs, experiment, infra, other).
 """
 
 from __future__ import annotations
 
 EN: dict[str, list[str]] = {
-    # -- opening: drop the reader into the problem
-    "open:error": [
-        "It started with an error in {P} that refused to go away: {err}.",
-        "The work on {P} began with this line in my terminal: {err}.",
-        "Nothing derails a plan like an error, and {P} greeted me with this one: {err}.",
-    ],
-    "open:failed_command": [
-        "The first run of {cmd} in {P} came back red, and that is where this story starts.",
-        "In {P}, {cmd} failed, and I could not move on until it passed.",
-    ],
-    "open:fix": [
-        "Something in {P} was broken, and I had to {inf}.",
-        "This one is a repair job in {P}: I needed to {inf}.",
-    ],
-    "open:fix_quoted": [
-        "Something in {P} was broken; the fix I ended up committing is called {q}.",
-    ],
-    "open:note": [
-        "My notes on {P} open with a complaint: {q}",
-        "I wrote this down while working on {P}: {q}",
-    ],
-    "open:goal": [
-        "I sat down with one goal for {P}: {q}",
-        "The plan for {P} was simple, at least in my head: {q}",
-        "Here is what I wanted from {P}: {q}",
-    ],
-    "open:pair": [
-        "This story about {P} is about one number that moved: {before} → {after}.",
-        "In {P}, one number changed under my hands: {before} → {after}.",
-    ],
-    "open:headline": [
-        "{P} needed one thing from me: I had to {inf}.",
-        "This one is about {P} and a single task: I set out to {inf}.",
-    ],
-    "open:plain": [
-        "Here is what happened in {P} recently, told the way I lived it.",
-        "I spent a stretch of time on {P}, and this is what came out of it.",
-    ],
-    "goal_after_problem": [
-        "What I wanted was simple: {q}",
-        "My own words when I started: {q}",
-    ],
-    # -- what I did
-    "head_work:fix": ["## How I fixed it", "## Tracking it down", "## The fix"],
-    "head_work:perf": ["## Making it faster", "## Chasing the slow part"],
-    "head_work:other": ["## What I did", "## The work", "## Getting it done"],
-    "steps": [
-        "First I|Then I|After that I|Next I|I also|Finally, I",
-        "To begin with, I|Next I|Then I|On top of that I|I also|In the end I",
-    ],
-    "single": ["I {a}.", "What I did was simple to say: I {a}."],
-    "quoted_one": ["One more change went in as {q}.", "I also committed {q}."],
-    "quoted_first_one": ["The change went in as {q}.", "I committed it as {q}."],
-    "quoted_first_many": ["The changes went in as {qs}.", "I committed the work as {qs}."],
-    "quoted_many": ["The rest went in as {qs}.", "Other changes went in as {qs}."],
-    "went_in": ["What went in, commit by commit:", "Here is what went in, in the words of my commits:"],
-    "went_in_more": ["The rest went in commit by commit:", "What else went in, in the words of my commits:"],
-    "areas": ["By folder, the changes cluster in {areas}.", "The work spread over {areas}."],
-    "files": [
-        "The changes landed in {files}{more}.",
-        "Most of the work happened in {files}{more}.",
-        "The files I touched: {files}{more}.",
-    ],
-    "files_more": [", plus a few others"],
-    "stats": [
-        "All told: {commits}, {files_changed} changed{lines}.",
-        "In numbers, that came to {commits} across {files_changed}{lines}.",
-    ],
-    "stats_lines": [", with {added} lines added and {removed} removed"],
-    "stats_added": [", with {added} lines added"],
-    "notes_lead": ["From my notes:", "What I wrote down along the way:"],
-    "commit_notes_lead": ["In the commit message I put it this way:", "The commit message explains why:"],
-    "session": [
-        "Much of it happened in {sessions} with {tool}, over {prompts}.",
-        "I worked through it with {tool}: {sessions}, {prompts}.",
-    ],
-    "fail_then_pass": [
-        "{cmd} failed at first; by the end it passed.",
-        "The first {cmd} run failed, the last one passed.",
-    ],
-    "failed_only": ["{cmd} failed along the way."],
-    "commands": ["Along the way I ran {cmds}.", "To check my work I ran {cmds}."],
-    # -- numbers
-    "head_numbers": ["## The numbers", "## What the numbers said"],
-    "head_numbers_pairs": ["## Before and after", "## The numbers", "## What the numbers said"],
-    "numbers_intro": ["Here is what I measured:", "The measurements, as they came out:", "What the numbers looked like:"],
-    # -- lessons
-    "head_lessons": ["## What I learned", "## The lesson", "## What I took away"],
-    "lesson_lead": [
-        "The main thing I learned:",
-        "Looking back, this is what stuck with me:",
-        "If I keep one line from all this, it is this one:",
-    ],
-    "lesson_more": ["And one more:", "Another thing I noted:"],
-    "reflection:fix": ["What I take from it: I reproduce the failure first and fix it second, because the error text alone rarely tells the whole story."],
-    "reflection:perf": ["What I take from it: I measure before and after, or the speed-up is only a feeling."],
-    "reflection:refactor": ["What I take from it: small, well-named pieces are easier for me to change than one clever block."],
-    "reflection:feature": ["What I take from it: for me a feature is done when its tests are, not when the code first runs."],
-    "reflection:test": ["What I take from it: a test I trust is worth more to me than three I have to rerun."],
-    "reflection:docs": ["What I take from it: when I write things down, I find the gaps I did not know I had."],
-    "reflection:experiment": ["What I take from it: a result means little to me until I understand why it happened."],
-    "reflection:infra": ["What I take from it: the setup I can rebuild from scratch is the only one I really trust."],
-    "reflection:learning": ["What I take from it: when I understand why something works, I stop guessing the next time it breaks."],
-    "reflection:other": ["What I take from it: writing down what I did is my fastest way to see what I missed."],
-    "next": ["Next on my list: {q}", "What comes next for me: {q}"],
-    "head_next": ["## Next steps", "## Where this goes next"],
-    "topic_share": ["{k} of the {n} changes are about {topic}.", "Of the {n} changes, {k} are about {topic}."],
-    "reflection_more": ["And a rule I keep relearning: {r}", "One more thing I remind myself of: {r}"],
-    "main_pair": ["The change I care about most: {label}, from {before} to {after}.",
-                  "If I had to keep one number from all this, it would be {label}: {before} → {after}."],
-    "main_pair_plain": ["The change I care about most goes from {before} to {after}."],
-    "tests_too": ["The tests changed along with the code: {files}.", "I touched the tests too: {files}."],
-    "docs_too": ["The documentation got its share as well: {files}.", "I updated the docs too: {files}."],
-    "no_joke": ["That's all from {P} for now; I suspect the next bug is already on its way 😄"],
+    # -- opening: the kind of work and what it was about, in the sources' words ({what}: the headline)
+    "open:fix": ["I fixed a bug in {P}: {what}.", "A fix I made in {P}: {what}."],
+    "open:perf": ["I made {P} faster: {what}.", "My speed work in {P}: {what}."],
+    "open:feature": ["I added something new to {P}: {what}.", "My latest addition to {P}: {what}."],
+    "open:refactor": ["I reshaped code in {P}: {what}.", "My clean-up in {P}: {what}."],
+    "open:test": ["I worked on the tests of {P}: {what}.", "My test work in {P}: {what}."],
+    "open:docs": ["I documented {P}: {what}.", "My documentation work on {P}: {what}."],
+    "open:experiment": ["I ran an experiment in {P}: {what}.", "My experiment in {P}: {what}."],
+    "open:infra": ["I worked on the setup of {P}: {what}.", "My setup work for {P}: {what}."],
+    "open:learning": ["I learned my way around {P}: {what}."],
+    "open:other": ["My work on {P}: {what}.", "What I did in {P}: {what}."],
+    "open_done": ["In {P} I {done}.", "This time in {P} I {done}."],
+    "open_bare:fix": ["I fixed a bug in {P}."],
+    "open_bare:perf": ["I made {P} faster."],
+    "open_bare:feature": ["I added to {P}."],
+    "open_bare:refactor": ["I cleaned up {P}."],
+    "open_bare:test": ["I tested {P}."],
+    "open_bare:docs": ["I documented {P}."],
+    "open_bare:experiment": ["My experiment in {P}."],
+    "open_bare:infra": ["I set up {P}."],
+    "open_bare:learning": ["I studied {P}."],
+    "open_bare:other": ["My notes on {P}."],
+    "goal": ["What I wanted: {q}", "The goal, in my words: {q}"],
+    "error": ["The error: {err}.", "It failed with {err}."],
+    # -- what changed
+    "head_work:fix": ["## How I fixed it", "## What I changed"],
+    "head_work:perf": ["## What I changed", "## How I sped it up"],
+    "head_work:other": ["## What I changed", "## What I did"],
+    "commit_notes": ["From the commit messages:", "The commit messages explain:"],
+    "fail_then_pass": ["The first {cmd} run failed with {err}; the last one passed.",
+                       "{cmd} failed first ({err}), then passed."],
+    "files": ["The files I changed most: {files}.", "Most of my changes are in {files}."],
+    "tool": ["I worked with {tool}.", "{tool} helped me."],
+    # -- numbers, notes, lessons, next
+    "head_numbers": ["## The numbers", "## Numbers"],
+    "head_numbers_pairs": ["## Result", "## Before and after"],
+    "head_notes": ["## From my notes", "## Notes"],
+    "head_lessons": ["## What I learned", "## The lesson"],
+    "head_next": ["## Next", "## Next steps"],
+    "no_joke": ["That's it for {P} 😄"],
     # -- titles
     "title_kind:fix": ["Tracking Down a Stubborn Bug", "How I Found and Fixed a Bug", "What Broke and How I Fixed It"],
     "title_kind:perf": ["Finding Where the Time Went", "How I Made It Faster, Step by Step"],
@@ -138,142 +65,55 @@ EN: dict[str, list[str]] = {
 }
 
 RU: dict[str, list[str]] = {
-    "open:error": [
-        "Всё началось с ошибки в {P}, которая никак не хотела уходить: {err}.",
-        "Работа над {P} началась с такой строки в терминале: {err}.",
-        "Ничто так не ломает планы, как ошибка, и {P} встретил меня вот такой: {err}.",
-    ],
-    "open:failed_command": [
-        "Первый же запуск {cmd} в {P} закончился ошибкой — с этого всё и началось.",
-        "В {P} упал {cmd}, и двигаться дальше было нельзя, пока он не пройдёт.",
-    ],
-    "open:fix": [
-        "В {P} кое-что сломалось, и мне нужно было {inf}.",
-        "Это история о ремонте в {P}: мне нужно было {inf}.",
-    ],
-    "open:fix_quoted": [
-        "В {P} кое-что сломалось; исправление, которое я в итоге закоммитил, называется {q}.",
-    ],
-    "open:note": [
-        "Мои заметки о {P} начинаются с жалобы: {q}",
-        "Вот что я записал себе, пока работал над {P}: {q}",
-    ],
-    "open:goal": [
-        "Я сел за {P} с одной целью: {q}",
-        "План для {P} был простым, по крайней мере в моей голове: {q}",
-        "Вот чего я хотел от {P}: {q}",
-    ],
-    "open:pair": [
-        "Эта история про {P} и одно число, которое сдвинулось: {before} → {after}.",
-        "В {P} у меня на глазах изменилось одно число: {before} → {after}.",
-    ],
-    "open:headline": [
-        "В {P} от меня требовалось одно: мне нужно было {inf}.",
-        "Эта история про {P} и одну задачу: я взялся {inf}.",
-    ],
-    "open:plain": [
-        "Вот что недавно происходило в {P} — так, как я это прожил.",
-        "Я провёл какое-то время над {P}, и вот что из этого вышло.",
-    ],
-    "goal_after_problem": [
-        "Хотел я простого: {q}",
-        "Задачу я сформулировал себе так: {q}",
-    ],
-    "head_work:fix": ["## Как я это исправил", "## Поиск причины", "## Исправление"],
-    "head_work:perf": ["## Как я это ускорил", "## В погоне за медленным местом"],
-    "head_work:other": ["## Что я сделал", "## Как шла работа", "## По шагам"],
-    "steps": [
-        "Сначала я|Потом я|После этого я|Дальше я|Ещё я|В конце я",
-        "Для начала я|Затем я|Потом я|Кроме того, я|Ещё я|Наконец, я",
-    ],
-    "single": ["Я {a}.", "Если коротко, я {a}."],
-    "quoted_one": ["Ещё одно изменение вошло под названием {q}.", "Ещё я закоммитил {q}."],
-    "quoted_first_one": ["Изменение вошло под названием {q}.", "Я закоммитил его как {q}."],
-    "quoted_first_many": ["Изменения вошли под названиями {qs}.", "Работу я закоммитил как {qs}."],
-    "quoted_many": ["Остальное вошло в изменения {qs}.", "Другие изменения получили названия {qs}."],
-    "went_in": ["Вот что вошло в работу — так, как я назвал свои коммиты:",
-                "По коммитам работа выглядит так (названия — как я их записал):"],
-    "went_in_more": ["Остальное вошло отдельными коммитами — так, как я их назвал:",
-                     "Что ещё вошло — по названиям моих коммитов:"],
-    "areas": ["По папкам изменения собрались в {areas}.", "По папкам работа разошлась так: {areas}."],
-    "files": [
-        "Изменения пришлись на {files}{more}.",
-        "Основная работа шла в {files}{more}.",
-        "Файлы, которые я менял: {files}{more}.",
-    ],
-    "files_more": [" и ещё несколько"],
-    "stats": [
-        "В сумме: {commits}, {files_changed}{lines}.",
-        "В цифрах это {commits} и {files_changed}{lines}.",
-    ],
-    "stats_lines": ["; строк добавлено — {added}, удалено — {removed}"],
-    "stats_added": ["; строк добавлено — {added}"],
-    "notes_lead": ["Из моих заметок:", "Вот что я записывал по ходу:"],
-    "commit_notes_lead": ["В сообщении коммита я объяснил это так:", "Почему так — я записал в коммите:"],
-    "session": [
-        "Большая часть работы прошла {sessions} с {tool}, за {prompts}.",
-        "Я разбирался с этим вместе с {tool}: {sessions}, за {prompts}.",
-    ],
-    "fail_then_pass": [
-        "{cmd} сначала падал, а к концу прошёл.",
-        "Первый запуск {cmd} упал, последний — прошёл.",
-    ],
-    "failed_only": ["По ходу работы {cmd} упал."],
-    "commands": ["По ходу я запускал {cmds}.", "Чтобы проверить себя, я запускал {cmds}."],
-    "head_numbers": ["## Цифры", "## Что показали цифры"],
-    "head_numbers_pairs": ["## До и после", "## Цифры", "## Что показали цифры"],
-    "numbers_intro": ["Вот что показали замеры:", "Замеры получились такими:", "Цифры у меня вышли такие:"],
-    "head_lessons": ["## Что я понял", "## Чему я научился", "## Мой вывод"],
-    "lesson_lead": [
-        "Главное, что я вынес:",
-        "Оглядываясь назад, я запомнил вот это:",
-        "Если оставить себе одну мысль, то эту:",
-    ],
-    "lesson_more": ["И ещё одно:", "Ещё я отметил для себя:"],
-    "reflection:fix": ["Мой вывод: сначала я воспроизвожу сбой и только потом чиню, потому что текст ошибки редко рассказывает всю историю."],
-    "reflection:perf": ["Мой вывод: я замеряю до и после, иначе ускорение — это только ощущение."],
-    "reflection:refactor": ["Мой вывод: маленькие части с понятными именами мне менять проще, чем один хитрый блок."],
-    "reflection:feature": ["Мой вывод: для меня возможность готова, когда готовы её тесты, а не когда код впервые запустился."],
-    "reflection:test": ["Мой вывод: один тест, которому я доверяю, стоит больше трёх, которые приходится перезапускать."],
-    "reflection:docs": ["Мой вывод: когда я записываю сделанное, я нахожу пробелы, о которых не подозревал."],
-    "reflection:experiment": ["Мой вывод: результат мало что значит для меня, пока я не понимаю его причин."],
-    "reflection:infra": ["Мой вывод: я по-настоящему доверяю только той настройке, которую могу повторить с нуля."],
-    "reflection:learning": ["Мой вывод: когда я понимаю, почему что-то работает, я перестаю гадать, когда оно в следующий раз сломается."],
-    "reflection:other": ["Мой вывод: записать, что я сделал, — самый быстрый для меня способ увидеть, что я упустил."],
-    "next": ["Дальше в моих планах: {q}", "Что дальше: {q}"],
-    "head_next": ["## Планы", "## Куда дальше"],
-    "topic_share": ["{k} из {n} изменений — про {topic}.", "Из {n} изменений {k} — про {topic}."],
-    "skipped": ["Остальные {k} я здесь не перечисляю.", "Ещё {k} в этот список не вошли."],
-    "own_left_out": ["По ходу работы я записал ещё {k} — в заметках и в сообщениях коммитов, по-английски; "
-                     "здесь я привожу из них только выводы.",
-                     "В моих заметках и сообщениях коммитов есть ещё {k}; они написаны по-английски, "
-                     "и сюда я вынес только главное."],
-    "skipped_one": ["Ещё одно изменение я здесь не перечисляю."],
-    "reflection_more": ["И правило, которое я усваиваю снова и снова: {r}", "Ещё одно, о чём я себе напоминаю: {r}"],
-    "main_pair": ["Главное изменение для меня — {label}: было {before}, стало {after}.",
-                  "Если оставить из всего этого одну цифру, то это {label}: {before} → {after}."],
-    "main_pair_plain": ["Главное изменение для меня: было {before}, стало {after}."],
-    "tests_too": ["Вместе с кодом поменялись и тесты: {files}.", "Тесты я тоже трогал: {files}."],
-    "docs_too": ["Документации тоже досталось: {files}.", "Документацию я тоже обновил: {files}."],
-    "no_joke": ["На этом с {P} пока всё; подозреваю, что следующий баг уже в пути 😄"],
-    "title_kind:fix": ["Как я нашёл и исправил ошибку в {P}", "Охота на баг в {P}: что сломалось и почему",
-                       "Почему {P} ломался и как я это починил", "Как я чинил {P} и что при этом понял"],
+    # -- opening: the kind of work; the topics follow as their own sentence
+    "open:fix": ["В {P} я исправлял ошибку.", "В {P} я чинил ошибку."],
+    "open:perf": ["В {P} я ускорял код.", "В {P} я занимался скоростью."],
+    "open:feature": ["В {P} я добавлял новое.", "Я добавил новое в {P}."],
+    "open:refactor": ["В {P} я переделывал код.", "В {P} я наводил порядок."],
+    "open:test": ["В {P} я занимался тестами.", "В {P} я писал тесты."],
+    "open:docs": ["В {P} я писал документацию."],
+    "open:experiment": ["В {P} я ставил эксперимент.", "В {P} я кое-что проверял."],
+    "open:infra": ["В {P} я настраивал окружение.", "В {P} я занимался инфраструктурой."],
+    "open:learning": ["Я изучал устройство {P}."],
+    "open:other": ["Я работал над {P}.", "Мои заметки о {P}."],
+    "topic": ["Тема — {t}.", "О чём это: {t}."],
+    "goal": ["Задача была такой: {q}", "Хотел я вот чего: {q}"],
+    "error": ["Ошибка: {err}.", "Код падал с {err}."],
+    "head_work:fix": ["## Как я исправил", "## Что я изменил"],
+    "head_work:perf": ["## Что я изменил", "## Как я ускорил"],
+    "head_work:other": ["## Что я изменил", "## Что я сделал"],
+    "commit_notes": ["Из описаний коммитов:"],
+    "fail_then_pass": ["Первый запуск {cmd} упал с {err}, последний прошёл.",
+                       "{cmd} сначала падал ({err}), потом прошёл."],
+    "files": ["Больше всего я менял {files}.", "Мои главные правки — в {files}."],
+    "tool": ["Работал я с {tool}.", "Мне помогал {tool}."],
+    "head_numbers": ["## Цифры"],
+    "head_numbers_pairs": ["## Результат", "## До и после"],
+    "head_notes": ["## Из заметок", "## Заметки"],
+    "head_lessons": ["## Что я понял", "## Вывод"],
+    "head_next": ["## Дальше", "## Что дальше"],
+    "no_joke": ["На этом с {P} всё 😄"],
+    # -- titles: {T} is the topic in the nominative, {P} the project
+    "title_topic:fix": ["{T} в {P}: что я исправил", "{T} в {P}: исправление ошибки"],
+    "title_topic:perf": ["{T} в {P}: как я ускорял", "{T} в {P}: работа над скоростью"],
+    "title_topic:feature": ["{T} в {P}: что я добавил", "{T} в {P}: новая возможность"],
+    "title_topic:refactor": ["{T} в {P}: что я переделал", "{T} в {P}: порядок в коде"],
+    "title_topic:test": ["{T} в {P}: что проверяют тесты", "{T} в {P}: новые тесты"],
+    "title_topic:docs": ["{T} в {P}: что я описал", "{T} в {P}: новая документация"],
+    "title_topic:experiment": ["{T} в {P}: что показал эксперимент", "{T} в {P}: итоги эксперимента"],
+    "title_topic:infra": ["{T} в {P}: что я настроил", "{T} в {P}: настройка окружения"],
+    "title_topic:learning": ["{T} в {P}: в чём я разобрался"],
+    "title_topic:other": ["{T} в {P}: что я сделал", "{T} в {P}: что изменилось"],
+    "title_kind:fix": ["Как я нашёл и исправил ошибку в {P}", "Охота на баг в {P}: что сломалось и почему"],
     "title_kind:perf": ["Как я искал, куда уходит время в {P}", "Как я ускорял {P} и что из этого вышло"],
-    "title_kind:feature": ["Как я строил новую часть {P}", "Новая возможность в {P}: как я её делал",
-                           "Как я добавлял новое в {P}"],
-    "title_kind:refactor": ["Как я навёл порядок в коде {P}", "Рефакторинг {P}: что я переделал и зачем",
-                            "Как я переделывал {P} изнутри"],
-    "title_kind:test": ["Как я взялся за тесты в {P}", "Тесты в {P}: что я проверил и что нашёл",
-                        "Как я проверял {P} тестами"],
-    "title_kind:docs": ["Как я привёл в порядок документацию {P}", "Документация {P}: что я записал и зачем",
-                        "Как я описывал устройство {P}"],
-    "title_kind:experiment": ["Что показал мне эксперимент в {P}", "Эксперимент в {P}: что я проверял и что узнал",
-                              "Как я проверял гипотезу в {P}", "Чему меня научил эксперимент в {P}"],
-    "title_kind:infra": ["Как я настраивал окружение для {P}", "Инфраструктура {P}: что я настроил и зачем",
-                         "Как я собирал инфраструктуру для {P}"],
+    "title_kind:feature": ["Новая возможность в {P}: как я её делал", "Как я строил новую часть {P}"],
+    "title_kind:refactor": ["Как я навёл порядок в коде {P}", "Рефакторинг {P}: что я переделал и зачем"],
+    "title_kind:test": ["Тесты в {P}: что я проверил и что нашёл", "Как я проверял {P} тестами"],
+    "title_kind:docs": ["Как я привёл в порядок документацию {P}", "Документация {P}: что я записал и зачем"],
+    "title_kind:experiment": ["Что показал мне эксперимент в {P}", "Эксперимент в {P}: что я проверял и что узнал"],
+    "title_kind:infra": ["Как я настраивал окружение для {P}", "Инфраструктура {P}: что я настроил и зачем"],
     "title_kind:learning": ["Как я разбирался, как устроен {P}", "Что я узнал, пока разбирался с {P}"],
-    "title_kind:other": ["Что я изменил в {P} и зачем", "Рабочие заметки: что нового в {P}",
-                         "Как продвигалась работа над {P}"],
+    "title_kind:other": ["Что я изменил в {P} и зачем", "Рабочие заметки: что нового в {P}"],
 }
 
 PHRASES = {"en": EN, "ru": RU}
@@ -309,9 +149,19 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "retries": ("retries", "повторов", "count"), "samples": ("samples", "примеров", "count"),
     "examples": ("examples", "примеров", "count"), "pages": ("pages", "страниц", "count"),
     "posts": ("posts", "постов", "count"), "documents": ("documents", "документов", "count"),
+    "characters": ("characters", "символов", "count"), "chars": ("characters", "символов", "count"),
+    "units": ("units", "единиц", "count"), "emoji": ("emoji", "эмодзи", "count"), "parts": ("parts", "частей", "count"),
+    "sessions": ("sessions", "сессий", "count"), "prompts": ("prompts", "запросов", "count"),
+    "solutions": ("solutions", "решений", "count"), "temperature": ("temperature", "температура", "any"),
+    "stories": ("stories", "историй", "count"), "transcripts": ("transcripts", "транскриптов", "count"),
     "точность": ("accuracy", "точность", "ratio"), "задержка": ("latency", "задержка", "time"),
     "время": ("time", "время", "time"), "тестов": ("tests", "тестов", "count"), "ошибок": ("errors", "ошибок", "count"),
     "запросов": ("requests", "запросов", "count"), "сообщений": ("messages", "сообщений", "count"),
+    "страниц": ("pages", "страниц", "count"), "файлов": ("files", "файлов", "count"), "строк": ("lines", "строк", "count"),
+    "коммитов": ("commits", "коммитов", "count"), "пользователей": ("users", "пользователей", "count"),
+    "подписчиков": ("subscribers", "подписчиков", "count"), "записей": ("records", "записей", "count"),
+    "вопросов": ("questions", "вопросов", "count"), "символов": ("characters", "символов", "count"),
+    "задержку": ("latency", "задержка", "time"), "память": ("memory", "память", "size"),
 }
 
 # Metric words that count things: a bare integer is told only when one of these follows it ("7 tests").
@@ -327,6 +177,11 @@ RU_UNITS = {"ms": "мс", "s": "с", "sec": "с", "seconds": "секунд", "mi
             "hours": "часов", "KB": "КБ", "MB": "МБ", "GB": "ГБ", "TB": "ТБ", "MB/s": "МБ/с", "GB/s": "ГБ/с",
             "k": "тыс.", "M": "млн", "pp": "п. п.", "points": "пунктов", "point": "пункт"}
 
+# Units written as words: the Russian form agrees with the number (1, 2-4, 5+; a fraction takes the second).
+RU_WORD_UNITS = {"points": ("пункт", "пункта", "пунктов"), "point": ("пункт", "пункта", "пунктов"),
+                 "pp": ("пункт", "пункта", "пунктов"), "seconds": ("секунда", "секунды", "секунд"),
+                 "minutes": ("минута", "минуты", "минут"), "hours": ("час", "часа", "часов")}
+
 KIND_OF_CATEGORY = (
     ("fix", ("fix", "bug")), ("perf", ("perf", "optim", "speed")), ("refactor", ("refactor", "cleanup")),
     ("test", ("test",)), ("docs", ("doc",)), ("learning", ("learning", "til")),
@@ -334,13 +189,3 @@ KIND_OF_CATEGORY = (
     ("infra", ("infra", "deploy", "devops", "ops", "config", "ci")), ("feature", ("feat", "feature")),
 )
 
-# Counts told in words (a count of the brief's own items is a fact, but only measured numbers go in digits).
-COUNT_WORDS = {
-    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    "ru": ("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"),
-    "ru_of": ("", "одного", "двух", "трёх", "четырёх", "пяти", "шести", "семи", "восьми", "девяти", "десяти"),
-}
-# What a list of commit subjects is mostly about: (pattern, English topic, Russian topic after "про").
-TOPICS = ((r"\btests?\b|\btesting\b", "tests", "тесты"),
-          (r"\bdocs?\b|\breadme\b|\bdocument", "documentation", "документацию"),
-          (r"^fix|\bfix(?:es|ed)?\b|\bbugs?\b", "fixes", "исправления"))

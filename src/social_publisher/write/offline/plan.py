@@ -1,19 +1,20 @@
 """The offline writer's plan: which facts of a brief a post tells, chosen once for both languages.
 
-Both languages render the same plan. The sources' own words (commit subjects, notes, lessons)
-are mostly English, and a Russian page may quote only so much of them, so the plan also says
-which of them the Russian post tells whole (`ru_told`; it names the other commits by their
-short heads) and which numbers that leaves the English post free to tell (`en_numbers`): an
-English-only sentence must carry no number the Russian post lacks. Strings a check would
-reject (instructions, metadata, credential talk, third-person narration) never enter a plan.
-How much a plan tells is set by a detail level (CAPS) and a quoting level (QUOTING).
+Both languages render the same plan. A post tells the sources' own words (commit subjects,
+notes, lessons) only in the language they were written in and never quotes the other language;
+both posts must still carry the same numbers, so the plan records the numbers both can show
+(`carried`: measured pairs and labelled numbers, error lines, and every number of a sentence
+that the other post can list under a metric name, `metrics.labelled_values`). A sentence is told
+only when all its numbers are carried; a commit subject that is not is told without the numbers
+(`without_numbers`). Strings a check would reject (instructions, metadata, credential talk,
+third-person narration) never enter a plan. How much a plan tells is set by a detail level (CAPS) and a quoting level (QUOTING).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -25,7 +26,7 @@ from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
 from social_publisher.write.offline.actions import Action, head_of, parse
 from social_publisher.write.checks import quotable as _check_quotable
-from social_publisher.write.offline.metrics import metric_label, tellable_number
+from social_publisher.write.offline.metrics import labelled_values, metric_label, tellable_number
 from social_publisher.write.offline.phrases import KIND_OF_CATEGORY
 
 # Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
@@ -39,8 +40,8 @@ QUOTING = (
     {"notes": 2, "commit_notes": 1, "lessons": 2, "next": None, "contexts": False, "unknown_actions": True},
     {"notes": 0, "commit_notes": 0, "lessons": 1, "next": 0, "contexts": False, "unknown_actions": False},
 )
-# Share of a page's letters (quotations included) in its language the writer aims for; the check
-# asks for checks.MIN_SCRIPT_SHARE, the margin keeps the writer clear of it.
+# Share of an English page's letters (quotations included) in its language the writer aims for; the
+# check asks for checks.MIN_SCRIPT_SHARE, the margin keeps the writer clear of it.
 MIN_PAGE_SHARE = 0.66
 # Words a post must not even quote: they read as pipeline metadata or as an instruction (defects 1, 2).
 _UNQUOTABLE = re.compile(r"\btags?\b|\bcategor|тег|категори|\brules\s*:|proofread", re.IGNORECASE)
@@ -74,21 +75,14 @@ class Plan:
     commit_notes: list[str]
     joke: jokes.Joke | None = None
     facts: dict[str, Any] = field(default_factory=dict, repr=False)
-    ru_told: frozenset[str] = frozenset()  # own words and commit subjects the Russian post tells whole
-    en_numbers: frozenset[str] = frozenset()  # numbers the Russian post carries: all an English-only line may hold
-    ru_skipped: frozenset[str] = frozenset()  # number-free commit subjects the Russian list only counts
+    carried: frozenset[str] = frozenset()  # numbers both posts show: all an own-words sentence may hold
     wiki: dict[str, Any] | None = field(default=None, repr=False)  # brief.wiki, for write/offline/worth_knowing.py
 
 
 def tells(plan: Plan, lang: str, text: str) -> bool:
-    """Whether the post in `lang` tells this own-words sentence or commit subject whole.
-
-    Russian sentences cost a Russian page nothing; English ones it tells only when `ru_told`
-    says so. The English post tells every sentence whose numbers the Russian post carries too.
-    """
-    if text in plan.ru_told or language_of(text) == "ru":
-        return True
-    return lang == "en" and measure.numbers(text) <= plan.en_numbers
+    """Whether the post in `lang` tells this own-words sentence or commit subject whole: it is
+    written in `lang`, and both posts carry its numbers."""
+    return language_of(text) == lang and measure.numbers(text) <= plan.carried
 
 
 def told(plan: Plan, lang: str, items: list[str]) -> list[str]:
@@ -97,10 +91,78 @@ def told(plan: Plan, lang: str, items: list[str]) -> list[str]:
 
 
 def told_action(plan: Plan, lang: str, action: Action) -> Action:
-    """The action as the post in `lang` tells it: whole, or by its short head (`actions.head_of`)."""
-    if tells(plan, lang, action.original):
+    """The action as a post tells it: whole, or without the numbers the posts do not both carry."""
+    if measure.numbers(action.original) <= plan.carried:
         return action
-    return parse(head_of(action.original))
+    return parse(without_numbers(action.original, plan.carried))
+
+
+def own_sentences(plan: Plan) -> list[str]:
+    """The sources' sentences a post may tell in their own language, in the order the post tells them."""
+    goal = [plan.goal] if plan.goal and plan.goal != (plan.headline.original if plan.headline else None) else []
+    texts = [*goal, *(a.original for a in plan.actions), *plan.commit_notes, *plan.note_points, *plan.lessons,
+             *plan.next]
+    return list(dict.fromkeys(texts))
+
+
+def carried_numbers(plan: Plan) -> frozenset[str]:
+    """The numbers both posts show: measured pairs, numbers with a metric name, the error line and
+    the failing command (code, the same in both languages), and the numbers of every sentence that
+    can be listed by metric names in the other language."""
+    found: set[str] = set()
+    for pair in plan.pairs:
+        found |= measure.numbers(pair["before"]) | measure.numbers(pair["after"])
+    for number in plan.numbers:
+        if metric_label(number.get("context", ""), number["value"]):
+            found |= measure.numbers(number["value"])
+    if plan.problem and plan.problem["kind"] == "error":
+        found |= measure.numbers(plan.problem["text"])
+        if plan.fail_then_pass:
+            found |= measure.numbers(plan.fail_then_pass)
+    for sentence in own_sentences(plan):
+        for value, _ in labelled_values(sentence) or []:
+            found |= measure.numbers(value)
+    for action in plan.actions:  # the Russian list shows them as code names
+        if action.lang == "en":
+            for name in numbered_names(action.original):
+                found |= measure.numbers(name)
+    return frozenset(found)
+
+
+_NUMBERED_NAME = re.compile(r"(?<![\w`.-])[A-Za-z][A-Za-z\d.]*-\d+[A-Za-z\d.]*(?![\w-])")
+
+
+def numbered_names(text: str) -> list[str]:
+    """Names with a number in them ("UTF-16", "GPT-4", "ISO-8601"): told as code in either language."""
+    return _NUMBERED_NAME.findall(text)
+
+
+def without_numbers(text: str, allowed: frozenset[str]) -> str:
+    """The text without what holds a number outside `allowed`: the clause of a list that holds it
+    ("CLI tests: one-line messages, exit 2, help" -> "CLI tests: one-line messages, help"), or else
+    the word ("Telegram 429 responses" -> "Telegram responses", no dangling "to" or unit left)."""
+    head, colon, tail = text.partition(": ")
+    if not colon:
+        head, tail = "", text
+    clauses = re.split(r"(?<=[,;])\s+", tail)
+    if len(clauses) > 1:
+        kept = [c.rstrip(",;") for c in clauses if not measure.numbers(c) - allowed]
+        if kept and not measure.numbers(head) - allowed:
+            return (f"{head}: " if colon else "") + ", ".join(kept)
+    kept_words: list[str] = []
+    dropped = False
+    for word in text.split():
+        if measure.numbers(word) - allowed:
+            while kept_words and kept_words[-1].lower() in ("at", "to", "from", "of", "by", "with", "in", "on", "for",
+                                                            "#"):
+                kept_words.pop()
+            dropped = True
+            continue
+        if dropped and re.fullmatch(r"(?:ms|s|sec|min|h|%|[KMGT]B|x)[,;:]?", word):
+            continue  # the unit of the number just left out
+        dropped = False
+        kept_words.append(word)
+    return " ".join(kept_words).rstrip(" ,;:") or text
 
 
 def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
@@ -143,7 +205,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     files = facts.get("files", [])
     sources = facts.get("sources", [])
     tool = next((name for source, name in SESSION_TOOLS.items() if source in sources), None)
-    return Plan(
+    plan = Plan(
         project=facts.get("project", ""),
         kind=_kind(facts.get("category", ""), headline, problem),
         seed=seed,
@@ -170,6 +232,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
         facts=facts,
         wiki=brief.wiki,
     )
+    return replace(plan, carried=carried_numbers(plan))
 
 
 def quotable(text: str) -> bool:

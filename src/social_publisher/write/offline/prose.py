@@ -1,4 +1,4 @@
-"""Small formatting helpers shared by the body and the title: phrasing variants, quotes, code, counts.
+"""Small formatting helpers shared by the body and the title: phrasing variants, quotes, code.
 
 `Frames` picks a phrasing variant of `phrases.py` per key by a hash of the plan's seed, so a
 given story always reads the same while different stories read differently.
@@ -10,7 +10,6 @@ import hashlib
 import re
 
 from social_publisher.write.offline.actions import mark_code
-from social_publisher.write.text import language_of
 from social_publisher.write.offline.phrases import PHRASES
 
 
@@ -33,36 +32,6 @@ class Frames:
 
 
 
-_COUNT_WORDS = {
-    "en": {"commit": ("one commit", "commits"), "file": ("one file", "files"),
-           "session": ("one session", "sessions"), "prompt": ("a single prompt", "prompts")},
-    "ru": {"commit": ("один коммит", ("коммит", "коммита", "коммитов")),
-           "file": ("один файл", ("файл", "файла", "файлов")),
-           "session": ("в одной сессии", ("сессии", "сессиях", "сессиях")),
-           "prompt": ("один запрос", ("запрос", "запроса", "запросов"))},
-}
-
-
-def count_of(n: int, noun: str, lang: str) -> str:
-    """'one commit' / '3 commits' / 'один коммит' / '5 коммитов' (1 as a word in both languages)."""
-    one, many = _COUNT_WORDS[lang][noun]
-    if n == 1:
-        return one
-    if lang == "en":
-        return f"{n} {many}"
-    if noun == "session":
-        return f"в {n} {many[1]}"
-    return f"{n} {ru_plural(n, many)}"
-
-
-def ru_plural(n: int, forms: tuple[str, str, str]) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return forms[1]
-    return forms[2]
-
-
 def bold(text: str) -> str:
     return f"**{text}**"
 
@@ -78,14 +47,6 @@ def quote_inline(text: str, lang: str) -> str:
     return f"“{text}”"
 
 
-def quote_end(text: str, lang: str) -> str:
-    """A quote that closes its sentence: inline in the post's language, a blockquote otherwise."""
-    text = text.strip()
-    if language_of(text) == lang:
-        return quote_inline(mark_code(text), lang)
-    return "\n\n> " + text
-
-
 LEARNED = re.compile(
     r"^(?:I(?:'ve)? (?:learned|learnt|realized|realised|understood|found out|noticed) that\s+"
     r"|Я (?:понял|узнал|заметил|выяснил),? что\s+)", re.IGNORECASE)
@@ -93,13 +54,11 @@ NEXT_LABEL = re.compile(r"^(?:next steps?|next up|next|todo|to do|дальше|�
 
 
 def own_words(text: str, lang: str, strip: re.Pattern[str] | None = None) -> str:
-    """The user's own sentences told as the post's prose in its language; a blockquote in the other one.
+    """The user's own sentence (written in the post's language) told as the post's prose.
 
-    `strip` removes a lead-in ("I learned that", "Next step:") that the frame already says.
+    `strip` removes a lead-in ("I learned that", "Next step:") that the heading already says.
     """
     text = text.strip()
-    if language_of(text) != lang:
-        return "\n\n> " + text
     if strip is not None:
         text = strip.sub("", text)
     return lower_first(mark_code(text), lang)

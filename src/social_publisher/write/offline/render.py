@@ -1,161 +1,289 @@
 """Rendering a plan as a Markdown body in English or Russian, with the frames of `phrases.py`.
 
 The body never starts with a title (the page shows it), keeps `##` headings on lines of
-their own between blank lines, tells the project in bold and key numbers in bold, and
-follows the arc of the sample blog: the opening (problem or goal), what I did (`work.py`),
-the numbers, what I learned, what comes next, and the joke line.
+their own between blank lines, tells the project in bold and key numbers in bold. It tells
+the brief's facts in the order of the target post (reference/target-post.md): an opening that
+names the kind of work and what it was about, what changed, the numbers, and — only when the
+sources hold them — what I learned and what comes next; then the joke line. Nothing is
+padded: no line counts, no list of every file, no lesson the sources do not state.
+
+Each post tells the sources' own sentences written in its language and quotes none of the
+other: the Russian post of English sources says in Russian what it can (the kind of work and
+its topics, the changes counted by kind, the numbers with Russian names, errors, commands and
+files as code, the notes written in Russian) and says how much it leaves to the English
+version; the English post of Russian notes does the same the other way round.
 """
 
 from __future__ import annotations
 
 import re
 
-from social_publisher.write.offline.actions import infinitive, parse
-from social_publisher.write.offline.metrics import metric_label, shown_value
-from social_publisher.write.offline.plan import Plan, quotable, told
-from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, own_words, quote_end,
-                                          quote_inline)
-from social_publisher.write.offline.work import work
+from social_publisher.write.offline import russian
+from social_publisher.write.offline.actions import Action, mark_code, past
+from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
+from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
+from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, join_words, own_words,
+                                                  quote_inline)
+from social_publisher.write import text as measure
+from social_publisher.write.text import language_of
 from social_publisher.write.offline import worth_knowing
+
+MAX_FILES = 3  # files named in the "what changed" section, where none was named yet
+MAX_PATHS = 5  # paths one post may name in all (issue 11: never six or more)
+_PATH = re.compile(r"`([^`\s]*(?:/[^`\s]*|\.[A-Za-z]{1,5}))`")
 
 
 def render_body(plan: Plan, lang: str) -> str:
     """The Markdown body of the post for `plan` in `lang`."""
     frames = Frames(lang, plan.seed)
-    project = f"**{plan.project}**"
     parts: list[str] = []
-    parts += _opening(plan, lang, frames, project)
-    done = work(plan, lang, frames, skip=plan.headline if _opens_with_headline(plan) else None)
-    if done:
-        parts.append(frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"))
-        parts += done
+    parts += _opening(plan, lang, frames)
+    parts += _changes(plan, lang, frames)
+    parts += _notes(plan, lang, frames)
     parts += _numbers(plan, lang, frames)
     parts += _lessons(plan, lang, frames)
     parts += _next(plan, lang, frames)
+    parts.append(_left_to_other(plan, lang))
     parts.append(worth_knowing.paragraph(plan.wiki, lang) or "")
     if plan.joke:
         parts.append(f"{plan.joke.text(lang)} 😄")
     else:
-        parts.append(frames.pick("no_joke", P=project))
+        parts.append(frames.pick("no_joke", P=bold(plan.project)))
     body = "\n\n".join(part.strip() for part in parts if part and part.strip())
     body = re.sub(r"[ \t]+\n", "\n", body)
     return body + "\n"
 
 
-def _opening(plan: Plan, lang: str, frames: Frames, project: str) -> list[str]:
-    problem, goal = plan.problem, plan.goal
-    first: str
-    if problem and problem["kind"] == "error":
-        first = frames.pick("open:error", P=project, err=code(problem["text"]))
-    elif problem and problem["kind"] == "failed_command":
-        first = frames.pick("open:failed_command", P=project, cmd=code(problem["text"]))
-    elif problem and problem["kind"] == "fix":
-        action = parse(problem["text"])
-        inf = infinitive(action, lang)
-        first = (frames.pick("open:fix", P=project, inf=inf) if inf
-                 else frames.pick("open:fix_quoted", P=project, q=quote_inline(problem["text"], lang)))
-    elif problem and problem["kind"] == "note" and plan.quote_contexts:
-        first = frames.pick("open:note", P=project, q=quote_end(problem["text"], lang))
-    elif goal:
-        return [frames.pick("open:goal", P=project, q=quote_end(goal, lang))]
-    elif plan.pairs:
-        first = frames.pick("open:pair", P=project, before=bold(shown_value(plan.pairs[0]["before"], lang)),
-                            after=bold(shown_value(plan.pairs[0]["after"], lang)))
-    elif _opens_with_headline(plan):
-        first = frames.pick("open:headline", P=project, inf=infinitive(plan.headline, lang))  # type: ignore[arg-type]
+# -- opening ------------------------------------------------------------------------------------
+
+
+def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    project = bold(plan.project)
+    kind = plan.kind
+    headline = plan.headline if plan.headline and plan.headline.lang == lang else None
+    if lang == "en":
+        told = told_action(plan, "en", headline) if headline else None
+        done = past(told, "en") if told else None
+        if done:  # "In **csvkit** I added CSV export for the report page."
+            first = frames.pick("open_done", P=project, done=done)
+        elif told:
+            what = mark_code(told.original)
+            if re.match(r"[A-Z][a-z]", what):  # "Fold case ..." continues the sentence: "fold case ..."
+                what = what[0].lower() + what[1:]
+            what = what.replace(": ", " — ", 1)  # one colon per sentence: the frame has its own
+            first = frames.pick(f"open:{kind}", P=project, what=what)
+        else:
+            first = frames.pick(f"open_bare:{kind}", P=project)
     else:
-        first = frames.pick("open:plain", P=project)
+        first = frames.pick(f"open:{kind}", P=project)
+        subjects = _topics(plan)
+        if subjects:
+            first += " " + frames.pick("topic", t=join_words(subjects, "ru"))
     paragraphs = [first]
-    if goal:
-        paragraphs.append(frames.pick("goal_after_problem", q=quote_end(goal, lang)))
+    goal = plan.goal if plan.goal in own_sentences(plan) else None
+    if goal and tells(plan, lang, goal):
+        paragraphs.append(frames.pick("goal", q=own_words(goal, lang)))
+    if plan.problem and plan.problem["kind"] == "error" and (kind == "fix" or not plan.fail_then_pass):
+        paragraphs.append(frames.pick("error", err=code(plan.problem["text"])))
     return paragraphs
 
 
-def _opens_with_headline(plan: Plan) -> bool:
-    """True when the opening tells the headline action (nothing better to open with)."""
-    return (not plan.problem and not plan.goal and not plan.pairs and plan.headline is not None
-            and infinitive(plan.headline, "en") is not None)
+def _topics(plan: Plan) -> list[str]:
+    texts = [plan.headline.original] if plan.headline else []
+    texts += [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
+    return russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
 
+
+def _other_language(plan: Plan, lang: str) -> list[str]:
+    """The own-words sentences the other language's post tells (their numbers this post must list)."""
+    other = "ru" if lang == "en" else "en"
+    return [s for s in own_sentences(plan) if tells(plan, other, s)]
+
+
+# -- what changed -------------------------------------------------------------------------------
+
+
+def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    items = _change_items(plan, lang)
+    paragraphs: list[str] = []
+    if items:
+        paragraphs.append("\n".join(f"- {item}" for item in items))
+    commit_notes = [n for n in plan.commit_notes if tells(plan, lang, n)]
+    if commit_notes:
+        notes = [capital(mark_code(n.strip())) for n in commit_notes]
+        paragraphs.append(frames.pick("commit_notes") + "\n\n" + "\n".join(f"- {n}" for n in notes))
+    paragraphs += _run(plan, lang, frames)
+    files = _files(plan)
+    if files:
+        paragraphs.append(frames.pick("files", files=join_words([code(f) for f in files], lang)))
+    if plan.tool:
+        paragraphs.append(frames.pick("tool", tool=plan.tool))
+    if not paragraphs:
+        return []
+    return [frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"), *paragraphs]
+
+
+def _change_items(plan: Plan, lang: str) -> list[str]:
+    """The list of what went in: the commit subjects written in the post's language as written,
+    the others counted by kind of change (with their topics and code names in Russian)."""
+    opened = plan.headline.original if plan.headline and plan.headline.lang == lang == "en" else None
+    actions = [a for a in plan.actions if a.original != opened]  # the opening told the headline
+    own = [a for a in actions if a.lang == lang]
+    items = list(dict.fromkeys(capital(mark_code(told_action(plan, lang, a).original)) for a in own))
+    foreign = [a for a in actions if a.lang != lang]
+    for kind, n, phrase in (russian.kind_counts(foreign) if lang == "ru" else _kind_counts_en(foreign)):
+        detail = []
+        if lang == "ru":
+            of_kind = [a for a in foreign if (a.kind if a.kind in russian.KIND_NOUNS else "other") == kind]
+            detail = russian.topics([a.original for a in of_kind]) + _identifiers(of_kind)
+        if lang == "ru" and not detail:
+            continue  # "одно исправление" alone tells nothing: the English version has the subjects
+        prefix = ("ещё " if lang == "ru" else "") if kind == "other" and items else ""
+        items.append(f"{prefix}{phrase}" + (f": {', '.join(detail)}" if detail else ""))
+    if not own and len(foreign) == 1 and not _identifiers(foreign):
+        return []  # one change, its kind and topic already in the opening: the list would repeat it
+    return [capital(item) for item in items]
+
+
+_EN_KINDS = {"fix": ("fix", "fixes"), "feature": ("new feature", "new features"), "perf": ("speed-up", "speed-ups"),
+             "refactor": ("refactoring", "refactorings"), "test": ("change to the tests", "changes to the tests"),
+             "docs": ("documentation change", "documentation changes"), "experiment": ("experiment", "experiments"),
+             "infra": ("setup change", "setup changes"), "other": ("change", "changes")}
+_EN_COUNTS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _kind_counts_en(actions: list[Action]) -> list[tuple[str, int, str]]:
+    """English counterpart of `russian.kind_counts`, for commit subjects written in Russian."""
+    out = []
+    for kind, n, _ in russian.kind_counts(actions):
+        one, many = _EN_KINDS[kind]
+        count = _EN_COUNTS[n] if n < len(_EN_COUNTS) else "more than ten"
+        out.append((kind, n, f"{count} {one if n == 1 else many}"))
+    return out
+
+
+def _identifiers(actions: list[Action], most: int = 2) -> list[str]:
+    """Code names in the subjects (identifiers, not paths): language-neutral, so Russian may show them;
+    every name with a number in it ("UTF-16") is shown, since both posts must carry its number."""
+    found: list[str] = []
+    for action in actions:
+        for name in re.findall(r"`([^`]+)`", mark_code(action.original)):
+            if not _PATH.fullmatch(f"`{name}`") and not re.search(r"\d", name):
+                found.append(code(name))
+    numbered = [code(name) for action in actions for name in numbered_names(action.original)]
+    return list(dict.fromkeys(found))[:most] + list(dict.fromkeys(numbered))
+
+
+def _run(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    """A failing run, told only with what it failed on (a bare "pytest failed" adds nothing)."""
+    if plan.problem and plan.problem["kind"] == "error" and plan.fail_then_pass and plan.kind != "fix":
+        return [frames.pick("fail_then_pass", cmd=code(plan.fail_then_pass), err=code(plan.problem["text"]))]
+    return []
+
+
+def _files(plan: Plan) -> list[str]:
+    """Up to MAX_FILES of the most-changed files that no subject, note, error or command names, within
+    MAX_PATHS for the whole post: the same for both languages."""
+    said = " ".join([*own_sentences(plan), (plan.problem or {}).get("text", ""), plan.fail_then_pass or ""])
+    named = set(_PATH.findall(mark_code(said)))
+    room = min(MAX_FILES, MAX_PATHS - len(named))
+    return [f for f in plan.files if f not in said][:max(room, 0)]
+
+
+# -- the user's own words ---------------------------------------------------------------------
+
+
+def _notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    shown = [n for n in plan.note_points if tells(plan, lang, n)]
+    if not shown:
+        return []
+    return [frames.pick("head_notes"), " ".join(capital(own_words(s, lang)) for s in shown)]
+
+
+def _lessons(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    """What I learned, only as the sources say it (a note's conclusion, a commit's why, the assistant's
+    explanation); with no such sentence the section is left out."""
+    shown = [s for s in plan.lessons if tells(plan, lang, s)]
+    if not shown:
+        return []
+    return [frames.pick("head_lessons"), *(capital(own_words(s, lang, strip=LEARNED)) for s in shown)]
+
+
+def _next(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    shown = [s for s in plan.next if tells(plan, lang, s)]
+    if not shown:
+        return []
+    return [frames.pick("head_next"), " ".join(capital(own_words(s, lang, strip=NEXT_LABEL)) for s in shown)]
+
+
+def _left_to_other(plan: Plan, lang: str) -> str:
+    """How much of the sources this post leaves to the other language's version, said in its own."""
+    sentences = [s for s in [plan.goal or "", *plan.commit_notes, *plan.note_points, *plan.lessons, *plan.next]
+                 if s and language_of(s) != lang]
+    subjects = [a for a in plan.actions if a.lang != lang]
+    if lang == "ru":
+        if sentences:
+            return f"{capital(russian.counted(len(sentences), russian.NOUNS['sentence']))} — в английской версии."
+        return "Названия коммитов — в английской версии." if subjects else ""
+    if sentences:
+        n = len(sentences)
+        count = _EN_COUNTS[n].capitalize() if n < len(_EN_COUNTS) else "More than ten"
+        return f"{count} {'sentence' if n == 1 else 'sentences'}: Russian version only."
+    return "Commit subjects: Russian version only." if subjects else ""
+
+
+# -- numbers ------------------------------------------------------------------------------------
 
 
 def _numbers(plan: Plan, lang: str, frames: Frames) -> list[str]:
-    if not plan.pairs and not plan.numbers:
-        return []
     bullets = []
     for pair in plan.pairs:
         label = metric_label(pair.get("context", ""), pair["before"])
         arrow = f"{bold(shown_value(pair['before'], lang))} → {bold(shown_value(pair['after'], lang))}"
-        if label:
-            bullets.append(f"- {capital(label[0 if lang == 'en' else 1])}: {arrow}")
-        elif plan.quote_contexts and quotable(pair.get("context", "")):
-            bullets.append(f"- {arrow} — {quote_inline(pair['context'], lang)}")
-        else:
-            bullets.append(f"- {arrow}")
+        bullets.append(f"- {capital(label[0 if lang == 'en' else 1])}: {arrow}" if label else f"- {arrow}")
     by_context: dict[str, list[str]] = {}
+    said = {s.lower() for s in own_sentences(plan) if tells(plan, lang, s)}
     for number in plan.numbers:
-        by_context.setdefault(number.get("context", ""), []).append(number["value"])
-    already_told = _told_text(plan, lang)
+        context = number.get("context", "")
+        if context.lstrip("-*• ").strip().rstrip(".").lower() in {t.rstrip(".") for t in said}:
+            continue  # the post tells the sentence itself, number and all
+        by_context.setdefault(context, []).append(number["value"])
     for context, values in by_context.items():
-        shown = ", ".join(bold(shown_value(v, lang)) for v in values)
         labels = [metric_label(context, v) for v in values]
-        told_here = bool(context) and context.rstrip(". ").lower() in already_told
-        if len(values) > 1 and plan.quote_contexts and quotable(context) and not told_here:
-            bullets.append(f"- {shown} — {quote_inline(context, lang)}")
-            continue
         if len(values) > 1 and labels[0] and all(label == labels[0] for label in labels):
+            shown = ", ".join(bold(shown_value(v, lang)) for v in values)
             bullets.append(f"- {capital(labels[0][0 if lang == 'en' else 1])}: {shown}")
             continue
         for value, label in zip(values, labels):
             if label:
                 bullets.append(f"- {capital(label[0 if lang == 'en' else 1])}: {bold(shown_value(value, lang))}")
-            elif not told_here:  # a number whose sentence the post already tells needs no line of its own
-                bullets.append(f"- {bold(shown_value(value, lang))} — {quote_inline(context, lang)}")
+            elif (plan.quote_contexts and quotable(context) and tells(plan, lang, context)
+                  and context.lstrip("-*• ").strip().rstrip(".") not in [t.rstrip(".") for t in own_sentences(plan)]):
+                bullets.append(f"- {bold(shown_value(value, lang))} — {quote_inline(mark_code(context.strip()), lang)}")
+    shown_numbers = measure.numbers("\n".join(bullets))
+    for sentence in _other_language(plan, lang):  # their numbers, named, since their words are not told
+        named: dict[str, list[str]] = {}  # one line per metric: "Время: 8.4 с, 2.1 с"
+        for value, label in labelled_values(sentence) or []:
+            if not measure.numbers(value) <= shown_numbers:
+                named.setdefault(capital(label[0 if lang == "en" else 1]), []).append(bold(shown_value(value, lang)))
+                shown_numbers |= measure.numbers(value)
+        bullets += [f"- {name}: {', '.join(values)}" for name, values in named.items()]
+    bullets = _merged(list(dict.fromkeys(bullets)))
     if not bullets:
         return []
-    heading = frames.pick("head_numbers_pairs" if plan.pairs else "head_numbers")
-    paragraphs = [heading, frames.pick("numbers_intro"), "\n".join(bullets)]
-    if plan.level and plan.pairs:  # the longer post says which pair matters, in words
-        pair = plan.pairs[0]
-        label = metric_label(pair.get("context", ""), pair["before"])
-        before, after = bold(shown_value(pair["before"], lang)), bold(shown_value(pair["after"], lang))
-        if label and not (lang == "ru" and label[1].endswith(("ов", "ок", "ей", "ий", "х"))):
-            paragraphs.append(frames.pick("main_pair", label=label[0 if lang == "en" else 1], before=before,
-                                          after=after))
-        else:
-            paragraphs.append(frames.pick("main_pair_plain", before=before, after=after))
-    return paragraphs
+    return [frames.pick("head_numbers_pairs" if plan.pairs else "head_numbers"), "\n".join(bullets)]
 
 
-def _lessons(plan: Plan, lang: str, frames: Frames) -> list[str]:
-    heading = frames.pick("head_lessons")
-    reflection = frames.pick(f"reflection:{plan.kind}")
-    lessons = told(plan, lang, plan.lessons)
-    if not lessons:
-        return [heading, reflection]
-    paragraphs = [heading]
-    for index, lesson in enumerate(lessons):
-        lead = frames.pick("lesson_lead" if index == 0 else "lesson_more")
-        paragraphs.append(f"{lead} {own_words(lesson, lang, strip=LEARNED)}")
-    if plan.level:  # the longer post adds the rule of thumb for this kind of work
-        paragraphs.append(frames.pick("reflection_more", r=reflection.split(": ", 1)[1]))
-    return paragraphs
-
-
-def _next(plan: Plan, lang: str, frames: Frames) -> list[str]:
-    """What comes next, in the user's own words, as the closing paragraph before the joke."""
-    shown = told(plan, lang, plan.next)
-    if not shown:
-        return []
-    if all(own_words(s, lang).startswith("\n") for s in shown):  # the other language: one blockquote
-        said = own_words(" ".join(shown), lang)
-    else:
-        said = " ".join(own_words(s, lang, strip=NEXT_LABEL) for s in shown)
-    return [frames.pick("head_next"), frames.pick("next", q=said)]
-
-
-def _told_text(plan: Plan, lang: str) -> str:
-    """The sources' sentences the post already tells (commit subjects, if short, with their numbers),
-    lower-cased: a number whose sentence is among them needs no line of its own."""
-    own = told(plan, lang, plan.note_points + plan.commit_notes)
-    subjects = [a.original for a in plan.actions]  # told whole or short, always with their numbers
-    return " ".join(own + subjects).lower()
+def _merged(bullets: list[str]) -> list[str]:
+    """One line per metric name: "- Время: **8.4 с**" and "- Время: **2.1 с**" become one line."""
+    out: list[str] = []
+    index: dict[str, int] = {}
+    for bullet in bullets:
+        match = re.fullmatch(r"- ([^:*→]+): ([^→]+)", bullet)
+        if match and match.group(1) in index:
+            out[index[match.group(1)]] += ", " + match.group(2)
+            continue
+        if match:
+            index[match.group(1)] = len(out)
+        out.append(bullet)
+    return out

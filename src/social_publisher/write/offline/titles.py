@@ -1,8 +1,9 @@
 """Titles: 6-10 words naming what was done, with the key number when the story has one.
 
 English titles are built from the headline action ("Adding Retry With Backoff: 850 ms → 240 ms");
-a Russian title must read as Russian as a whole, so it quotes an English action only when
-that stays short, and otherwise uses a Russian frame for the kind of work.
+a Russian title quotes no English: it names the measured result ("Точность в llm-router: 73.0% →
+76.8%"), a headline written in Russian, or the topic of the work in Russian words
+(`russian.topics`: "Повторные попытки в fetchbot: что я исправил").
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from social_publisher.write import text as measure
 from social_publisher.write.offline.actions import Action, gerund, past
 from social_publisher.write.offline.metrics import metric_label, shown_value
 from social_publisher.write.offline.phrases import PHRASES
-from social_publisher.write.offline.plan import MIN_PAGE_SHARE, Plan
-from social_publisher.write.offline.prose import lower_first
+from social_publisher.write.offline import russian
+from social_publisher.write.offline.plan import MIN_PAGE_SHARE, Plan, told_action
+from social_publisher.write.offline.prose import capital, lower_first
 
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", "at", "by", "with", "from", "as",
                 "into", "vs", "via", "but", "nor"}
@@ -26,9 +28,11 @@ _TRAILING_JUNK = _SMALL_WORDS | {"not", "without", "instead", "than", "и", "в"
 def make_title(plan: Plan, lang: str) -> str:
     """A title of 6-10 words (5-10 in Russian) naming what was done, with the key number when there is one.
 
-    A Russian title must read as Russian as a whole (project names included), so one that would
-    quote too much English falls back to a Russian frame for the kind of work.
+    A Russian title must read as Russian as a whole (project names included), so it is built
+    from Russian words only.
     """
+    if lang == "en" and plan.headline:
+        plan = replace(plan, headline=told_action(plan, "en", plan.headline))
     specific, fallbacks = _title_candidates_en(plan) if lang == "en" else _title_candidates_ru(plan)
     low = 6 if lang == "en" else 5
     fitting = [t for t in specific if t.text and low <= measure.words(t.text) <= 10
@@ -132,12 +136,11 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
 
 def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
     project = plan.project
-    kind_phrases = [phrase.format(P=project) for phrase in _kind_titles(plan, "ru")]
     pair = plan.pairs[0] if plan.pairs else None
     arrow = f"{shown_value(pair['before'], 'ru')} → {shown_value(pair['after'], 'ru')}" if pair else ""
     out: list[_Title] = []
     headline = plan.headline
-    if headline and headline.known:
+    if headline and headline.known and headline.lang == "ru":
         whole = len(headline.obj.split())
         for room in (5, 4, 3, 2):
             phrase = _ru_past_short(headline, room)
@@ -151,12 +154,30 @@ def _title_candidates_ru(plan: Plan) -> tuple[list[_Title], list[str]]:
                     _Title(f"{project}: как я {phrase}", complete, kept)]
     label = metric_label(pair.get("context", ""), pair["before"]) if pair else None
     if label:  # "Время входа в homelab-auth: 0.184 с → 0.097 с" names the result, not just the kind of work
-        out.append(_Title(f"{label[1][:1].upper()}{label[1][1:]} в {project}: {arrow}", True, 2))
+        out.append(_Title(f"{capital(label[1])} в {project}: {arrow}", True, 2))
+    book = PHRASES["ru"]
+    named = [frame.format(T=capital(topic), P=project) for topic in _title_topics(plan)
+             for frame in book.get(f"title_topic:{plan.kind}", book["title_topic:other"])]
+    out += [_Title(text, True, 1) for text in named]
+    kind_phrases = [phrase.format(P=project) for phrase in _kind_titles(plan, "ru")]
     if pair:  # one colon per title: frames that have their own colon go without the number
         fallbacks = [f"{arrow}: {lower_first(phrase, 'ru')}" for phrase in kind_phrases if ":" not in phrase]
     else:
         fallbacks = kind_phrases
     return [replace(t, text=t.text.replace("`", "")) for t in out], fallbacks
+
+
+def _title_topics(plan: Plan) -> list[str]:
+    """The topic the Russian title names: a headline written in Russian that is not a verb phrase
+    (a note's title), else the glossary topic of the headline, else of all the subjects."""
+    if plan.headline and plan.headline.lang == "ru" and not plan.headline.known \
+            and measure.words(plan.headline.original) <= 5:
+        return [plan.headline.original[:1].lower() + plan.headline.original[1:]]
+    if plan.headline:
+        found = russian.topics([plan.headline.original], most=1)
+        if found:
+            return found
+    return russian.topics([a.original for a in plan.actions] + plan.facts.get("note_titles", []), most=1)
 
 
 def _ru_past_short(action: Action, max_obj_words: int) -> str | None:

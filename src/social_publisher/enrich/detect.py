@@ -137,6 +137,7 @@ _COMMAND_CREDENTIALS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = 
     ("password argument", re.compile(r"\bsshpass\s+-p\s*[\"']?(?P<value>[^\s\"']{3,})"), frozenset({"sshpass"})),
 )
 _PRIVATE_TLDS = ("internal", "local", "localdomain", "lan", "corp", "intranet", "home.arpa", "private")
+_FILE_INFIXES = ("local", "localdomain", "private")
 _IP = re.compile(r"\b(?!127\.0\.0\.1\b)(?!0\.0\.0\.0\b)(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b")
 _IP_HINT = re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d")
 # "firmware 7.2.0.12", "upgraded to 10.4.1.2": a version, not an address.
@@ -244,10 +245,14 @@ class Detector:
                                               *(g for _, _, _, g in _plugin_patterns()),
                                               *(g for _, _, g in _COMMAND_CREDENTIALS))))
         self._cache: dict[str, list[Span]] = {}
+        labels = r"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+        loose = [re.escape(t) for t in _PRIVATE_TLDS if t not in _FILE_INFIXES]
+        # A host may be a file's name ("deploy/db01.corp.internal.yml"); ".local" and ".private" are
+        # also file-name infixes ("settings.local.json", "id.private.key"), so those must end the word.
         self.host = re.compile(
-            r"(?i)(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:"
-            + "|".join(re.escape(t) for t in _PRIVATE_TLDS) + r")(?![\w.-]*\w)"
-            + (r"|(?<![\w.@-])(?:[a-z0-9-]+\.)*(?:" + "|".join(map(re.escape, domains)) + r")(?![\w-]|\.\w)"
+            rf"(?i){labels}(?:{'|'.join(loose)})(?![\w-])"
+            rf"|{labels}(?:{'|'.join(_FILE_INFIXES)})(?![\w.-]*\w)"
+            + (r"|(?<![\w.@-])(?:[a-z0-9-]+\.)*(?:" + "|".join(map(re.escape, domains)) + r")(?![\w-])"
                if domains else ""))
 
     def spans(self, text: str) -> list[Span]:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from social_publisher.enrich.detect import Detector, Span
+from social_publisher.enrich.detect import Detector, Span, looks_random
 from social_publisher.enrich.talk import credential_term, may_name_credential, revealing
 from social_publisher.signals import SENTENCE_BREAK
 
@@ -214,6 +214,13 @@ class Redactor:
             return None
         return HOME_PATH.sub("~", path)
 
+    def scrub_words(self, words: str) -> str:
+        """Space-separated words (select's duplicate signature) without those that are a secret or
+        look like one out of context: a provider key, a random value, a long run mixing letters and
+        digits ("hunter2hunter2"; "sqlite3" and "gsm8k" stay)."""
+        return " ".join(word for word in words.split(" ")
+                        if not (self.detector.spans(word) or looks_random(word) or _MIXED_SEGMENT.search(word)))
+
     def scrub_json(self, value: Any, skip: frozenset[str] = frozenset()) -> Any:
         """A JSON-like value with every string masked (credential talk replaced by its mask);
         keys in `skip` are kept as they are. For what select stores and prints."""
@@ -227,6 +234,9 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return [self.scrub_json(v, skip) for v in value]
         return value
+
+
+_MIXED_SEGMENT = re.compile(r"(?=[^_]*\d)(?=[^_]*[^\W\d_])[^_]{8,}")
 
 
 def has_mask(text: str) -> bool:

@@ -98,7 +98,7 @@ def credential_term(sentence: str) -> str | None:
 def revealing(sentence: str) -> bool:
     """True when a sentence tells where, what or whose: a place, a file, a person, a value."""
     lowered = sentence.lower()
-    words = _words(lowered)
+    words = [w for w in _WORDS.findall(lowered) if "_" not in w and "-" not in w]  # "vault-ops" is a name
     if not _CUE_WORDS.isdisjoint(words) or any(w.startswith(_RU_CUE_STEMS) for w in words):
         return True
     if any(pair in _CUE_PAIRS for pair in zip(words, words[1:])):

@@ -61,8 +61,8 @@ def edit(store: Store, config: Config, post_id: int, editor: Callable[[str], str
     brief = store.brief(post.story_id)
     if brief is None:
         raise UsageError(f"post {post_id}: its story has no brief any more; cannot check the edit")
-    reasons = checks.check_post(title, body, check_context(brief, post.lang, config, Redactor(
-        config.enrich.redact_patterns)))
+    reasons = checks.check_post(title, body, check_context(brief, post.lang, config,
+                                                           Redactor.for_config(config, store)))
     others = {p.lang: f"{p.title}\n{p.body_md}" for p in store.posts(story_id=post.story_id) if p.id != post_id}
     differ = checks.numbers_differ({**others, post.lang: f"{title}\n{body}"})
     if differ:

@@ -26,6 +26,7 @@ from social_publisher.write import text as measure
 from social_publisher.write import write
 from social_publisher.write.offline.phrases import EN, RU
 from social_publisher.write.offline.russian import cyrillic_share, counted, KIND_NOUNS, NOUNS
+from realistic_corpus import NOW, build_corpus
 from test_write import add_story, commit, session
 
 _PATH = re.compile(r"`([^`\s]*(?:/[^`\s]*|\.[A-Za-z]{1,5}))`")
@@ -119,6 +120,18 @@ def realistic(tmp_path_factory) -> tuple[Store, object]:
 
 
 @pytest.fixture(scope="module")
+def corpus_posts(tmp_path_factory) -> list[Post]:
+    """The realistic corpus (tests/realistic_corpus.py) through every stage up to write."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOCIAL_PUBLISHER_NOW", NOW)
+    config = load_config(build_corpus(tmp_path_factory.mktemp("corpus")).config())
+    store = Store(config.store.path)
+    run_stages(store, config, ("collect", "select", "enrich", "write"))
+    mp.undo()
+    return store.posts()
+
+
+@pytest.fixture(scope="module")
 def demo_posts(tmp_path_factory) -> list[Post]:
     config = load_config(make_workspace(tmp_path_factory.mktemp("demo") / "ws"))
     store = Store(config.store.path)
@@ -160,6 +173,13 @@ def test_the_realistic_stories_read_as_a_person_would_publish_them(realistic) ->
     posts = store.posts()
     assert {p.story_id for p in posts if p.status == "approved"}, "nothing was published"
     read_as_a_reader(posts)
+
+
+def test_the_realistic_corpus_reads_as_a_person_would_publish_it(corpus_posts) -> None:
+    assert len({p.story_id for p in corpus_posts if p.status == "approved"}) >= 3
+    read_as_a_reader(corpus_posts)
+    for post in corpus_posts:  # trailers, timestamps and URL fragments are never told
+        assert "4.5" not in post.body_md and "12,30,45" not in post.body_md and "Opus" not in post.body_md
 
 
 def test_the_demo_reads_as_a_person_would_publish_it(demo_posts) -> None:

@@ -73,6 +73,9 @@ def shown_value(value: str, lang: str) -> str:
     if " of " in value:  # "83 of 120"
         return value if lang == "en" else value.replace(" of ", " из ")
     number, _, unit = value.partition(" ")
+    if re.fullmatch(r"[\d.,]+[kM]", number):  # "100k rows": thousands and millions written on the number
+        number, unit = number[:-1], number[-1] + (f" {unit}" if unit else "")
+        return f"{number}{unit}" if lang == "en" else f"{number} {RU_UNITS[unit[0]]}{unit[1:]}"
     if lang == "ru":
         if unit in RU_WORD_UNITS:  # "2.8 пункта", "5 пунктов", "32 минуты": the unit agrees with the number
             forms = RU_WORD_UNITS[unit]
@@ -104,7 +107,7 @@ def labelled_values(sentence: str) -> list[tuple[str, tuple[str, str]]] | None:
     for match in _HTTP_STATUS.finditer(rest):
         found.append((match.group(1), ("HTTP status", "код ответа")))
         rest = rest.replace(match.group(0), " ", 1)
-    for written in re.finditer(rf"(?<![\w.,])\d+(?:[.,]\d+)*{_UNIT_AFTER}", rest):
+    for written in re.finditer(rf"(?<![\w.,])\d+(?:[.,]\d+)*(?:[kM](?![A-Za-z]))?{_UNIT_AFTER}", rest):
         value = written.group(0).strip()
         if not measure.numbers(value) or not measure.numbers(value) <= measure.numbers(rest):
             continue  # a date, a clock time or a version: not a number the checks count

@@ -16,6 +16,8 @@ from social_publisher.records import COMMIT, Activity, Brief, Post, Story, finge
 
 # A valid 1x1 PNG, so the cover is a real image file.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+# Template syntax of Go, Hugo and Liquid inside a post: it must come out as text.
+CODE = '```python\nx = 1\n```\n\n```text\n{{< youtube abc >}} {{% note %}} {{ page.title }} {% raw %}\n```\n'
 TRICKY = 'Fix: the "quoted" key — it\'s #1 --- [done] & <ok>: 100%'
 
 
@@ -41,7 +43,7 @@ def add_story(store, tmp_path: Path, key: str, ended_at: str, titles: dict[str, 
     ids = {}
     for lang, title in titles.items():
         ids[lang] = store.add_post(Post(story_id=story_id, lang=lang, title=title, slug=f"{key}-{lang}",
-                                        body_md=f"# {title}\n\nThe body of {key} in {lang}.\n\n```python\nx = 1\n```\n",
+                                        body_md=f"# {title}\n\nThe body of {key} in {lang}.\n\n{CODE}",
                                         status="approved", created_at="2026-11-21T09:00:00+00:00"))
     return ids
 
@@ -89,6 +91,7 @@ def test_hugo_tree_round_trips_every_post_with_translations_linked(store, write_
         assert meta["translationKey"] == f"story-{post.story_id}"
         assert not body.lstrip().startswith("# ")  # the title lives in the front matter only
         assert "```python\nx = 1\n```" in body
+        assert "{{</* youtube abc */>}} {{%/* note */%}} {{ page.title }} {% raw %}" in body
     keys = {post.lang: pages[post.id][1]["translationKey"] for post in store.posts(story_id=1)}
     assert keys["en"] == keys["ru"]
     assert pages[stories["tricky"]["en"]][1]["translationKey"] != pages[stories["plain"]["en"]][1]["translationKey"]
@@ -122,18 +125,19 @@ def test_jekyll_tree(store, write_config, stories):
     config = make_config(write_config, flavor="jekyll")
     publish(store, config)
     export = config.markdown.out_dir
-    en = sorted(p.name for p in (export / "_posts/en").glob("*.md"))
-    ru = sorted(p.name for p in (export / "_posts/ru").glob("*.md"))
+    en = sorted(p.name for p in (export / "en/_posts").glob("*.md"))
+    ru = sorted(p.name for p in (export / "ru/_posts").glob("*.md"))
     assert len(en) == len(ru) == 2
     for lang in ("en", "ru"):
-        for path in (export / "_posts" / lang).glob("*.md"):
-            meta, _ = read(path)
+        for path in (export / lang / "_posts").glob("*.md"):
+            meta, body = read(path)
             assert path.name == f"{meta['date'].date().isoformat()}-{meta['slug']}.md"
-            assert meta["lang"] == lang
-    meta, _ = read(export / "_posts/en" / en[0])
+            assert meta["lang"] == lang and meta["render_with_liquid"] is False
+            assert "{{< youtube abc >}} {{% note %}} {{ page.title }} {% raw %}" in body
+    meta, _ = read(export / "en/_posts" / en[0])
     assert meta["title"] == TRICKY and (export / meta["cover"].lstrip("/")).is_file()
     assert meta["cover"].startswith("/assets/covers/")
-    _, body = read(export / "_posts/en/digests/2026-11-20-digest.md")
+    _, body = read(export / "en/_posts/digests/2026-11-20-digest.md")
     assert f"{{% post_url en/{en[0].removesuffix('.md')} %}}" in body
 
 
@@ -154,6 +158,19 @@ def test_export_is_idempotent_and_backfills_when_turned_on(store, write_config, 
     assert report.failed == 0 and report.published == 4
     assert {path: path.stat().st_mtime_ns for path in export.rglob("*") if path.is_file()} == files
     assert {path: path.read_bytes() for path in files} == before
+
+
+def test_a_deleted_file_or_a_new_flavor_is_mended_on_the_next_run(store, write_config, stories):
+    config = make_config(write_config)
+    publish(store, config)
+    export = config.markdown.out_dir
+    victim = export / store.publications("markdown")[0].remote_id
+    victim.unlink()
+    publish(store, config)
+    assert victim.is_file()
+
+    publish(store, make_config(write_config, flavor="jekyll"))
+    assert len([path for path in export.rglob("_posts/**/*.md")]) == 8  # 4 posts and 4 digests
 
 
 def test_an_out_dir_that_is_a_file_disables_the_export_with_a_reason(store, write_config, stories):
@@ -212,6 +229,7 @@ def test_hugo_builds_the_exported_tree_in_both_languages(store, write_config, st
     assert f'hreflang="ru" href="/ru/posts/{slugs[ru_id]}/"' in en_page  # translations linked by translationKey
     assert f'hreflang="en" href="/posts/{slugs[en_id]}/"' in ru_page
     assert "Fix: the &#34;quoted&#34; key" in en_page
+    assert "{{&lt; youtube abc &gt;}} {{% note %}} {{ page.title }}" in en_page  # printed, not run
     cover = yaml.safe_load((site / "content/posts" / f"{slugs[en_id]}.en.md").read_text().split("---\n")[1])["cover"]
     assert f'<img src="{cover}">' in en_page and (public / cover.lstrip("/")).read_bytes() == PNG
     for post in store.posts():
@@ -220,3 +238,31 @@ def test_hugo_builds_the_exported_tree_in_both_languages(store, write_config, st
     digest = (public / "ru/digests/digest-2026-11-20/index.html").read_text(encoding="utf-8")
     assert f'href="/ru/posts/{slugs[ru_id]}/"' in digest
     assert (public / "digests/digest-2026-11-21/index.html").is_file()
+
+
+@pytest.mark.skipif(shutil.which("jekyll") is None,
+                    reason="Debian's jekyll is not installed (apt-get install jekyll) to build the exported tree")
+def test_jekyll_builds_the_exported_tree_in_both_languages(store, write_config, stories):
+    config = make_config(write_config, flavor="jekyll")
+    publish(store, config)
+    site = config.markdown.out_dir
+    (site / "_config.yml").write_text('title: Exported\ndefaults:\n  - scope: {path: ""}\n    values: {layout: default}\n')
+    (site / "_layouts").mkdir()
+    (site / "_layouts/default.html").write_text('<h1>{{ page.title }}</h1><p class="lang">{{ page.lang }}</p>'
+                                                '{{ content }}', encoding="utf-8")
+    result = subprocess.run(["jekyll", "build", "--quiet", "--source", str(site), "--destination", str(site / "_site")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr  # a broken post_url fails the build
+
+    pages = {path.relative_to(site / "_site").as_posix(): path.read_text(encoding="utf-8")
+             for path in (site / "_site").rglob("*.html")}
+    by_lang = {lang: [path for path in pages if path.startswith(f"{lang}/code_change/")] for lang in ("en", "ru")}
+    assert len(by_lang["en"]) == len(by_lang["ru"]) == 2  # the language keeps the URLs apart
+    [en_tricky] = [path for path in by_lang["en"] if "/2026/11/20/" in path]
+    assert "Fix: the &quot;quoted&quot; key" in pages[en_tricky] or 'Fix: the "quoted" key' in pages[en_tricky]
+    assert "{{ page.title }} {% raw %}" in pages[en_tricky]  # Liquid left the code alone
+    digests = sorted(path for path in pages if "/digest/" in path)
+    assert [path.split("/")[0] for path in digests] == ["en", "en", "ru", "ru"]
+    ru_digest = pages[next(path for path in digests if path.startswith("ru/") and "/2026/11/20/" in path)]
+    [ru_tricky] = [path for path in by_lang["ru"] if "/2026/11/20/" in path]
+    assert f'href="/{ru_tricky}"' in ru_digest

@@ -188,14 +188,19 @@ def test_publish_from_the_command_line(store, config):
     assert data["pages_built"] >= 5 and data["site_dir"] == str(config.site.out_dir)
 
 
-def test_enabling_a_channel_this_version_lacks_is_said_not_ignored(tmp_path):
+def test_an_enabled_channel_without_its_token_is_disabled_with_the_variable_to_set(tmp_path, monkeypatch):
     from social_publisher.config import load_config
     from social_publisher.publish import publish
     from social_publisher.store import Store
 
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     config_path = tmp_path / "publisher.toml"
     config_path.write_text('[telegram]\nenabled = true\nchat_id = "@x"\n')
     config = load_config(config_path)
     with Store(config.store.path) as store:
+        add_post(store, "a", lang="ru")
         report = publish(store, config)
-    assert any(w.startswith("telegram: enabled in [telegram] but") for w in report.warnings)
+        assert store.publications("telegram") == []
+    disabled = [w for w in report.warnings if w.startswith("telegram:")]
+    assert len(disabled) == 1 and "$TELEGRAM_BOT_TOKEN is not set" in disabled[0]
+    assert report.published == 1 and report.failed == 0  # the site went on

@@ -17,7 +17,7 @@ import pytest
 from social_publisher.cli import main
 from social_publisher.config import SITE_DESCRIPTIONS
 from social_publisher.publish import publish, render
-from social_publisher.publish.content import post_url
+from social_publisher.publish.content import page_url
 from social_publisher.publish.serve import preview_server
 from social_publisher.publish.site import build_site
 from social_publisher.records import Brief, Post, Story
@@ -256,7 +256,7 @@ def test_feeds_are_valid_atom_with_absolute_links(store, config, three_days):
 
 
 def test_post_url_is_the_absolute_page_address(config):
-    assert post_url(config, "ru/vtoraya-zapis.html") == BASE_URL + "ru/vtoraya-zapis.html"
+    assert page_url(config, "ru/vtoraya-zapis.html") == BASE_URL + "ru/vtoraya-zapis.html"
 
 
 def test_a_rebuild_after_one_new_post_makes_only_the_pages_it_changes(store, config, three_days, monkeypatch):

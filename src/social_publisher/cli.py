@@ -102,7 +102,28 @@ def _stage_command(name: str, help_text: str) -> None:
 
 _stage_command("collect", "Read the configured sources and store new activity (incremental).")
 _stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
-_stage_command("publish", "Publish approved posts: build the static site and post to enabled channels.")
+
+
+@cli.command(name="publish")
+@click.option("--json", "as_json", is_flag=True, help="Print the stage report as JSON.")
+@click.option("--resolve", nargs=2, metavar="POST_ID sent|resend",
+              help="Settle a publication a crash left uncertain: `sent` (it is on the channel: go on after it) "
+                   "or `resend` (it is not: send it again); then publish as usual.")
+@click.option("--channel", metavar="NAME", help="With --resolve: the channel, when the post waits on several.")
+@click.pass_obj
+def publish_command(state: State, as_json: bool, resolve: tuple[str, str] | None, channel: str | None) -> None:
+    """Publish approved posts: build the static site and post to enabled channels."""
+    if resolve:
+        from social_publisher.publish import CHANNELS, active_channels, parts
+
+        post_id, action = resolve
+        if not post_id.isdigit():
+            raise UsageError(f"--resolve takes a post id (a number) and sent|resend, not {post_id!r}")
+        config = state.config()
+        active_channels(config)  # registers the built-in channels
+        with exclusive_run(config), open_store(config) as store:
+            click.echo(parts.resolve(store, CHANNELS, int(post_id), action, channel), err=as_json)
+    _run(state, ("publish",), as_json)
 
 
 @cli.command(name="enrich")
@@ -260,7 +281,7 @@ def status(state: State, as_json: bool) -> None:
     click.echo(f"store: {config.store.path}")
     for table, by_status in counts.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"
-        click.echo(f"  {table:<13} {detail}")
+        click.echo(f"  {table:<20} {detail}")
     budget = "not used by the offline writer" if config.writer.backend == "offline" else \
         f"{used} of {config.writer.daily_budget} calls"
     click.echo(f"LLM budget {day}: {budget}")

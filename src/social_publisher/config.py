@@ -139,12 +139,46 @@ class SiteConfig(_Section):
         return self.description.get(lang) or self.description.get("en") or next(iter(self.description.values()), "")
 
 
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _env_name(value: str) -> str:
+    """A key that names an environment variable. The message never repeats the value: a user who
+    pasted the secret itself here must not see it echoed into a terminal or a log."""
+    if not _ENV_NAME.match(value):
+        raise ValueError("must be the name of an environment variable (e.g. TELEGRAM_BOT_TOKEN), "
+                         "not the secret itself; put the secret in that variable")
+    return value
+
+
 class TelegramConfig(_Section):
     enabled: bool = False
     token_env: str = "TELEGRAM_BOT_TOKEN"
     chat_id: str = ""
     api_base: str = "https://api.telegram.org"
     languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["ru"])
+    mode: Literal["full", "link"] = "full"  # full: cover + text parts; link: one message with a preview
+
+    _token_env = field_validator("token_env")(_env_name)
+
+
+class MastodonConfig(_Section):
+    enabled: bool = False
+    instance: str = "https://mastodon.social"
+    token_env: str = "MASTODON_TOKEN"
+    languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["en"])
+
+    _token_env = field_validator("token_env")(_env_name)
+
+
+class BlueskyConfig(_Section):
+    enabled: bool = False
+    service: str = "https://bsky.social"
+    handle_env: str = "BLUESKY_HANDLE"
+    password_env: str = "BLUESKY_APP_PASSWORD"
+    languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["en"])
+
+    _env_names = field_validator("handle_env", "password_env")(_env_name)
 
 
 class MarkdownConfig(_Section):
@@ -188,6 +222,8 @@ class Config(_Section):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    mastodon: MastodonConfig = Field(default_factory=MastodonConfig)
+    bluesky: BlueskyConfig = Field(default_factory=BlueskyConfig)
 
     # Set by load_config, never read from the file.
     _config_path: Path | None = PrivateAttr(default=None)

@@ -149,3 +149,22 @@ class DigestPublication:
     published_at: str | None = None
     attempts: int = 0
     last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicationPart:
+    """One message of a publication sent as several (Telegram: the cover, then the text parts).
+
+    Recorded before the send ("sending") and after it ("sent" with the channel's id), so a run
+    killed between two messages resumes at the next one, and a run killed during a send leaves
+    "sending", which the next run turns into "uncertain" for `publish --resolve`.
+    """
+
+    post_id: int
+    channel: str
+    part: int  # 0-based position in the publication
+    status: str  # sending | sent | uncertain | failed | resend
+    key: str  # stable across retries and resumes: the idempotency key or record key sent with it
+    remote_id: str | None = None
+    started_at: str = ""
+    sent_at: str | None = None

@@ -28,6 +28,7 @@ from social_publisher.records import (
     POST_STATUS_ORDER,
     POST_REJECTED,
     Publication,
+    PublicationPart,
     Story,
 )
 
@@ -202,8 +203,28 @@ def m005_redactions(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_publication_parts(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE publication_parts (
+            post_id INTEGER NOT NULL REFERENCES posts(id),
+            channel TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            status TEXT NOT NULL,         -- sending | sent | uncertain | failed | resend
+            key TEXT NOT NULL,            -- idempotency / record key, the same on every retry
+            remote_id TEXT,
+            started_at TEXT NOT NULL,
+            sent_at TEXT,
+            PRIMARY KEY (post_id, channel, part)
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial, m002_digests, m003_runs, m004_brief_covers, m005_redactions,
+    m006_publication_parts,
 ]
 
 
@@ -613,6 +634,42 @@ class Store:
                                " ORDER BY occurred_at, id", (start, end))
         return [_activity(row) for row in rows]
 
+    def settle_publication(self, post_id: int, channel: str, *, sent: bool) -> None:
+        """The user's word on a publication a crash left pending: it is there (published, id unknown)
+        or it is not (failed, so the next run sends it)."""
+        if sent:
+            self.finish_publication(post_id, channel, remote_id="")
+        else:
+            self.finish_publication(post_id, channel, error="not sent: settled with publish --resolve")
+
+    # -- publication parts -----------------------------------------------------
+
+    def publication_parts(self, post_id: int, channel: str) -> list[PublicationPart]:
+        rows = self.db.execute("SELECT * FROM publication_parts WHERE post_id = ? AND channel = ? ORDER BY part",
+                               (post_id, channel))
+        return [_part(row) for row in rows]
+
+    def begin_part(self, post_id: int, channel: str, part: int, key: str) -> None:
+        """Record that this part is about to be sent (committed before the request leaves)."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO publication_parts (post_id, channel, part, status, key, started_at)"
+                " VALUES (?, ?, ?, 'sending', ?, ?)"
+                " ON CONFLICT(post_id, channel, part) DO UPDATE SET status = 'sending',"
+                " started_at = CASE WHEN status = 'sending' THEN started_at ELSE excluded.started_at END",
+                (post_id, channel, part, key, clock.iso(clock.now())),
+            )
+
+    def set_part_status(self, post_id: int, channel: str, part: int, status: str,
+                        remote_id: str | None = None) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE publication_parts SET status = ?, remote_id = COALESCE(?, remote_id),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+                " WHERE post_id = ? AND channel = ? AND part = ?",
+                (status, remote_id, status, clock.iso(clock.now()), post_id, channel, part),
+            )
+
     # -- cursors, cache, budget ------------------------------------------------
 
     def cursor(self, source: str) -> Any:
@@ -743,6 +800,12 @@ def _post(row: sqlite3.Row) -> Post:
     return Post(story_id=row["story_id"], lang=row["lang"], title=row["title"], slug=row["slug"],
                 body_md=row["body_md"], status=row["status"], created_at=row["created_at"],
                 llm_calls=row["llm_calls"], backend=row["backend"], id=row["id"])
+
+
+def _part(row: sqlite3.Row) -> PublicationPart:
+    return PublicationPart(post_id=row["post_id"], channel=row["channel"], part=row["part"], status=row["status"],
+                           key=row["key"], remote_id=row["remote_id"], started_at=row["started_at"],
+                           sent_at=row["sent_at"])
 
 
 def _publication(row: sqlite3.Row) -> Publication:

@@ -8,7 +8,9 @@ Channels (`Channel` subclasses, registered by name) include the always-on static
 - a failed (post, channel) is retried on the next run, its attempts counted,
   without touching other channels;
 - a row left "pending" by a crash is retried only on an idempotent channel
-  (re-sending elsewhere could post twice; it is reported instead).
+  (re-sending elsewhere could post twice; it is reported instead), or, on a channel that
+  records its parts (publish/parts.py), resumed at the next part unless one part is uncertain,
+  which waits for `publish --resolve`.
 A post moves to "published" once any channel holds it.
 Daily digests (publish/digests.py) are made first, so the site has their pages, and
 then go to each channel with `takes_digest` under the same rules.
@@ -21,7 +23,7 @@ from datetime import date
 
 from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable
-from social_publisher.publish import digests
+from social_publisher.publish import digests, parts
 from social_publisher.publish.channel import CHANNELS, Channel, PublishContext, register
 from social_publisher.records import POST_APPROVED, POST_PUBLISHED, Post
 from social_publisher.report import StageReport
@@ -40,6 +42,7 @@ class PublishReport(StageReport):
     pages_built: int = 0
     files_written: int = 0  # site files whose bytes changed
     files_removed: int = 0
+    uncertain: int = 0  # publications waiting for `publish --resolve`
     site_dir: str = ""
     digests_made: int = 0  # (day, language) digests made in this run
     digests_published: int = 0  # new (digest, channel) publications in this run
@@ -49,6 +52,7 @@ class PublishReport(StageReport):
 def _load_builtin_channels() -> None:
     from social_publisher.publish import site  # noqa: F401  (registers the site channel)
     from social_publisher.publish import markdown  # noqa: F401  (the Markdown export, off by default)
+    from social_publisher.publish import bluesky, mastodon, telegram  # noqa: F401  (HTTP channels, off by default)
 
 
 def active_channels(config: Config) -> list[type[Channel]]:
@@ -70,9 +74,6 @@ def publish(store: Store, config: Config, *, posts: bool = True,
         report.digests_made = len(digests.make_digests(store, config, digests.recent_closed_days(config),
                                                        wait=report.warnings))
     context = PublishContext(store=store, config=config, report=report, warnings=report.warnings)
-    if config.telegram.enabled and "telegram" not in CHANNELS:
-        report.warnings.append("telegram: enabled in [telegram] but this version has no telegram channel yet; "
-                               "posts go to the site only")
     for channel_class in active_channels(config):
         _run_channel(channel_class, context, posts=posts)
     _mark_published(store)
@@ -82,7 +83,7 @@ def publish(store: Store, config: Config, *, posts: bool = True,
 
 def _run_channel(channel_class: type[Channel], context: PublishContext, *, posts: bool = True) -> None:
     store, report, name = context.store, context.report, channel_class.name
-    waiting = _waiting_posts(store, channel_class, report) if posts else []
+    waiting = _waiting_posts(store, channel_class, report, context.config) if posts else []
     try:
         channel = channel_class(context.config)
         channel.prepare(context)
@@ -119,25 +120,34 @@ def _run_channel(channel_class: type[Channel], context: PublishContext, *, posts
         report.warnings.append(f"{name}: finishing failed: {_describe(exc)}")
 
 
-def _waiting_posts(store: Store, channel_class: type[Channel], report: PublishReport) -> list[Post]:
+def _waiting_posts(store: Store, channel_class: type[Channel], report: PublishReport,
+                   config: Config) -> list[Post]:
     """Posts this channel should publish now: new approved ones, failed ones, and (for an
-    idempotent channel) ones a crash left pending."""
+    idempotent channel, or one that records its parts) ones a crash left pending."""
     rows = {row.post_id: row for row in store.publications(channel_class.name)}
     waiting = []
     for post in store.posts(status=(POST_APPROVED, POST_PUBLISHED)):
         row = rows.get(post.id)  # type: ignore[arg-type]
+        if not channel_class.accepts(post, config):
+            continue
         if row is None:
             if post.status == POST_APPROVED or channel_class.backfill:
                 waiting.append(post)
+        elif row.status in ("failed", "pending") and channel_class.records_parts and \
+                (held := parts.hold(store, channel_class, post.id)):  # type: ignore[arg-type]
+            report.warnings.append(held)
+            report.uncertain += 1
         elif row.status == "failed":
             waiting.append(post)
         elif row.status == "pending":
-            if channel_class.idempotent:
+            if channel_class.idempotent or channel_class.records_parts:
                 waiting.append(post)
             else:
                 report.warnings.append(
                     f"{channel_class.name}: post {post.id} was interrupted while being sent and may be there "
-                    "already; not sending it again (check the channel)")
+                    f"already; not sending it again (look, then `social-publisher publish --resolve {post.id} "
+                    "sent` or `resend`)")
+                report.uncertain += 1
     return waiting
 
 

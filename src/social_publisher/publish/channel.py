@@ -49,13 +49,20 @@ class Channel(ABC):
     Class attributes tell the stage how to treat the channel:
     - `idempotent`: publishing the same post twice has no visible effect, so a publication
       left "pending" by a crash is simply retried (for others it is reported, never re-sent);
-    - `backfill`: posts published before this channel existed are published to it too.
+    - `backfill`: posts published before this channel existed are published to it too;
+    - `records_parts`: `publish` sends through `parts.send_parts`, which records each message
+      before and after it is sent, so an interrupted publication resumes at the next message;
+    - `resend_window`: seconds after an interrupted send during which sending it again with the
+      same key cannot duplicate it (Mastodon's Idempotency-Key lives an hour; `math.inf` when the
+      channel can always tell; 0: never, the user settles it with `publish --resolve`).
     """
 
     name: ClassVar[str]
     idempotent: ClassVar[bool] = False
     backfill: ClassVar[bool] = False
     takes_digest: ClassVar[bool] = False
+    records_parts: ClassVar[bool] = False
+    resend_window: ClassVar[float] = 0.0
 
     def __init__(self, config: Config):
         """Raise errors.BackendUnavailable when something needed is missing (a token, a tool)."""
@@ -64,6 +71,11 @@ class Channel(ABC):
     @classmethod
     def enabled(cls, config: Config) -> bool:
         """Whether this channel takes part in a run with this config (a registered channel does by default)."""
+        return True
+
+    @classmethod
+    def accepts(cls, post: Post, config: Config) -> bool:
+        """Whether this post goes to this channel at all (e.g. its language is one the channel takes)."""
         return True
 
     def prepare(self, context: PublishContext) -> None:

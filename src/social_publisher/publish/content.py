@@ -44,7 +44,7 @@ def absolute(base_url: str, path: str) -> str:
     return urljoin(base, path)
 
 
-def post_url(config: Config, path: str) -> str:
+def page_url(config: Config, path: str) -> str:
     """The absolute URL of a site page, e.g. the `remote_id` of a post's `site` publication."""
     return absolute(config.site.base_url, path)
 
@@ -255,3 +255,23 @@ def _cover_from(config: Config, story_id: int, image_path: str | None) -> Cover 
     if suffix not in COVER_SUFFIXES or not source.is_file():
         return None
     return Cover(source=source, path=f"media/story-{story_id}{suffix}")
+
+
+def cover_source(store: Store, config: Config, post: Post) -> Path | None:
+    """The cover image file of a post: the card with its own title, else its story's (as
+    enrich.covers.cover_for picks it, without loading Pillow), None when there is none."""
+    brief = store.brief(post.story_id)
+    image_path = (brief.covers.get(post.lang) or brief.image_path) if brief else None
+    cover = _cover_from(config, post.story_id, image_path)
+    return cover.source if cover else None
+
+
+def post_url(config: Config, store: Store, post: Post) -> str:
+    """The absolute address of a post's page on the site (`[site] base_url` + its page path): the
+    path the site publication recorded, else the one the site will give it."""
+    publication = store.publication(post.id, SITE_CHANNEL)  # type: ignore[arg-type]
+    path = publication.remote_id if publication and publication.remote_id else None
+    if path is None or not _SAFE_PATH.match(path):
+        recorded = {pub.post_id: pub.remote_id for pub in store.publications(SITE_CHANNEL) if pub.remote_id}
+        path = assign_paths(store.posts(status=ON_SITE), recorded).get(post.id)  # type: ignore[arg-type]
+    return page_url(config, path or "")

@@ -44,8 +44,9 @@ _PHRASES = {
            "posts_of_day": "Записи дня", "digests": "Дайджесты", "all_digests": "Все дайджесты"},
 }
 
-# Characters that would start Markdown markup inside a link text, in CommonMark and kramdown alike.
-_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
+# Characters that would start Markdown markup inside a link text, in CommonMark and kramdown
+# alike, and the braces of Hugo shortcodes and Liquid tags (the digest is exported to both).
+_MARKUP = re.compile(r"([\\`*_\[\]<>|{}])")
 
 
 class Entry(NamedTuple):

@@ -7,8 +7,9 @@ closed once it is over in that time; only closed days get a digest. `run` looks 
 `[digest] days_back` closed days (a first run on a long history does not flood the
 channels) and leaves a day whose work is not all told yet (activity select still holds
 as an open session, stories not written yet) for a later run, for at most
-MAX_WAIT_DAYS; `social-publisher digest --date` makes any closed day's at once. A digest is stored when made and never rewritten: a post approved
-after its day's digest exists is not added to it.
+MAX_WAIT_DAYS; `social-publisher digest --date` makes any closed day's at once. A
+digest is stored when made and never rewritten: a post approved after its day's
+digest exists is not added to it.
 
 The day's numbers come from the store: projects and commits (the user's own, as the
 git source marks them), AI sessions (distinct sessions with a turn that day) and posts
@@ -38,10 +39,10 @@ from social_publisher.records import COMMIT, SESSION, STORY_BRIEFED, STORY_SELEC
 from social_publisher.store import Store
 
 DIGEST_NEW = "new"
+DIGEST_PUBLISHED = "published"
 # A day waits for its unfinished work this many days at most, then gets the digest of what
 # there is (a writer that stays broken must not hold digests back for ever).
 MAX_WAIT_DAYS = 2
-DIGEST_PUBLISHED = "published"
 
 
 # -- days ---------------------------------------------------------------------------

@@ -2,20 +2,22 @@
 laid out for an existing Hugo or Jekyll blog (`[markdown] flavor`) under `[markdown] out_dir`.
 
     hugo                                        jekyll
-    content/posts/<slug>.<lang>.md              _posts/<lang>/YYYY-MM-DD-<slug>.md
-    content/digests/<day>.<lang>.md             _posts/<lang>/digests/<day>-digest.md
+    content/posts/<slug>.<lang>.md              <lang>/_posts/YYYY-MM-DD-<slug>.md
+    content/digests/<day>.<lang>.md             <lang>/_posts/digests/<day>-digest.md
     static/covers/story-<id>.<ext>              assets/covers/story-<id>.<ext>
 
 Front matter (title, date, slug, lang, translationKey, tags, categories, cover,
 project) is written by PyYAML, so any title round-trips. The two languages of a post
 share a translationKey (`story-<id>`), as Hugo links translations; slugs are the
-site's, so both blogs agree. A digest links its posts the flavour's own way (Hugo
-`relref`, Jekyll `post_url`), so a renamed permalink scheme still resolves, and falls
-back to the site's URL for a post not exported (yet).
+site's, so both blogs agree. Jekyll makes the folder above `_posts` a category, so
+the language is part of every URL there (`/ru/<category>/YYYY/MM/DD/<slug>.html`).
+A digest links its posts the flavour's own way (Hugo `relref`, Jekyll `post_url`), so
+a changed permalink scheme still resolves, and falls back to the site's URL for a
+post not exported. Template syntax in a post (`{{< x >}}`, `{{ x }}`) stays text.
 
-Writing the same post twice gives the same bytes, and unchanged files are left alone,
-so the channel is idempotent; files are replaced atomically. Nothing is ever deleted:
-the tree belongs to the user's blog.
+The whole tree is written on every run, as the site is; the same post gives the same
+bytes and unchanged files are left alone, so the channel is idempotent, and files are
+replaced atomically. Nothing is ever deleted: the tree belongs to the user's blog.
 """
 
 from __future__ import annotations
@@ -48,23 +50,39 @@ class Layout:
     static: str  # folder served at the site root
     covers: str  # covers' folder inside `static`
     link: Callable[[str], str]  # a post's file path -> a link the flavour resolves at build time
+    verbatim: Callable[[str, dict[str, Any]], str]  # keeps the generator's template syntax in a body as text
 
 
 def _hugo_link(path: str) -> str:
     return '{{< relref "/%s" >}}' % path.removeprefix("content/")
 
 
+# `{{< x >}}` / `{{% x %}}` in a post (a post about Hugo) would run as a shortcode; Hugo's
+# comment form `{{</* x */>}}` prints it as written.
+_SHORTCODE = re.compile(r"\{\{([<%])(?!/\*)(.*?)([>%])\}\}", re.DOTALL)
+
+
+def _hugo_verbatim(body: str, front: dict[str, Any]) -> str:
+    return _SHORTCODE.sub(lambda m: "{{%s/*%s*/%s}}" % (m.group(1), m.group(2), m.group(3)), body)
+
+
+def _jekyll_verbatim(body: str, front: dict[str, Any]) -> str:
+    front["render_with_liquid"] = False  # `{{ x }}` and `{% x %}` in code stay text (Jekyll 4)
+    return body
+
+
 def _jekyll_link(path: str) -> str:
-    return "{%% post_url %s %%}" % path.removeprefix("_posts/").removesuffix(".md")
+    lang, _, name = path.removesuffix(".md").partition("/_posts/")
+    return "{%% post_url %s/%s %%}" % (lang, name)
 
 
 LAYOUTS = {
     "hugo": Layout(post=lambda post, slug: f"content/posts/{slug}.{post.lang}.md",
                    digest=lambda lang, day: f"content/digests/{day}.{lang}.md",
-                   static="static", covers="covers", link=_hugo_link),
-    "jekyll": Layout(post=lambda post, slug: f"_posts/{post.lang}/{post.date.date().isoformat()}-{slug}.md",
-                     digest=lambda lang, day: f"_posts/{lang}/digests/{day}-digest.md",
-                     static="", covers="assets/covers", link=_jekyll_link),
+                   static="static", covers="covers", link=_hugo_link, verbatim=_hugo_verbatim),
+    "jekyll": Layout(post=lambda post, slug: f"{post.lang}/_posts/{post.date.date().isoformat()}-{slug}.md",
+                     digest=lambda lang, day: f"{lang}/_posts/digests/{day}-digest.md",
+                     static="", covers="assets/covers", link=_jekyll_link, verbatim=_jekyll_verbatim),
 }
 
 
@@ -72,12 +90,6 @@ def front_matter(values: dict[str, Any]) -> str:
     """`---` YAML `---`, keys in the given order, Unicode kept as it is."""
     text = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     return f"---\n{text}---\n"
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """The inverse of a file this channel wrote: (front matter, body)."""
-    _, head, body = text.split("---\n", 2)
-    return yaml.safe_load(head), body
 
 
 _WORDS = re.compile(r"[\W_]+")
@@ -92,15 +104,14 @@ def _without_title_heading(body_md: str, title: str) -> str:
     return body_md
 
 
-def _write(target: Path, content: bytes) -> bool:
-    """Replace a file atomically when its bytes differ; True when it changed."""
+def _write(target: Path, content: bytes) -> None:
+    """Replace a file atomically, unless it already holds these bytes."""
     if target.is_file() and target.read_bytes() == content:
-        return False
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(content)
     os.replace(temporary, target)
-    return True
 
 
 def _slug(post: SitePost) -> str:
@@ -109,7 +120,12 @@ def _slug(post: SitePost) -> str:
 
 @register
 class MarkdownChannel(Channel):
-    """Exports to `[markdown] out_dir`; its remote id is the file's path there."""
+    """Exports to `[markdown] out_dir`; its remote id is the file's path there.
+
+    Like the site, the whole tree is written in `prepare` (unchanged files are left
+    alone), so a changed `out_dir` or `flavor`, or a deleted file, is mended on the next
+    run; `publish` and `publish_digest` then report where each one is.
+    """
 
     name = MARKDOWN_CHANNEL
     idempotent = True  # rewriting a file with the same bytes changes nothing
@@ -126,10 +142,37 @@ class MarkdownChannel(Channel):
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise BackendUnavailable(f"{self.out_dir}: [markdown] out_dir exists and is not a folder")
         self.layout = LAYOUTS[config.markdown.flavor]
-        self.posts: dict[int, SitePost] = {}
+        self.written: dict[tuple[str, int], str | Exception] = {}  # ("post"|"digest", id) -> path or error
 
     def prepare(self, context: PublishContext) -> None:
-        self.posts = {post.id: post for post in site_posts(context.store, context.config)}
+        posts = site_posts(context.store, context.config)
+        for post in posts:
+            self._export(("post", post.id), self._write_post, post)
+        by_id = {post.id: post for post in posts}
+        for digest in context.store.digests():
+            self._export(("digest", digest.id), self._write_digest,  # type: ignore[arg-type]
+                         digest, by_id, context.config)
+
+    def _export(self, key: tuple[str, int], write: Callable[..., str], *args: Any) -> None:
+        try:
+            self.written[key] = write(*args)
+        except Exception as exc:  # one unwritable file fails that post only
+            self.written[key] = exc
+
+    def _result(self, key: tuple[str, int], what: str) -> str:
+        result = self.written.get(key)
+        if result is None:
+            raise RuntimeError(f"{what} is not approved for publishing")
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def publish(self, post: Post, context: PublishContext) -> str:
+        return self._result(("post", post.id), f"post {post.id} ({post.status})")  # type: ignore[arg-type]
+
+    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+        what = f"the {digest.lang} digest of {digest.day}"
+        return self._result(("digest", digest.id), what)  # type: ignore[arg-type]
 
     def _cover_url(self, cover: Cover | None) -> str | None:
         if cover is None:
@@ -141,10 +184,7 @@ class MarkdownChannel(Channel):
     def _post_file(self, post: SitePost) -> str:
         return self.layout.post(post, _slug(post))
 
-    def publish(self, post: Post, context: PublishContext) -> str:
-        item = self.posts.get(post.id)  # type: ignore[arg-type]
-        if item is None:
-            raise RuntimeError(f"post {post.id} ({post.status}) is not approved for publishing")
+    def _write_post(self, item: SitePost) -> str:
         values: dict[str, Any] = {
             "title": item.title, "date": item.date, "slug": _slug(item), "lang": item.lang,
             "translationKey": f"story-{item.post.story_id}",
@@ -158,24 +198,25 @@ class MarkdownChannel(Channel):
             values["project"] = item.project
         path = self._post_file(item)
         body = _without_title_heading(item.post.body_md, item.title).rstrip("\n") + "\n"
+        body = self.layout.verbatim(body, values)
         _write(self.out_dir / path, (front_matter(values) + "\n" + body).encode("utf-8"))
         return path
 
-    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+    def _write_digest(self, digest: Digest, posts: dict[int, SitePost], config: Config) -> str:
         entries = []
         for post_id in digest.post_ids:
-            item = self.posts.get(post_id)
+            item = posts.get(post_id)
             if item is None:
                 continue
-            file = self._post_file(item)
-            url = self.layout.link(file) if (self.out_dir / file).is_file() else \
-                feeds.absolute(context.config.site.base_url, item.path)
+            exported = isinstance(self.written.get(("post", post_id)), str)
+            url = self.layout.link(self._post_file(item)) if exported else \
+                feeds.absolute(config.site.base_url, item.path)
             entries.append(digest_text.Entry(item.title, url, item.project))
         day = date.fromisoformat(digest.day)
         values = {
-            "title": digest.title, "date": digests.day_end(day, digests.zone(context.config)),
-            "slug": f"digest-{digest.day}",
-            "lang": digest.lang, "translationKey": f"digest-{digest.day}", "tags": [], "categories": ["digest"],
+            "title": digest.title, "date": digests.day_end(day, digests.zone(config)),
+            "slug": f"digest-{digest.day}", "lang": digest.lang, "translationKey": f"digest-{digest.day}",
+            "tags": [], "categories": ["digest"],
         }
         path = self.layout.digest(digest.lang, digest.day)
         body = digest_text.body(digest.numbers, entries, digest.lang)

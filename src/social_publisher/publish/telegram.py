@@ -1,0 +1,160 @@
+"""The `telegram` channel: posts and digests to one chat through the Bot API (`[telegram]`).
+
+A post, in `mode = "full"`: the cover (`sendPhoto`, multipart) with a caption holding the title
+and as much of the opening as fits 1,024 units, then the text in messages of at most 4,096
+(see richtext), the last ending with a link to the post on the site; without a cover the title
+opens the first text message. In `mode = "link"`: one message, the title, the first paragraph
+and the link, with the link's preview shown. `languages` picks which posts go.
+
+Each message is a part (parts.send_parts): a run killed between two messages resumes at the
+next; one killed during a send leaves that message uncertain for `publish --resolve`. Messages
+are paced to about 1 a second and 20 a minute; a 429 waits Telegram's `retry_after`.
+
+The token lives only in the request path. Errors name the environment variable that holds it,
+never the URL, and a refused token stops the channel for the run after one request.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from social_publisher.config import Config
+from social_publisher.errors import BackendUnavailable
+from social_publisher.publish import i18n
+from social_publisher.publish import richtext as rt
+from social_publisher.publish.channel import Channel, Digest, PublishContext, register
+from social_publisher.publish.content import cover_source, post_url
+from social_publisher.publish.http import SYSTEM_CLOCK, Answer, Clock, Pacer, RemoteError, Service, secret_from_env
+from social_publisher.publish.parts import send_parts
+from social_publisher.publish.short import digest_markdown
+from social_publisher.records import Post
+from social_publisher.store import Store
+
+RATE_LIMITS = [(1, 1.0), (20, 60.0)]  # per chat: 1 message a second, 20 a minute
+LINK_MODE_OPENING = 700  # units of the first paragraph in link mode
+
+
+@dataclass(frozen=True)
+class Message:
+    html: str
+    photo: Path | None = None  # sent with sendPhoto, `html` as its caption
+    preview: str = ""  # the link whose preview Telegram shows; none when empty
+
+
+def _retry_after(answer: Answer) -> float | None:
+    parameters = answer.data.get("parameters") if isinstance(answer.data, dict) else None
+    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _link(text: str, url: str) -> rt.Block:
+    return [rt.Run(text, (rt.Tag(rt.LINK_RANK, "a", url),))]
+
+
+def plan(post: Post, config: Config, store: Store) -> list[Message]:
+    """The messages one post becomes, in order (the same on every run for the same post)."""
+    url = post_url(config, store, post)
+    title: rt.Block = [rt.Run(post.title, (rt.BOLD,))]
+    blocks = rt.markdown_blocks(post.body_md, title=post.title, base_url=url)
+    if config.telegram.mode == "link":
+        first = next((block for block in blocks if not any(rt.PRE in run.tags for run in block)), [])
+        runs = [*title, rt.BLOCK_BREAK, *rt.first_piece(first, LINK_MODE_OPENING), rt.BLOCK_BREAK, *_link(url, url)]
+        return [Message(rt.to_html(rt.first_piece(runs, rt.MESSAGE_LIMIT)), preview=url)]
+    link = _link(i18n.strings(post.lang)["read_more"], url)
+    cover = cover_source(store, config, post)
+    if cover is None:
+        return [Message(rt.to_html(runs)) for runs in rt.append_block(rt.pack([title, *blocks]), link)]
+    caption, rest = rt.take([title, *blocks], rt.CAPTION_LIMIT)
+    if not caption:  # a title longer than a caption
+        caption, rest = rt.first_piece(title, rt.CAPTION_LIMIT), blocks
+    texts = rt.pack(rest)
+    if texts:
+        texts = rt.append_block(texts, link)
+    elif rt.fits([*caption, rt.BLOCK_BREAK, *link], rt.CAPTION_LIMIT):
+        caption = [*caption, rt.BLOCK_BREAK, *link]
+    else:
+        texts = [link]
+    return [Message(rt.to_html(caption), photo=cover), *(Message(rt.to_html(runs)) for runs in texts)]
+
+
+@register
+class TelegramChannel(Channel):
+    name = "telegram"
+    records_parts = True
+    takes_digest = True
+    clock: ClassVar[Clock] = SYSTEM_CLOCK  # tests put a fake clock here: no real sleeping
+    timeout: ClassVar[float] = 30.0  # seconds for one request
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.telegram.enabled
+
+    @classmethod
+    def accepts(cls, post: Post, config: Config) -> bool:
+        return post.lang in config.telegram.languages
+
+    def __init__(self, config: Config):
+        super().__init__(config)
+        settings = config.telegram
+        if not settings.chat_id:
+            raise BackendUnavailable("[telegram] chat_id is not set; set it to the channel's @name or the chat id")
+        self.token_env = settings.token_env
+        self.token = secret_from_env(settings.token_env, "the bot token @BotFather gave you")
+        self.service = Service("Telegram", settings.api_base, secrets=(self.token,), clock=self.clock,
+                               timeout=self.timeout, retry_after=_retry_after)
+        self.pacer = Pacer(RATE_LIMITS, self.clock)
+        self.refused: RemoteError | None = None
+
+    def publish(self, post: Post, context: PublishContext) -> str:
+        self._check_token()
+        messages = plan(post, context.config, context.store)
+        ids = send_parts(context, self, post, len(messages), lambda part: self.send(messages[part.index]),
+                         pace=self.pacer.wait)
+        return ",".join(ids)
+
+    def publish_digest(self, digest: Digest, context: PublishContext) -> str:
+        self._check_token()
+        base = context.config.site.base_url
+
+        def html(markdown: str) -> str:
+            blocks = rt.markdown_blocks(markdown, base_url=base)
+            return rt.to_html(rt.joined(blocks, rt.BLOCK_BREAK))
+
+        markdown = digest_markdown(context.config, digest, lambda text: rt.units(html(text)) <= rt.MESSAGE_LIMIT)
+        self.pacer.wait()
+        return self.send(Message(html(markdown)))
+
+    def finish(self, context: PublishContext) -> None:
+        self.service.close()
+
+    def _check_token(self) -> None:
+        if self.refused is not None:
+            raise RemoteError(str(self.refused), self.refused.status)
+
+    def send(self, message: Message) -> str:
+        """One sendMessage or sendPhoto; the message id Telegram gave it."""
+        fields: dict[str, Any] = {"chat_id": self.config.telegram.chat_id, "parse_mode": "HTML"}
+        if message.photo is not None:
+            mime = mimetypes.guess_type(message.photo.name)[0] or "application/octet-stream"
+            answer = self._call("sendPhoto", data={**fields, "caption": message.html},
+                                files={"photo": (message.photo.name, message.photo.read_bytes(), mime)})
+        else:
+            preview = {"url": message.preview, "prefer_large_media": True} if message.preview else {"is_disabled": True}
+            answer = self._call("sendMessage", json={**fields, "text": message.html, "link_preview_options": preview})
+        return str(answer["message_id"])
+
+    def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        answer = self.service.request("POST", f"/bot{self.token}/{method}", idempotent=False, **kwargs)
+        data = answer.data if isinstance(answer.data, dict) else {}
+        if answer.ok and data.get("ok") and isinstance(data.get("result"), dict):
+            return data["result"]
+        description = data.get("description") if isinstance(data.get("description"), str) else None
+        if answer.status in (401, 404):  # Telegram answers 404 to a malformed token
+            self.refused = RemoteError(
+                f"the token in ${self.token_env} was refused by Telegram ({answer.status}); "
+                f"set ${self.token_env} to the token @BotFather gave the bot", answer.status)
+            raise self.refused
+        raise RemoteError(self.service.describe(answer, description), answer.status)

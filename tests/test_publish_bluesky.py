@@ -8,7 +8,7 @@ import pytest
 import regex
 
 from fakes.bluesky_server import DID, BlueskyServer
-from fakes.clock import FakeClock
+from fakes.clock import clock_fixture  # noqa: F401  (the `clock` fixture)
 from fakes.posts import approved_post
 from fakes.server import Reply
 from social_publisher.publish import publish
@@ -26,13 +26,6 @@ def bluesky(monkeypatch):
     monkeypatch.setenv("BLUESKY_APP_PASSWORD", PASSWORD)
     with BlueskyServer(HANDLE, PASSWORD) as server:
         yield server
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(BlueskyChannel, "clock", fake)
-    return fake
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.clock import FakeClock
+from fakes.clock import clock_fixture  # noqa: F401  (the `clock` fixture)
 from fakes.mastodon_server import MastodonServer, mastodon_length
 from fakes.posts import approved_post
 from fakes.server import Reply
@@ -24,13 +24,6 @@ def mastodon(monkeypatch):
     monkeypatch.setenv("MASTODON_TOKEN", TOKEN)
     with MastodonServer(TOKEN) as server:
         yield server
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(MastodonChannel, "clock", fake)
-    return fake
 
 
 @pytest.fixture

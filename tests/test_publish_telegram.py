@@ -9,14 +9,14 @@ import traceback
 import pytest
 from click.testing import CliRunner
 
-from fakes.clock import FakeClock
+from fakes.clock import FakeClock, clock_fixture  # noqa: F401  (the `clock` fixture)
 from fakes.posts import approved_post
 from fakes.server import Reply
 from fakes.telegram_server import TelegramServer, error, parse_html, too_many, units
 from social_publisher.cli import cli, main
 from social_publisher.publish import publish
 from social_publisher.publish.channel import PublishContext
-from social_publisher.publish.http import Pacer
+from social_publisher.publish.http import HttpChannel, Pacer
 from social_publisher.publish.telegram import TelegramChannel, plan
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
@@ -37,13 +37,6 @@ def telegram(monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     with TelegramServer(TOKEN) as server:
         yield server
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(TelegramChannel, "clock", fake)
-    return fake
 
 
 @pytest.fixture
@@ -261,7 +254,7 @@ def test_a_run_killed_between_two_parts_resumes_at_the_next_part(store, config, 
 
     monkeypatch.undo()
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setattr(TelegramChannel, "clock", clock)
+    monkeypatch.setattr(HttpChannel, "clock", clock)
     report = publish(store, config)
     assert sent_texts(telegram) == expected  # every part exactly once, in order
     assert not any("may or may not" in warning for warning in report.warnings)
@@ -333,3 +326,35 @@ def test_a_digest_is_one_message_shortened_to_fit_with_the_link_at_the_end(store
     assert "Пост номер 0 " in text and "Пост номер 119" not in text
     assert message.html.endswith('<a href="https://blog.example/ru/digests/2026-11-20.html">…и ещё '
                                  f'{120 - text.count("Пост номер")} в блоге</a>')
+
+
+def test_the_cover_is_the_card_made_with_the_posts_own_title(store, config, telegram, tmp_path):
+    story_card, russian_card = tmp_path / "story.png", tmp_path / "ru.png"
+    story_card.write_bytes(b"\x89PNG story card")
+    russian_card.write_bytes(b"\x89PNG russian card")
+    approved_post(store, "a", cover=story_card)
+    store.set_brief_covers(store.posts()[0].story_id, {"ru": str(russian_card)})
+    publish(store, config)
+    assert telegram.messages[0].photo == russian_card.read_bytes()
+
+
+def test_a_wait_longer_than_a_run_should_take_fails_for_the_next_run(store, config, telegram, clock):
+    post_id = approved_post(store, "a")
+    telegram.script("sendMessage", too_many(3600))
+    publish(store, config)
+    row = store.publication(post_id, "telegram")
+    assert clock.sleeps == [] and row.status == "failed" and "retry after 3600" in row.last_error
+    assert [part.status for part in store.publication_parts(post_id, "telegram")] == ["failed"]
+    publish(store, config)  # the next run sends it, once
+    assert len(telegram.messages) == 1 and store.publication(post_id, "telegram").status == "published"
+
+
+def test_disabled_channels_load_no_http_machinery(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from social_publisher.config import Config; from social_publisher.publish import "
+            "active_channels; print([c.name for c in active_channels(Config())], 'httpx' in sys.modules, "
+            "'tenacity' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "['site'] False False", result.stderr

@@ -209,6 +209,14 @@ class DigestConfig(_Section):
 
 class ReviewConfig(_Section):
     auto_approve: bool = True
+    # The owner's private chat with the [telegram] bot: waiting posts are sent there with
+    # Approve / Reject buttons (see ops/telegram_review.py). Empty: review only from the CLI.
+    telegram_chat_id: str = ""
+
+    @field_validator("telegram_chat_id", mode="before")
+    @classmethod
+    def _chat_id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class Config(_Section):

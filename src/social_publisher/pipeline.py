@@ -15,10 +15,12 @@ from social_publisher.errors import PublisherError
 from social_publisher.report import StageReport
 from social_publisher.store import Store
 
-STAGE_ORDER = ("collect", "select", "enrich", "write", "publish")
+# "review" sends waiting posts to the owner's Telegram chat and applies the answers, so an
+# approved post is published in the same run; it does nothing unless [review] telegram_chat_id is set.
+STAGE_ORDER = ("collect", "select", "enrich", "write", "review", "publish")
 
 
-def stage_function(name: str) -> Callable[[Store, Config], StageReport]:
+def stage_function(name: str) -> Callable[[Store, Config], StageReport | None]:
     """The function that runs stage `name` (imported lazily: a stage's deps load only when used)."""
     if name == "collect":
         from social_publisher.collect import collect as function
@@ -28,6 +30,8 @@ def stage_function(name: str) -> Callable[[Store, Config], StageReport]:
         from social_publisher.enrich import enrich as function
     elif name == "write":
         from social_publisher.write import write as function
+    elif name == "review":
+        from social_publisher.ops.telegram_review import review as function
     elif name == "publish":
         from social_publisher.publish import publish as function
     else:
@@ -95,6 +99,8 @@ def run_stages(store: Store, config: Config, stages: tuple[str, ...] = STAGE_ORD
         if name not in stages:
             continue
         report = stage_function(name)(store, config)
+        if report is None:  # the stage has nothing to do with this config
+            continue
         reports.append(report)
         if on_report:
             on_report(report)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from social_publisher.publish.http import Clock
+import pytest
+
+from social_publisher.publish.http import Clock, HttpChannel
 
 
 class FakeClock(Clock):
@@ -19,3 +21,12 @@ class FakeClock(Clock):
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch) -> FakeClock:
+    """Every HTTP channel on one fake clock: pacing, Retry-After and backoff waits are recorded, not slept.
+    (Import it into a test module to use it there.)"""
+    fake = FakeClock()
+    monkeypatch.setattr(HttpChannel, "clock", fake)
+    return fake

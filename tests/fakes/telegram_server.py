@@ -30,7 +30,7 @@ def parse_html(html: str) -> str:
     for match in _TOKEN.finditer(html):
         text.append(html[position:match.start()])
         position = match.end()
-        closing, name, _attrs, entity = match.group(1), match.group(2), match.group(3), match.group(4)
+        closing, name, entity = match.group(1), match.group(2), match.group(4)
         if name:
             name = name.lower()
             if name not in ALLOWED:
@@ -73,6 +73,7 @@ class Delivered:
     html: str  # text or caption as received
     photo: bytes | None = None
     preview: dict | None = None
+    reply_markup: dict | None = None
 
 
 def error(status: int, description: str, **parameters) -> Reply:
@@ -92,6 +93,19 @@ class TelegramServer(FakeServer):
         self.token = token
         self.messages: list[Delivered] = []
         self._next_id = 100
+        self.updates: list[dict] = []  # what getUpdates hands out (callback queries the test makes)
+        self.callback_answers: list[dict] = []  # answerCallbackQuery calls
+        self.edits: list[dict] = []  # editMessageText calls
+
+    def press(self, user_id: int, data: str, message_id: int) -> dict:
+        """A user presses an inline button under a message: queue the callback query update."""
+        with self._lock:
+            update = {"update_id": 5000 + len(self.updates), "callback_query": {
+                "id": f"cq{len(self.updates)}", "from": {"id": user_id, "is_bot": False, "first_name": "U"},
+                "message": {"message_id": message_id, "chat": {"id": user_id, "type": "private"}},
+                "chat_instance": "1", "data": data}}
+            self.updates.append(update)
+        return update
 
     def route(self, request: Request) -> str:
         return request.path.rsplit("/", 1)[-1]
@@ -102,6 +116,22 @@ class TelegramServer(FakeServer):
         fields = request.fields
         if request.route == "getMe":
             return Reply(200, {"ok": True, "result": {"id": 1, "is_bot": True, "username": "fake_bot"}})
+        if request.route == "getUpdates":
+            offset = int(fields.get("offset") or 0)
+            with self._lock:
+                return Reply(200, {"ok": True, "result": [u for u in self.updates if u["update_id"] >= offset]})
+        if request.route == "answerCallbackQuery":
+            with self._lock:
+                self.callback_answers.append(dict(fields))
+            return Reply(200, {"ok": True, "result": True})
+        if request.route == "editMessageText":
+            try:
+                parse_html(fields.get("text", ""))
+            except ValueError as exc:
+                return error(400, f"Bad Request: {exc}")
+            with self._lock:
+                self.edits.append(dict(fields))
+            return Reply(200, {"ok": True, "result": {"message_id": fields.get("message_id")}})
         if request.route not in ("sendMessage", "sendPhoto"):
             return error(404, "Not Found")
         if not fields.get("chat_id"):
@@ -127,7 +157,8 @@ class TelegramServer(FakeServer):
         with self._lock:
             self._next_id += 1
             delivered = Delivered(self._next_id, str(fields["chat_id"]), request.route, html, photo,
-                                  fields.get("link_preview_options") if isinstance(fields, dict) else None)
+                                  fields.get("link_preview_options") if isinstance(fields, dict) else None,
+                                  fields.get("reply_markup") if isinstance(fields.get("reply_markup"), dict) else None)
             self.messages.append(delivered)
         return Reply(200, {"ok": True, "result": {"message_id": delivered.message_id,
                                                    "chat": {"id": -100, "type": "channel"}, "date": 0}})

@@ -148,8 +148,45 @@ def daemon(state, at: str, run_now: bool, max_runs: int) -> None:
                 break
         wait = seconds_until(clock.now().astimezone(), hour, minute)
         click.echo(f"next run in {wait / 3600:.1f} h", err=True)
-        due = not stop.wait(wait)
+        due = _wait_polling_review(state, stop, wait)
     click.echo("daemon stopped", err=True)
+
+
+REVIEW_POLL_S = 300.0
+
+
+def _wait_polling_review(state, stop: threading.Event, wait: float) -> bool:
+    """Sleep `wait` seconds (True unless stopped), reading Telegram review answers every few minutes
+    so an approved post goes out without waiting for the next day."""
+    from social_publisher.ops.telegram_review import configured
+
+    poll = REVIEW_POLL_S if configured(state.config(check_sources=False)) else wait
+    while wait > 0:
+        step = min(wait, poll)
+        if stop.wait(step):
+            return False
+        wait -= step
+        if wait > 0:
+            poll_review(state)
+    return True
+
+
+def poll_review(state) -> None:
+    """Apply the owner's Telegram answers; publish at once what they approved."""
+    from social_publisher.ops.telegram_review import review
+    from social_publisher.pipeline import RunInProgress, exclusive_run, open_store
+    from social_publisher.publish import publish
+
+    config = state.config(check_sources=False)
+    try:
+        with exclusive_run(config), open_store(config) as store:
+            report = review(store, config)
+            if report is not None and report.approved:
+                publish(store, config)
+    except RunInProgress:
+        return  # a run is going: it reads the answers itself
+    except PublisherError as exc:
+        click.echo(f"error: {exc}", err=True)
 
 
 def seconds_until(now: datetime, hour: int, minute: int) -> float:

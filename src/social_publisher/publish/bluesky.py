@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import regex
@@ -23,9 +23,9 @@ import regex
 from social_publisher import clock
 from social_publisher.config import Config
 from social_publisher.publish import richtext as rt
-from social_publisher.publish.channel import Channel, Digest, PublishContext, register
+from social_publisher.publish.channel import Digest, PublishContext, register
 from social_publisher.publish.content import post_url
-from social_publisher.publish.http import SYSTEM_CLOCK, Answer, Clock, RemoteError, Service, secret_from_env
+from social_publisher.publish.http import Answer, HttpChannel, RemoteError, secret_from_env
 from social_publisher.publish.parts import Part, send_parts
 from social_publisher.publish.short import digest_markdown, hashtags, opening, status
 from social_publisher.records import Post, fingerprint
@@ -94,23 +94,10 @@ def stamp(moment: datetime) -> str:
 
 
 @register
-class BlueskyChannel(Channel):
+class BlueskyChannel(HttpChannel):
     name = "bluesky"
-    records_parts = True
     idempotent = True  # a record key sent twice makes one record: the channel looks before it resends
     resend_window = math.inf
-    takes_digest = True
-    clock: ClassVar[Clock] = SYSTEM_CLOCK  # tests put a fake clock here: no real sleeping
-    timeout: ClassVar[float] = 30.0  # seconds for one request
-
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.bluesky.enabled
-
-    @classmethod
-    def accepts(cls, post: Post, config: Config) -> bool:
-        return post.lang in config.bluesky.languages
-
     def __init__(self, config: Config):
         super().__init__(config)
         settings = config.bluesky
@@ -119,8 +106,7 @@ class BlueskyChannel(Channel):
                                       secret=False)
         self.password = secret_from_env(settings.password_env, "an app password (Settings → App passwords)")
         self.host = urlsplit(settings.service).netloc or settings.service
-        self.service = Service(f"Bluesky ({self.host})", settings.service, secrets=(self.password,),
-                               clock=self.clock, timeout=self.timeout)
+        self.service = self.connect(f"Bluesky ({self.host})", settings.service, (self.password,))
         self.session: dict[str, str] | None = None
         self.refused: RemoteError | None = None
 
@@ -148,8 +134,6 @@ class BlueskyChannel(Channel):
         key = tid(int(day.timestamp() * 1_000_000), int(fingerprint(digest.day, digest.lang), 16) % 1024)
         return self.create(record, key, look_first=True)  # a digest's key is fixed: look, then send
 
-    def finish(self, context: PublishContext) -> None:
-        self.service.close()
 
     def create(self, record: dict[str, Any], rkey: str, *, look_first: bool) -> str:
         """createRecord under `rkey`, or the record already there under it; returns its at:// URI."""

@@ -1,6 +1,8 @@
 """The HTTP plumbing the outside channels share (Telegram, Mastodon, Bluesky).
 
-`Service` is one outside service: an httpx client with a timeout, retries (tenacity) on 429 and
+`HttpChannel` is what such a channel shares: its config section is named like it
+(`[mastodon]`), it is on when that section says `enabled` and takes the posts in its
+`languages`. `Service` is one outside service: an httpx client with a timeout, retries (tenacity) on 429 and
 5xx answers and on timeouts, waiting what the service asks for (`Retry-After`, rate-limit reset
 headers, Telegram's `parameters.retry_after`) or backing off, and errors that never carry a URL
 (Telegram's holds the bot token) or a secret. `Pacer` spaces messages to stay under a rate
@@ -23,11 +25,14 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 
 import orjson
 
+from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable, PublisherError
+from social_publisher.publish.channel import Channel, PublishContext
+from social_publisher.records import Post
 
 if TYPE_CHECKING:
     import httpx
@@ -300,3 +305,31 @@ class Pacer:
             self.clock.sleep(delay)
             now = self.clock.monotonic()
         self.sent.append(now)
+
+
+class HttpChannel(Channel):
+    """Base of the channels that talk to an outside service (see the module docstring)."""
+
+    records_parts = True
+    takes_digest = True
+    clock: ClassVar[Clock] = SYSTEM_CLOCK  # tests put a fake clock here: no real sleeping
+    timeout: ClassVar[float] = 30.0  # seconds for one request
+    service: Service
+
+    @classmethod
+    def settings(cls, config: Config) -> Any:
+        return getattr(config, cls.name)
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return bool(cls.settings(config).enabled)
+
+    @classmethod
+    def accepts(cls, post: Post, config: Config) -> bool:
+        return post.lang in cls.settings(config).languages
+
+    def connect(self, label: str, base_url: str, secrets: tuple[str, ...], **options: Any) -> Service:
+        return Service(label, base_url, secrets=secrets, clock=self.clock, timeout=self.timeout, **options)
+
+    def finish(self, context: PublishContext) -> None:
+        self.service.close()

@@ -10,14 +10,13 @@ the key, returns the status already made instead of a second one.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 from social_publisher.config import Config
 from social_publisher.publish import richtext as rt
-from social_publisher.publish.channel import Channel, Digest, PublishContext, register
+from social_publisher.publish.channel import Digest, PublishContext, register
 from social_publisher.publish.content import post_url
-from social_publisher.publish.http import SYSTEM_CLOCK, Clock, RemoteError, Service, secret_from_env
+from social_publisher.publish.http import HttpChannel, RemoteError, secret_from_env
 from social_publisher.publish.parts import send_parts
 from social_publisher.publish.short import digest_markdown, hashtags, opening, status
 from social_publisher.records import Post
@@ -37,22 +36,9 @@ def digest_text(markdown: str, base_url: str) -> str:
 
 
 @register
-class MastodonChannel(Channel):
+class MastodonChannel(HttpChannel):
     name = "mastodon"
-    records_parts = True
     resend_window = 3000.0  # Mastodon keeps an Idempotency-Key for an hour
-    takes_digest = True
-    clock: ClassVar[Clock] = SYSTEM_CLOCK  # tests put a fake clock here: no real sleeping
-    timeout: ClassVar[float] = 30.0  # seconds for one request
-
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.mastodon.enabled
-
-    @classmethod
-    def accepts(cls, post: Post, config: Config) -> bool:
-        return post.lang in config.mastodon.languages
-
     def __init__(self, config: Config):
         super().__init__(config)
         settings = config.mastodon
@@ -60,8 +46,7 @@ class MastodonChannel(Channel):
         self.token = secret_from_env(settings.token_env, "an access token with the write:statuses scope "
                                      "(Preferences → Development → New application)")
         self.host = urlsplit(settings.instance).netloc or settings.instance
-        self.service = Service(f"Mastodon ({self.host})", settings.instance, secrets=(self.token,),
-                               clock=self.clock, timeout=self.timeout)
+        self.service = self.connect(f"Mastodon ({self.host})", settings.instance, (self.token,))
 
     def publish(self, post: Post, context: PublishContext) -> str:
         url = post_url(context.config, context.store, post)
@@ -75,8 +60,6 @@ class MastodonChannel(Channel):
         key = f"social-publisher-digest-{digest.day}-{digest.lang}-{getattr(digest, 'id', '')}"
         return self.post_status(digest_text(markdown, base), digest.lang, key)
 
-    def finish(self, context: PublishContext) -> None:
-        self.service.close()
 
     def post_status(self, text: str, lang: str, key: str) -> str:
         answer = self.service.request(

@@ -19,15 +19,15 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable
 from social_publisher.publish import i18n
 from social_publisher.publish import richtext as rt
-from social_publisher.publish.channel import Channel, Digest, PublishContext, register
+from social_publisher.publish.channel import Digest, PublishContext, register
 from social_publisher.publish.content import cover_source, post_url
-from social_publisher.publish.http import SYSTEM_CLOCK, Answer, Clock, Pacer, RemoteError, Service, secret_from_env
+from social_publisher.publish.http import Answer, HttpChannel, Pacer, RemoteError, secret_from_env
 from social_publisher.publish.parts import send_parts
 from social_publisher.publish.short import digest_markdown
 from social_publisher.records import Post
@@ -81,21 +81,8 @@ def plan(post: Post, config: Config, store: Store) -> list[Message]:
 
 
 @register
-class TelegramChannel(Channel):
+class TelegramChannel(HttpChannel):
     name = "telegram"
-    records_parts = True
-    takes_digest = True
-    clock: ClassVar[Clock] = SYSTEM_CLOCK  # tests put a fake clock here: no real sleeping
-    timeout: ClassVar[float] = 30.0  # seconds for one request
-
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.telegram.enabled
-
-    @classmethod
-    def accepts(cls, post: Post, config: Config) -> bool:
-        return post.lang in config.telegram.languages
-
     def __init__(self, config: Config):
         super().__init__(config)
         settings = config.telegram
@@ -103,8 +90,7 @@ class TelegramChannel(Channel):
             raise BackendUnavailable("[telegram] chat_id is not set; set it to the channel's @name or the chat id")
         self.token_env = settings.token_env
         self.token = secret_from_env(settings.token_env, "the bot token @BotFather gave you")
-        self.service = Service("Telegram", settings.api_base, secrets=(self.token,), clock=self.clock,
-                               timeout=self.timeout, retry_after=_retry_after)
+        self.service = self.connect("Telegram", settings.api_base, (self.token,), retry_after=_retry_after)
         self.pacer = Pacer(RATE_LIMITS, self.clock)
         self.refused: RemoteError | None = None
 
@@ -127,8 +113,6 @@ class TelegramChannel(Channel):
         self.pacer.wait()
         return self.send(Message(html(markdown)))
 
-    def finish(self, context: PublishContext) -> None:
-        self.service.close()
 
     def _check_token(self) -> None:
         if self.refused is not None:

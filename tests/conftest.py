@@ -54,4 +54,5 @@ def no_internet(monkeypatch):
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", guarded)
     yield
-    assert not attempts, f"the test tried to reach the internet: {attempts[:3]}"
+    assert not attempts, (f"the test tried to reach the internet: {attempts[:3]}; give it a config with "
+                          "[enrich] wikipedia = false, or point the URL at a loopback server")

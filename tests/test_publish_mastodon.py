@@ -127,3 +127,14 @@ def test_a_digest_is_one_status_within_the_limit(store, config, mastodon):
     assert mastodon_length(status["content"]) <= 500
     assert status["content"].startswith("Итоги дня\n\nКоммитов: 40.\n\n• Пост 0 про очередь")
     assert status["content"].endswith("в блоге https://blog.example/ru/digests/2026-11-20.html")
+
+
+def test_the_opening_is_the_first_paragraphs_up_to_the_next_heading_list_or_code():
+    from social_publisher.publish.short import opening
+    from social_publisher.records import Post
+
+    body = ("# The title\n\nFirst paragraph with **bold** and a [link](https://e.org).\n\nSecond one.\n\n"
+            "## What I changed\n\n- a list item\n\n```\ncode\n```\n")
+    post = Post(story_id=1, lang="en", title="The title", slug="t", body_md=body)
+    assert opening(post) == "First paragraph with bold and a link. Second one."
+    assert opening(Post(story_id=1, lang="en", title="T", slug="t", body_md="- only\n- a list\n")) == ""

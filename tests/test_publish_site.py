@@ -117,6 +117,11 @@ def test_cover_is_on_the_page_in_listings_and_in_social_cards_with_absolute_urls
     assert f'src="../{media}"' in (site / "en/second-post.html").read_text(encoding="utf-8")
     assert f'src="../{media}"' in (site / "en/index.html").read_text(encoding="utf-8")
 
+    feed = feedparser.parse((site / "en/feed.xml").read_bytes())
+    second = next(entry for entry in feed.entries if entry.title == "The second post")
+    assert [(link.href, link.type) for link in second.links if link.rel == "enclosure"] == [
+        (BASE_URL + media, "image/png")]
+
     no_cover = parse(site / "en/first-post.html")
     assert "og:image" not in no_cover.meta and no_cover.meta["twitter:card"] == ["summary"]
 
@@ -176,9 +181,11 @@ def test_a_page_per_tag_per_project_and_per_month(store, config, three_days):
                                                  "../../en/first-post.html"]
     assert listed("en/archive/2026-12.html") == ["../../en/december-news.html"]
     assert listed("en/tags/second.html") == ["../../en/second-post.html"]
-    archive = " ".join(parse(site / "en/archive/index.html").text)
-    assert "December 2026" in archive and "November 2026" in archive
-    assert "ноябрь 2026" in " ".join(parse(site / "ru/archive/index.html").text)
+    archive = parse(site / "en/archive/index.html")
+    assert "2026" in archive.text and "December" in archive.text and "November" in archive.text
+    assert [a["href"] for a in archive.anchors if a["href"].startswith("2026")] == ["2026-12.html", "2026-11.html"]
+    assert "Ноябрь" in parse(site / "ru/archive/index.html").text
+    assert "Записи за ноябрь 2026" in " ".join(parse(site / "ru/archive/2026-11.html").text)
     projects = {a["href"] for a in parse(site / "en/projects/index.html").anchors}
     assert {"ai-agents.html", "llm-analysis.html"} <= projects
 
@@ -286,6 +293,28 @@ def test_a_rebuild_after_one_new_post_makes_only_the_pages_it_changes(store, con
     assert set(third.made) == {"style.css", "favicon.svg"} and third.changed == 0
 
 
+def test_bodies_and_post_pages_rendered_on_every_core_are_the_same_bytes(store, write_config, three_days,
+                                                                        monkeypatch, tmp_path):
+    one = write_config('[site]\nout_dir = "one"\n')
+    build_site(store, one)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    (tmp_path / "state" / "site-render-cache.sqlite").unlink()
+    from social_publisher.publish import site as site_module
+    forked = []
+    real = site_module.render_post_pages
+    monkeypatch.setattr(site_module, "render_post_pages", lambda *args: forked.append(real(*args)) or forked[-1])
+    both = write_config('[site]\nout_dir = "both"\n')
+    build_site(store, both)
+
+    def files(folder):  # the manifest differs: its keys include out_dir
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name != ".social-publisher-files"}
+
+    assert len(forked[0]) == 4  # every post page came from the workers
+    assert files(tmp_path / "both") == files(tmp_path / "one")
+
+
 def test_a_deleted_page_is_made_again_and_a_code_change_remakes_all(store, config, three_days, monkeypatch):
     first = build_site(store, config)
     site = config.site.out_dir
@@ -321,6 +350,18 @@ def test_serve_previews_the_site_on_loopback(store, config, three_days):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_serve_on_a_port_in_use_fails_with_one_line(store, config, three_days, capsys):
+    publish(store, config)
+    taken = preview_server(config.site.out_dir, 0, quiet=True)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--config", str(config.config_path), "serve", "--port", str(taken.server_address[1])])
+    finally:
+        taken.server_close()
+    assert exit_info.value.code == 1
+    assert f"cannot listen on 127.0.0.1:{taken.server_address[1]}" in capsys.readouterr().err
 
 
 def test_serve_without_a_built_site_says_what_to_do(config, capsys):

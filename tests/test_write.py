@@ -124,14 +124,6 @@ def test_only_configured_languages_are_written(briefed: Store, write_config) -> 
     assert {p.lang for p in briefed.posts()} == {"ru"}
 
 
-@pytest.mark.parametrize("backend", ["claude-cli", "anthropic", "openai"])
-def test_unimplemented_backends_disable_writing_with_one_line(briefed: Store, write_config, backend: str) -> None:
-    report = write(briefed, write_config(f'[writer]\nbackend = "{backend}"\n'))
-    assert report.posts == 0 and briefed.posts() == []
-    assert len(report.warnings) == 1 and backend in report.warnings[0] and "\n" not in report.warnings[0]
-    assert {s.status for s in briefed.stories()} == {"briefed"}  # nothing lost: they wait for a writer
-
-
 def test_secret_in_a_prompt_never_reaches_a_post(briefed: Store) -> None:
     write(briefed, Config())
     for post in briefed.posts():

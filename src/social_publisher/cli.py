@@ -101,7 +101,26 @@ def _stage_command(name: str, help_text: str) -> None:
 
 
 _stage_command("collect", "Read the configured sources and store new activity (incremental).")
-_stage_command("write", "Write an English and a Russian post for each briefed story, and check them.")
+@cli.command(name="write")
+@click.option("--json", "as_json", is_flag=True, help="Print the stage report (or the dry-run plan) as JSON.")
+@click.option("--dry-run", is_flag=True, help="Write nothing: show today's LLM calls used, the calls the waiting "
+                                              "stories need and which would wait for tomorrow.")
+@click.pass_obj
+def write_command(state: State, as_json: bool, dry_run: bool) -> None:
+    """Write an English and a Russian post for each briefed story, and check them."""
+    if not dry_run:
+        _run(state, ("write",), as_json)
+        return
+    from social_publisher.write import plan
+
+    config = state.config(check_sources=False)
+    with open_store(config) as store:
+        budget_plan = plan(store, config)
+    if as_json:
+        _print_json(budget_plan.as_dict())
+        return
+    for line in budget_plan.lines():
+        click.echo(line)
 
 
 @cli.command(name="publish")
@@ -261,15 +280,15 @@ def status(state: State, as_json: bool) -> None:
     """Counts per stage and today's LLM budget use."""
     from social_publisher.collect.claude_code import AGE_OUT_WARNING_DAYS, aging_out_everywhere
 
+    from social_publisher.write import plan
+
     config = state.config(check_sources=False)
-    day = clock.today().isoformat()
     with open_store(config) as store:
         counts = store.counts()
-        used = store.llm_calls_on(day)
+        budget_plan = plan(store, config)
         aging = [str(path) for path in aging_out_everywhere(store, config, clock.now())]
     data = {"store": str(config.store.path), "counts": counts,
-            "llm_budget": {"day": day, "used": used, "limit": config.writer.daily_budget,
-                           "backend": config.writer.backend},
+            "llm_budget": budget_plan.as_dict(),
             "transcripts_aging_out": aging}
     if as_json:
         _print_json(data)
@@ -282,9 +301,8 @@ def status(state: State, as_json: bool) -> None:
     for table, by_status in counts.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none"
         click.echo(f"  {table:<20} {detail}")
-    budget = "not used by the offline writer" if config.writer.backend == "offline" else \
-        f"{used} of {config.writer.daily_budget} calls"
-    click.echo(f"LLM budget {day}: {budget}")
+    for line in budget_plan.lines():
+        click.echo(line)
 
 
 @cli.command()

@@ -64,6 +64,8 @@ class WriterConfig(_Section):
     languages: list[Literal["en", "ru"]] = Field(default_factory=lambda: ["en", "ru"])
     daily_budget: int = Field(default=100, ge=0)
     command: str = "claude"
+    timeout_s: float = Field(default=300, gt=0)  # one LLM call, each attempt
+    retries: int = Field(default=2, ge=0, le=10)  # further attempts after a 429, 5xx or timeout
     model: str = ""
     base_url: str = ""
     proofread: bool = False

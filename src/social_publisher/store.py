@@ -222,9 +222,45 @@ def m006_publication_parts(db: sqlite3.Connection) -> None:
     )
 
 
+def m007_llm_writer(db: sqlite3.Connection) -> None:
+    """The LLM writer's records: answers cached by prompt hash, one row per reserved call, and
+    why a story's last write failed (it stays briefed and is retried by a later run)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE llm_responses (
+            key TEXT PRIMARY KEY,            -- sha256 of backend, model and prompt
+            backend TEXT NOT NULL,
+            model TEXT NOT NULL,
+            text TEXT NOT NULL,
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE llm_reservations (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            story_id INTEGER,
+            backend TEXT NOT NULL,
+            prompt_key TEXT NOT NULL,
+            reserved_at TEXT NOT NULL,
+            outcome TEXT NOT NULL DEFAULT 'pending',   -- pending | ok | failed: every row counts
+            detail TEXT
+        );
+        CREATE INDEX llm_reservations_day ON llm_reservations(day);
+        CREATE TABLE write_failures (
+            story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+            reason TEXT NOT NULL,
+            failed_at TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 1
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial, m002_digests, m003_runs, m004_brief_covers, m005_redactions,
-    m006_publication_parts,
+    m006_publication_parts, m007_llm_writer,
 ]
 
 
@@ -727,6 +763,77 @@ class Store:
                 (day, n),
             )
         return self.llm_calls_on(day)
+
+    def reserve_llm_call(self, day: str, limit: int, *, story_id: int | None, backend: str,
+                         prompt_key: str) -> int | None:
+        """Count one LLM call against `day` before it is made, in one transaction: the id of the
+        reservation, or None when `limit` calls are already reserved (two processes can never
+        overspend: BEGIN IMMEDIATE serialises them). A reservation is never given back."""
+        with self.transaction():
+            if self.llm_calls_on(day) >= limit:
+                return None
+            self.db.execute(
+                "INSERT INTO llm_calls (day, count) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET count = count + 1",
+                (day,),
+            )
+            cursor = self.db.execute(
+                "INSERT INTO llm_reservations (day, story_id, backend, prompt_key, reserved_at) VALUES (?, ?, ?, ?, ?)",
+                (day, story_id, backend, prompt_key, clock.iso(clock.now())),
+            )
+        return cursor.lastrowid
+
+    def finish_llm_call(self, reservation_id: int, outcome: str, detail: str | None = None) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE llm_reservations SET outcome = ?, detail = ? WHERE id = ?",
+                            (outcome, detail, reservation_id))
+
+    def llm_reservations(self, story_id: int | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM llm_reservations", []
+        if story_id is not None:
+            sql, params = sql + " WHERE story_id = ?", [story_id]
+        return [dict(row) for row in self.db.execute(sql + " ORDER BY id", params)]
+
+    def llm_response(self, key: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM llm_responses WHERE key = ?", (key,)).fetchone()
+        return dict(row) if row else None
+
+    def save_llm_response(self, key: str, *, backend: str, model: str, text: str, input_tokens: int = 0,
+                          output_tokens: int = 0) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO llm_responses"
+                " (key, backend, model, text, input_tokens, output_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, backend, model, text, input_tokens, output_tokens, clock.iso(clock.now())),
+            )
+
+    def record_write_failure(self, story_id: int, reason: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO write_failures (story_id, reason, failed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(story_id) DO UPDATE SET reason = excluded.reason, failed_at = excluded.failed_at,"
+                " failures = failures + 1",
+                (story_id, reason, clock.iso(clock.now())),
+            )
+
+    def clear_write_failure(self, story_id: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM write_failures WHERE story_id = ?", (story_id,))
+
+    def write_failures(self) -> dict[int, dict[str, Any]]:
+        """Why each waiting story's last write failed: story id -> {reason, failed_at, failures}."""
+        return {row["story_id"]: dict(row) for row in self.db.execute("SELECT * FROM write_failures ORDER BY story_id")}
+
+    def published_site_pages(self, project: str) -> list[dict[str, Any]]:
+        """The project's posts on the site (newest story first): post, story end and site page path."""
+        rows = self.db.execute(
+            "SELECT posts.*, stories.ended_at AS story_ended_at, publications.remote_id AS page"
+            " FROM posts JOIN stories ON stories.id = posts.story_id"
+            " JOIN publications ON publications.post_id = posts.id AND publications.channel = 'site'"
+            " WHERE stories.project = ? AND posts.status = 'published' AND publications.status = 'published'"
+            " ORDER BY stories.ended_at DESC, posts.story_id DESC",
+            (project,),
+        ).fetchall()
+        return [{"post": _post(row), "ended_at": row["story_ended_at"], "page": row["page"]} for row in rows]
 
     def published_per_channel(self) -> dict[str, int]:
         """How many posts each channel holds (published publications), for the run summary."""

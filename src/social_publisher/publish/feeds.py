@@ -8,6 +8,7 @@ post's date, so an unchanged store gives unchanged bytes.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
@@ -63,6 +64,10 @@ def atom_feed(*, lang: str, title: str, subtitle: str, base_url: str, posts: lis
         _sub(entry, "title", post.title)
         _sub(entry, "id", url)
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        cover = getattr(post, "cover", None)
+        if cover is not None:
+            _sub(entry, "link", rel="enclosure", href=absolute(base_url, cover.path),
+                 type=mimetypes.guess_type(cover.path)[0] or "application/octet-stream")
         _sub(entry, "published", _stamp(post.date))
         _sub(entry, "updated", _stamp(post.date))
         for tag in post.tags:

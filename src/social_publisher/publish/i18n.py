@@ -115,6 +115,11 @@ def format_month(value: datetime, lang: str) -> str:
     return f"{months[value.month - 1]} {value.year}"
 
 
+def month_name(value: datetime, lang: str) -> str:
+    """A month on its own, capitalised: "November" / "Ноябрь"."""
+    return _MONTHS_ALONE.get(lang, _MONTHS_ALONE["en"])[value.month - 1].capitalize()
+
+
 def category_name(category: str, lang: str) -> str:
     """A story category as readers see it ("bug_fix" -> "Bug fix"); unknown ones lose their underscores."""
     names = CATEGORIES.get(lang, CATEGORIES["en"])

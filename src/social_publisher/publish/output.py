@@ -60,13 +60,17 @@ class SiteOutput:
         os.replace(temporary, target)
         self.changed += 1
 
+    def is_current(self, relative: str, key: str) -> bool:
+        """Whether the file is there and was made from inputs with this key in the last build."""
+        return bool(key) and self.previous.get(relative) == key and (self.out_dir / relative).is_file()
+
     def exists(self, relative: str) -> bool:
         return (self.out_dir / relative).is_file()
 
     def write_page(self, relative: str, key: str, make: Callable[[], bytes | str]) -> bool:
         """Like `write`, but `make` is only called when `key` differs from the last build's for this
         file or the file is gone. Returns whether it was made."""
-        if key and self.previous.get(relative) == key and (self.out_dir / relative).is_file():
+        if self.is_current(relative, key):
             if relative in self.written:
                 raise ValueError(f"site file written twice in one build: {relative}")
             self.written[relative] = key

@@ -52,7 +52,12 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     lexer = _lexer(lang) if lang else None
     if lexer is None:
         return ""
-    return highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return highlight(code, lexer, _formatter())
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    return HtmlFormatter(nowrap=True)  # building one computes a whole stylesheet: once per process
 
 
 @lru_cache(maxsize=1)

@@ -13,13 +13,14 @@ import re
 from typing import Callable
 
 from social_publisher.config import Config
-from social_publisher.publish import i18n, render
+from social_publisher.publish import i18n
 from social_publisher.publish.content import page_url
 from social_publisher.records import Digest, Post
 from social_publisher.store import Store
 
 Length = Callable[[str], int]
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s")
+_BLOCK_LINE = re.compile(r"^\s*(?:[•◦]|\d+\.)\s|.* \| ", re.S)  # a list item or a table row, as richtext writes them
 _MORE = {"en": "…and {n} more on the blog", "ru": "…и ещё {n} в блоге"}
 
 
@@ -67,8 +68,17 @@ def status(title: str, opening: str, link: str, tags: list[str], *, limit: int,
 
 
 def opening(post: Post, limit: int = 1000) -> str:
-    """The opening paragraphs of a post as plain text."""
-    return render.excerpt(post.body_md, post.title, limit)
+    """The opening paragraphs of a post as plain text, up to its first heading, list, code block or table."""
+    from social_publisher.publish import richtext as rt
+
+    text = ""
+    for block in rt.markdown_blocks(post.body_md, title=post.title):
+        plain = rt.plain_text([block])[0]
+        heading = all(rt.BOLD in run.tags for run in block if run.text.strip())  # the next section begins
+        if heading or any(rt.PRE in run.tags for run in block) or _BLOCK_LINE.match(plain) or len(text) >= limit:
+            break
+        text = f"{text} {' '.join(plain.split())}".strip()
+    return text
 
 
 def digest_url(config: Config, digest: Digest) -> str:

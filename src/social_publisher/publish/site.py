@@ -29,6 +29,8 @@ before (render.RenderCache, a file beside the store).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from importlib import resources
@@ -149,6 +151,7 @@ class _Pages:
         self.languages = languages
         self.output = output
         self.html_pages: list[tuple[str, Any]] = []  # (path, lastmod) for the sitemap
+        self.post_keys: dict[int, str] = {}
         site = config.site
         self.base_key = "\0".join([_code_key(), site.model_dump_json(), repr(languages)])
 
@@ -159,11 +162,21 @@ class _Pages:
 
     def write(self, template: str, path: str, lang: str, *, lastmod: Any = None,
               translations: list[tuple[str, str]] = (), root: str | None = None, in_sitemap: bool = True,
-              **values: Any) -> None:
-        key = self.key(template, path, lang, translations, root, values)
-        self.output.write_page(path, key, lambda: self._render(template, path, lang, translations, root, values))
+              made: str | None = None, key: str | None = None, **values: Any) -> None:
+        """Write one page unless its inputs are those of the last build; `made` is its HTML when
+        already rendered (by `render_post_pages`), `key` its key when already known."""
+        key = key or self.key(template, path, lang, translations, root, values)
+        self.output.write_page(path, key, lambda: made if made is not None else
+                               self._render(template, path, lang, translations, root, values))
         if in_sitemap:
             self.html_pages.append((path, lastmod))
+
+    def post_page_key(self, post: SitePost) -> str:
+        key = self.post_keys.get(post.id)
+        if key is None:
+            key = self.post_keys[post.id] = self.key("post.html", post.path, post.lang, post.translations, None,
+                                                     _post_values(post))
+        return key
 
     def _render(self, template: str, path: str, lang: str, translations: list[tuple[str, str]],
                 root: str | None, values: dict[str, Any]) -> str:
@@ -210,15 +223,16 @@ def _build(store: Store, config: Config, posts: list[SitePost], languages: list[
         pages.write_file(cover.path, (str(cover.source), stat.st_size, stat.st_mtime_ns), cover.source.read_bytes)
     # New posts first (nothing links to them yet), then the tag, project and month pages that list
     # them, then the older posts that now link to them (previous/next, translation), then indexes.
+    made = render_post_pages(pages, posts)
     new = {post.id for post in posts if not output.exists(post.path)}
     for post in posts:
         if post.id in new:
-            _write_post(pages, post)
+            _write_post(pages, post, made)
     for lang in languages:
         _write_listings(pages, lang, [post for post in posts if post.lang == lang])
     for post in posts:
         if post.id not in new:
-            _write_post(pages, post)
+            _write_post(pages, post, made)
     day_digests = digests.site_digests(store, config, posts)
     _write_digests(pages, languages, day_digests)
     for lang in languages:
@@ -298,9 +312,43 @@ def _group(posts: list[SitePost], keys: Callable[[SitePost], list[tuple[str, str
     return [Term(name=names[slug], path=f"{folder}/{slug}.html", posts=groups[slug]) for slug in groups]
 
 
-def _write_post(pages: _Pages, post: SitePost) -> None:
+def _post_values(post: SitePost) -> dict[str, Any]:
+    return {"post": post, "older": post.older, "newer": post.newer}
+
+
+def _write_post(pages: _Pages, post: SitePost, made: dict[str, str]) -> None:
     pages.write("post.html", post.path, post.lang, lastmod=post.date, translations=post.translations,
-                post=post, older=post.older, newer=post.newer)
+                made=made.get(post.path), key=pages.post_page_key(post), **_post_values(post))
+
+
+_FORKED: tuple[_Pages, list[SitePost]] | None = None  # what forked workers render from (see below)
+
+
+def _render_forked(index: int) -> str:
+    pages, posts = _FORKED  # type: ignore[misc]
+    post = posts[index]
+    return pages._render("post.html", post.path, post.lang, post.translations, None, _post_values(post))
+
+
+def render_post_pages(pages: _Pages, posts: list[SitePost]) -> dict[str, str]:
+    """HTML of the post pages that must be made, rendered on every core when there are many (a first
+    build); {} when few, which are then rendered one by one as they are written. Workers are forked
+    with the posts and their bodies already in memory, so they touch no database."""
+    global _FORKED
+    todo = [post for post in posts if not pages.output.is_current(post.path, pages.post_page_key(post))]
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(todo) < render.PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    for post in todo:
+        post.rendered  # noqa: B018  (loads the body from the cache before forking)
+    pages.env.get_template("post.html")  # compiled once, inherited by the workers
+    _FORKED = (pages, todo)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            htmls = pool.map(_render_forked, range(len(todo)), chunksize=max(1, len(todo) // (workers * 4)))
+    finally:
+        _FORKED = None
+    return {post.path: html for post, html in zip(todo, htmls)}
 
 
 def _write_listings(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
@@ -322,9 +370,16 @@ def _write_listings(pages: _Pages, lang: str, posts: list[SitePost]) -> None:
             pages.write("listing.html", term.path, lang, lastmod=term.posts[0].date, kind=kind,
                         heading=i18n.strings(lang)[title_format].format(name=term.name), posts=term.posts,
                         compact=kind != "archive")
+        items = [(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms]
+        years: list[tuple[int, list[tuple[str, str, int]]]] = []
+        if kind == "archive":  # a heading per year, its months under it
+            for term in terms:
+                date = term.posts[0].date
+                if not years or years[-1][0] != date.year:
+                    years.append((date.year, []))
+                years[-1][1].append((i18n.month_name(date, lang), term.path.rsplit("/", 1)[1], len(term.posts)))
         pages.write("terms.html", f"{lang}/{kind}/index.html", lang, lastmod=newest, kind=kind,
-                    heading=i18n.strings(lang)[heading],
-                    terms=[(term.name, term.path.rsplit("/", 1)[1], len(term.posts)) for term in terms])
+                    heading=i18n.strings(lang)[heading], terms=items, years=years)
 
 
 @register

@@ -1,24 +1,31 @@
 """Stage 4, write: a checked post per (briefed story, configured language).
 
-The configured writer (`base.writer_for`) drafts every language of a story;
-`checks.py` judges each draft and the pair (same numbers in en and ru). When a
-check fails the writer gets one retry with another variant; a draft that still
-fails is stored as "rejected" with its reasons and is never published. A story
-whose sources are too thin for a post (`checks.thin_story`) is dropped with that
-reason before anything is written. Passing
-posts are "checked", then "approved" when `[review] auto_approve` is on. The
-story then moves to "written", so re-running the stage adds nothing.
+Stories are written best first (score, then age). The configured writer
+(`base.writer_for`) drafts every language of a story at once (`draft_story`: one
+LLM call for all of them); `checks.py` judges each draft and the pair (same
+numbers in en and ru). A language that fails a check is asked again once, with
+the reasons (an LLM writer asks for that language only); a draft that still fails
+is stored as "rejected" with its reasons and is never published. Passing posts are
+"checked", then "approved" when `[review] auto_approve` is on. Every post gets the
+sources footer (`provenance.py`) after its checks.
+
+A story whose sources are too thin for a post (`checks.thin_story`) is dropped
+with that reason before anything is written. A story's posts are stored together in one transaction, or not at all: when the
+writer fails (`WriteFailed`: backend error, broken answer) the story stays
+"briefed" with the reason (shown by `status`), and when today's LLM budget is spent
+(`BudgetSpent`) it and the stories after it wait for a later run. Re-running the
+stage adds nothing for written stories, and costs no LLM call for answers the
+store has cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from slugify import slugify
 
-from social_publisher import clock
 from social_publisher.config import Config
 from social_publisher.enrich import covers, jokes
 from social_publisher.enrich.redact import Redactor
@@ -33,15 +40,19 @@ from social_publisher.records import (
     STORY_WRITTEN,
     Brief,
     Post,
+    Story,
 )
 from social_publisher.report import StageReport
 from social_publisher.store import Store
-from social_publisher.write import checks
-from social_publisher.write.base import WRITERS, Draft, Writer, register, writer_for
+from social_publisher.write import checks, provenance
+from social_publisher.write.base import WRITERS, BudgetSpent, Draft, WriteFailed, Writer, register, writer_for
+from social_publisher.write.llm import budget, series
+from social_publisher.write.llm.prompt import instruction_sentences
 
-__all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "check_context", "register", "unique_slug", "write", "writer_for"]
+__all__ = ["Draft", "WRITERS", "WriteReport", "Writer", "check_context", "plan", "register", "unique_slug", "write",
+           "writer_for"]
 
-ATTEMPTS = 2  # the first draft and one retry with another variant
+ATTEMPTS = 2  # the first draft and one retry
 MAX_REJECTION_WARNINGS = 5  # the rest are counted in the report and listed by `posts --json`
 TOOL_NAMES = tuple(SESSION_TOOLS.values())
 
@@ -55,20 +66,24 @@ class WriteReport(StageReport):
     rejected: int = 0
     retries: int = 0
     llm_calls: int = 0
+    failed: int = 0  # stories left unwritten because the writer failed; a later run retries them
+    waiting: int = 0  # stories left for tomorrow's LLM budget
     thin: int = 0  # stories dropped before writing: their sources hold too little for a post
 
 
 def write(store: Store, config: Config) -> WriteReport:
     report = WriteReport()
     try:
-        writer = writer_for(config)
+        writer = writer_for(config, store)
     except BackendUnavailable as exc:
         report.warnings.append(f"writing disabled: {exc}")
         return report
     redactor = Redactor.for_config(config, store)
-    day = clock.today().isoformat()
-    for story in store.stories(status=STORY_BRIEFED):
-        brief = store.brief(story.id)
+    day = budget.today()
+    reserves = getattr(writer, "reserves_budget", False)
+    stories = budget.waiting_stories(store)
+    for index, story in enumerate(stories):
+        brief = store.brief(story.id)  # type: ignore[arg-type]
         if brief is None:
             report.warnings.append(f"story {story.id} has no brief; run `social-publisher enrich`")
             continue
@@ -78,43 +93,87 @@ def write(store: Store, config: Config) -> WriteReport:
             report.warnings.append(f"story {story.id} dropped: {thin}")
             store.set_story_status(story.id, STORY_DROPPED)
             continue
-        if writer.uses_llm and store.llm_calls_on(day) >= config.writer.daily_budget:
+        if writer.uses_llm and not reserves and store.llm_calls_on(day) >= config.writer.daily_budget:
+            report.waiting = len(stories) - index
             report.warnings.append(f"daily LLM budget of {config.writer.daily_budget} calls is used up for {day}; "
                                    "the remaining stories wait for tomorrow")
             break
         calls_before = report.llm_calls
-        _write_story(store, config, writer, brief, redactor, report)
-        if report.llm_calls > calls_before:  # counted per story, so a crash never loses spent calls
-            store.count_llm_call(day, report.llm_calls - calls_before)
-        store.set_story_status(story.id, STORY_WRITTEN)
+        try:
+            _write_story(store, config, writer, story, brief, redactor, report)
+        except BudgetSpent as exc:
+            report.waiting = len(stories) - index
+            report.warnings.append(f"{exc} ({report.waiting} waiting, best first)")
+            break
+        except WriteFailed as exc:
+            store.record_write_failure(story.id, str(exc))  # type: ignore[arg-type]
+            report.failed += 1
+            report.warnings.append(f"story {story.id} left unwritten, a later run retries it: {exc}")
+            continue
+        finally:
+            if writer.uses_llm and not reserves and report.llm_calls > calls_before:
+                store.count_llm_call(day, report.llm_calls - calls_before)  # per story: a crash never loses calls
+        store.clear_write_failure(story.id)  # type: ignore[arg-type]
+        store.set_story_status(story.id, STORY_WRITTEN)  # type: ignore[arg-type]
+    if reserves:
+        report.llm_calls = getattr(writer, "calls_made", report.llm_calls)
     return report
 
 
-def _write_story(store: Store, config: Config, writer: Writer, brief: Brief, redactor: Redactor,
+def plan(store: Store, config: Config) -> budget.BudgetPlan:
+    """What `write` would do now, without writing or calling anything (`write --dry-run`, `status`)."""
+    cached: set[int] = set()
+    try:
+        writer = writer_for(config, store)
+    except BackendUnavailable:
+        writer = None
+    if writer is not None and hasattr(writer, "is_cached"):
+        for story in budget.waiting_stories(store):
+            brief = store.brief(story.id)  # type: ignore[arg-type]
+            if brief is not None and writer.is_cached(brief, config.writer.languages):  # type: ignore[attr-defined]
+                cached.add(story.id)  # type: ignore[arg-type]
+    return budget.plan(store, config, cached)
+
+
+def _write_story(store: Store, config: Config, writer: Writer, story: Story, brief: Brief, redactor: Redactor,
                  report: WriteReport) -> None:
-    existing = {post.lang: Draft(post.title, post.body_md) for post in store.posts(story_id=brief.story_id)}
+    existing = {post.lang: Draft(post.title, provenance.strip_footer(post.body_md))
+                for post in store.posts(story_id=brief.story_id)}
     todo = [lang for lang in config.writer.languages if lang not in existing]
     if not todo:
         return
-    contexts = {lang: check_context(brief, lang, config, redactor) for lang in todo}
+    earlier = series.earlier_posts(store, brief.facts.get("project", ""), brief.story_id, config.writer.languages)
+    told_before = [text for post in earlier for text in (post["title"], post["gist"])]  # a post may cite them
+    contexts = {lang: check_context(brief, lang, config, redactor, told_before) for lang in todo}
     drafts: dict[str, Draft] = {}
+    calls: dict[str, int] = dict.fromkeys(todo, 0)
+    single: dict[str, list[str]] = {}
     reasons: dict[str, list[str]] = {}
+    ask = todo
     for attempt in range(ATTEMPTS):
-        feedback = sorted({reason for found in reasons.values() for reason in found})
         if attempt:
             report.retries += 1
-        drafts = {lang: writer.draft(brief, lang, attempt=attempt, feedback=feedback) for lang in todo}
-        report.llm_calls += sum(d.llm_calls for d in drafts.values())
-        reasons = {lang: checks.check_post(d.title, d.body_md, contexts[lang]) for lang, d in drafts.items()}
+        fresh = writer.draft_story(brief, ask, attempt=attempt,
+                                   feedback={lang: reasons[lang] for lang in ask} if attempt else None)
+        for lang in ask:
+            drafts[lang] = fresh[lang]
+            calls[lang] += fresh[lang].llm_calls
+            report.llm_calls += fresh[lang].llm_calls
+            single[lang] = checks.check_post(fresh[lang].title, fresh[lang].body_md, contexts[lang])
         every_version = {**existing, **drafts}
-        differ = checks.numbers_differ({lang: f"{d.title}\n{d.body_md}" for lang, d in every_version.items()})
-        if differ:
-            for lang in todo:
-                reasons[lang].append(differ)
-        if not any(reasons.values()):
+        pair = checks.numbers_missing({lang: f"{d.title}\n{d.body_md}" for lang, d in every_version.items()})
+        reasons = {lang: single[lang] + ([pair[lang]] if lang in pair else []) for lang in todo}
+        failed = [lang for lang in todo if reasons[lang]]
+        if not failed:
             break
-    for lang in todo:
-        _store_post(store, config, writer, brief, lang, drafts[lang], reasons[lang], report)
+        ask = todo if writer.retry_all_languages else failed
+    sources = provenance.footer
+    activity = store.activity(ids=story.activity_ids)
+    with store.transaction():  # every language of the story, or none
+        for lang in todo:
+            draft = drafts[lang]
+            body = provenance.with_footer(draft.body_md, sources(brief.facts.get("project", story.project), activity, lang))
+            _store_post(store, config, writer, brief, lang, Draft(draft.title, body, calls[lang]), reasons[lang], report)
     covers.make_post_covers(store, config, brief.story_id)  # a card per language with the post's title
 
 
@@ -147,16 +206,18 @@ def unique_slug(store: Store, lang: str, title: str) -> str:
     return slug
 
 
-def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor) -> checks.CheckContext:
-    """What the checks need for one post of this brief."""
+def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor,
+                  also_allowed: Sequence[str] = ()) -> checks.CheckContext:
+    """What the checks need for one post of this brief (`also_allowed`: earlier posts it may cite)."""
     facts = brief.facts
     joke = jokes.get(brief.joke_id)
     shown_facts = {k: v for k, v in facts.items() if k not in ("redacted_fingerprints", "period")}
-    allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *(joke.en, joke.ru) * bool(joke)])
+    allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *(joke.en, joke.ru) * bool(joke),
+                         *also_allowed])
     return checks.CheckContext(
         lang=lang, facts=facts, allowed_text=allowed,
         min_words=checks.required_words(facts, config.writer.min_words, lang), max_words=config.writer.max_words,
-        redactor=redactor, names=(facts.get("project", ""), *TOOL_NAMES),
+        redactor=redactor, names=(facts.get("project", ""), *TOOL_NAMES), instructions=instruction_sentences(),
     )
 
 

@@ -5,8 +5,9 @@ They cover DESIGN.md's list and the sample blog's defects (post-anatomy.md):
 body, 4 Markdown flattened onto one line, 5 a voice that is not first person,
 6 security-sensitive detail (anything the redactor would remove); plus numbers
 that are not in the brief, en/ru carrying different numbers, the wrong
-language, a length outside the configured bounds, and a missing or generic title.
-A post that fails any check is rejected, never published.
+language, a length outside the configured bounds, a missing or generic title, an
+LLM answer echoing its prompt or the response schema, and the title repeated as a
+section heading. A post that fails any check is rejected, never published.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from rapidfuzz import fuzz
+
 from social_publisher.enrich.redact import Redactor, has_mask
 from social_publisher.write import text as measure
+from social_publisher.write.provenance import strip_footer
 
 # -- 1: instructions and prompt fragments -------------------------------------------------
 
@@ -87,6 +91,33 @@ def second_title(title: str, body: str) -> str | None:
     first = next((line for line in body.splitlines() if line.strip()), "")
     if title and _plain(first) == _plain(title):
         return "the body repeats the title as its first line"
+    return None
+
+
+def title_as_heading(title: str, body: str) -> str | None:
+    """The body repeats the title as a section heading (`## <the title>`): the page shows it once already."""
+    wanted = _plain(title)
+    if not wanted:
+        return None
+    for line in body.splitlines():
+        heading = re.match(r"\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if heading and (_plain(heading.group(1)) == wanted or fuzz.ratio(_plain(heading.group(1)), wanted) >= 90):
+            return f"the body repeats the title as a heading: {line.strip()[:80]!r}"
+    return None
+
+
+_SCHEMA_ECHO = re.compile(r"\bbody_md\b|\"title\"\s*:|\{\s*\"(?:en|ru)\"\s*:|\"\.\.\.\"")
+
+
+def echoed_prompt(text: str, instructions: Iterable[str] = ()) -> str | None:
+    """The answer echoes the prompt (one of its instruction clauses, compared word by word) or the response schema."""
+    match = _SCHEMA_ECHO.search(text)
+    if match:
+        return f"the answer echoes the response schema: {match.group(0)!r}"
+    flat = " " + " ".join(re.findall(r"[\w']+", text.lower())) + " "
+    for clause in instructions:
+        if f" {clause} " in flat:
+            return f"the answer echoes the prompt: {clause[:60]!r}"
     return None
 
 
@@ -198,15 +229,18 @@ def invented_numbers(text: str, allowed_text: str) -> str | None:
 
 def numbers_differ(texts: dict[str, str]) -> str | None:
     """The language versions of one story must carry the same numbers."""
+    missing = numbers_missing(texts)
+    return missing[min(missing)] if missing else None
+
+
+def numbers_missing(texts: dict[str, str]) -> dict[str, str]:
+    """Per language version, the reason it fails the pair check: it lacks numbers another version has."""
     sets = {lang: measure.numbers(text) for lang, text in texts.items()}
     if len(sets) < 2:
-        return None
+        return {}
     union = set().union(*sets.values())
-    for lang, found in sorted(sets.items()):
-        missing = union - found
-        if missing:
-            return f"{lang} version lacks numbers the other version has: {', '.join(sorted(missing))}"
-    return None
+    return {lang: f"{lang} version lacks numbers the other version has: {', '.join(sorted(union - found))}"
+            for lang, found in sorted(sets.items()) if union - found}
 
 
 MIN_SCRIPT_SHARE = 0.6  # of all letters, quotations included (code, file names and names left out)
@@ -317,16 +351,23 @@ class CheckContext:
     max_words: int
     redactor: Redactor
     names: tuple[str, ...] = field(default_factory=tuple)  # proper names the language check ignores
+    instructions: tuple[str, ...] = field(default_factory=tuple)  # the prompt's sentences a post must not echo
 
 
 def check_post(title: str, body: str, ctx: CheckContext) -> list[str]:
-    """Every single-post check; the reasons of those that fail, in a fixed order."""
+    """Every single-post check; the reasons of those that fail, in a fixed order.
+
+    The sources footer the stage appends is the program's text and is left out.
+    """
+    body = strip_footer(body)
     full = f"{title}\n\n{body}"
     reasons = [
+        echoed_prompt(full, ctx.instructions),
         bad_title(title, ctx.facts.get("project", "")),
         prompt_leak(full),
         narrated_metadata(full, ctx.facts.get("category", "")),
         second_title(title, body),
+        title_as_heading(title, body),
         flattened_markdown(body),
         voice(body, ctx.lang),
         sensitive_detail(full, ctx.redactor, ctx.facts.get("redacted_fingerprints", [])),

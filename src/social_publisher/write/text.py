@@ -33,7 +33,7 @@ def words(markdown: str) -> int:
 
 def numbers(text: str) -> set[str]:
     """The numeric values in `text`, normalised ("1,000" -> "1000", "76,8" -> "76.8")."""
-    cleaned = _NOT_A_RESULT.sub(" ", text)
+    cleaned = _NOT_A_RESULT.sub(" ", _URL.sub(" ", text))  # a link's target holds no result
     return {_normalise(match.group(0)) for match in _NUMBER.finditer(cleaned)}
 
 

@@ -140,7 +140,8 @@ def test_a_summary_read_before_its_session_waits_for_it(store, tmp_path, now):
 # -- project names ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["git@github.com:someone/llm-analysis.git", "https://github.com/someone/llm-analysis",
-                                 "https://gitlab.example.org/group/sub/llm-analysis.git/", "/srv/git/llm-analysis.git"])
+                                 "https://gitlab.example.org/group/sub/llm-analysis.git/",
+                                 "ssh://git@git.example.org:2222/srv/git/llm-analysis.git"])
 def test_a_repository_is_named_after_its_remote(tmp_path, url):
     repo = GitRepo(tmp_path / "repo")
     repo.git("remote", "add", "origin", url)
@@ -159,6 +160,13 @@ def test_without_a_remote_the_manifest_names_the_project(tmp_path, manifest, con
     repo = GitRepo(tmp_path / "self")
     (repo.path / manifest).write_text(content, encoding="utf-8")
     assert project_name(repo.path) == "tg-digest-bot"
+
+
+def test_a_clone_of_a_local_folder_is_named_by_its_manifest(tmp_path):
+    repo = GitRepo(tmp_path / "checkout")
+    repo.git("remote", "add", "origin", "/work/main")  # `git clone /work/main`: "main" would say nothing
+    (repo.path / "pyproject.toml").write_text('[project]\nname = "social-publisher"\n', encoding="utf-8")
+    assert project_name(repo.path) == "social-publisher"
 
 
 def test_without_remote_or_manifest_the_folder_names_it(tmp_path):

@@ -293,3 +293,19 @@ def test_odd_meta_values_are_read_as_empty_not_as_a_crash(store):
     store.add_activity([odd])
     report = select(store, config())
     assert report.activity_considered == 1 and not report.warnings
+
+
+def test_the_floor_follows_the_users_own_work(store, tmp_path):
+    rows = []
+    for n in range(5):  # the user's usual work: sessions with a problem, a fix and numbers
+        rows += bug_session(f"svc-{n}", 21 + n % 2, f"s-{n}")
+    thin = commit("svc-9", at(24, 9), "Add a CSV export\n\nExport every cached row to CSV with a header line, "
+                  "streaming so that memory stays flat on large caches.", [("src/export.py", 30, 0)])
+    store.add_activity(rows + [thin])
+    report = select(store, config())
+    (candidate,) = [c for c in report.candidates if c.project == "svc-9"]
+    assert 1 <= candidate.score < report.score_floor  # above the absolute minimum, below the relative floor
+    assert candidate.decision == "dropped" and "median" in candidate.reason
+    with Store(tmp_path / "alone.db") as other:  # for a user whose work is all like it, it is a story
+        other.add_activity([thin])
+        assert select(other, config()).candidates[0].decision == "kept"

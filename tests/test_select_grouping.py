@@ -69,3 +69,27 @@ def test_a_group_knows_its_day_and_whether_it_is_still_open():
     from social_publisher.clock import parse_iso
     assert group.is_open(parse_iso(at(20, 12)), GAP)
     assert not group.is_open(parse_iso(at(20, 12, 31)), GAP)
+
+
+def test_unrelated_work_in_one_sitting_splits_into_topics_and_tests_follow_their_module():
+    rows = [
+        commit("p", at(20, 9), "Add full-text search", [("src/app/search.py", 80, 0)]),
+        commit("p", at(20, 9, 20), "Generate thumbnails", [("src/app/thumbnails.py", 60, 0)]),
+        commit("p", at(20, 9, 40), "search: rank by bm25", [("src/app/search.py", 10, 2), ("tests/test_search.py", 30, 0)]),
+        commit("p", at(20, 10), "thumbnails: keep the colour profile", [("tests/test_thumbnails.py", 20, 0)]),
+        commit("p", at(20, 10, 10), "bump version to 1.2.0", [("pyproject.toml", 1, 1)]),  # follows, never leads
+    ]
+    groups = group_activity(rows, GAP)
+    subjects = sorted(sorted(r.text for r in g.rows) for g in groups)
+    assert subjects == [["Add full-text search", "search: rank by bm25"],
+                        ["Generate thumbnails", "bump version to 1.2.0", "thumbnails: keep the colour profile"]]
+    assert len(group_activity(rows, GAP, split=False)) == 1
+
+
+def test_a_note_joins_the_topic_it_names():
+    rows = [commit("p", at(20, 9), "Add full-text search", [("src/app/search.py", 80, 0)]),
+            commit("p", at(20, 9, 20), "Generate thumbnails", [("src/app/thumbnails.py", 60, 0)]),
+            note("p", at(20, 21), "Why search.py ranks by bm25", "Switched search.py to bm25 ranking.")]
+    groups = group_activity(rows, GAP)
+    home = next(g for g in groups if any(r.kind == "note" for r in g.rows))
+    assert [r.text for r in home.rows if r.kind == "commit"] == ["Add full-text search"]

@@ -11,6 +11,41 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+class WordPattern:
+    """Whole words and word beginnings (stems), looked for in lower-cased text.
+
+    Python's regex engine cannot skip ahead on a pattern that starts with `\\b` or with
+    IGNORECASE, which made such searches the slowest part of select; this pattern has
+    neither and checks the word start itself.
+    """
+
+    def __init__(self, words: str = "", stems: str = "", tokens: str = ""):
+        parts = ([rf"(?:{words})\b"] if words else []) + ([f"(?:{stems})"] if stems else [])
+        self._re = re.compile("|".join(parts + ([f"(?:{tokens})"] if tokens else [])))
+        # Tokens ("->", "→") are not words: no word start is checked for them.
+
+    def finditer(self, lowered: str):
+        for match in self._re.finditer(lowered):
+            if _starts_word(lowered, match.start()):
+                yield match
+
+    def search(self, lowered: str) -> re.Match[str] | None:
+        match = self._re.search(lowered)
+        while match is not None:
+            if _starts_word(lowered, match.start()):
+                return match
+            match = self._re.search(lowered, match.start() + 1)
+        return None
+
+
+def _starts_word(lowered: str, start: int) -> bool:
+    """No letter, digit or _ glued before `start` (a match starting with a symbol always counts)."""
+    if start == 0 or not (lowered[start].isalnum() or lowered[start] == "_"):
+        return True
+    before = lowered[start - 1]
+    return not (before.isalnum() or before == "_")
+
+
 # A number with an optional unit: 76.8%, 1,000 steps, 0.4 s, 3x, 120 ms, 2.5 GB
 _UNIT = (r"(?:%|x|×|ms|s|sec|seconds|min|minutes|h|hours|MB/s|GB/s|KB|MB|GB|TB|k|M|pp|points?"
          r"|мс|сек|с|мин|ч|КБ|МБ|ГБ|ТБ|п\.п\.|раза?)")
@@ -91,8 +126,8 @@ _MEASURED_KEYS = re.compile(
     re.IGNORECASE,
 )
 # A result is told with words like these ...
-_RESULT_RE = re.compile(
-    r"\b(?:took|takes|taking|take|went|goes|dropped|drops|fell|falls|rose|rises|grew|grows|improved|improves"
+_RESULT_RE = WordPattern(
+    r"(?:took|takes|taking|take|went|goes|dropped|drops|fell|falls|rose|rises|grew|grows|improved|improves"
     r"|reduced|reduces|cut|cuts|sped|speeds?|speedup|faster|slower|quicker|smaller|larger|bigger|lower|higher"
     r"|measured|measures|benchmarked|profiled|passed|passes|failed|fails|failing|saved|saves|shaved|halved"
     r"|doubled|reached|reaches|hit|scored|scores|achieved|gained|lost|increased|decreased|now|down|up|from"
@@ -100,23 +135,22 @@ _RESULT_RE = re.compile(
     r"|gives|gave|got|stays?|stayed|remains?|peaks?|peaked|averages?|averaged|median|mean|total|per|within"
     r"|accuracy|latency|throughput|memory|loss|perplexity|coverage|overhead|runtime|wall|elapsed|duration"
     r"|заня\w*|занима\w*|вырос\w*|упал\w*|снизил\w*|сократил\w*|ускор\w*|стал\w*|сэконом\w*|измер\w*|прошл\w*"
-    r"|точност\w*|задержк\w* составил\w*|вместо|было|итог\w*)\b|->|→|=>|➜|\d\s?% (?:of|из|от)\b",
-    re.IGNORECASE,
+    r"|точност\w*|задержк\w* составил\w*|вместо|было|итог\w*)",
+    tokens=r"->|→|=>|➜|\d\s?% (?:of|из|от)\b",
 )
 # ... and a setting or a requirement with words like these (they win unless the result is told
 # strongly: "the retry took 3.1 s" is measured, "retry after 100/300/500 ms" is configured).
-_SETTING_WORDS_RE = re.compile(
-    r"\b(?:retry|retries|retrying|backoff|back-off|delays?|timeouts?|interval|sleeps?|wait|waits|ttl|expires?"
+_SETTING_WORDS_RE = WordPattern(
+    r"(?:retry|retries|retrying|backoff|back-off|delays?|timeouts?|interval|sleeps?|wait|waits|ttl|expires?"
     r"|default|defaults|limit|limits|limited|cap|capped|threshold|configured?|config|setting|settings"
     r"|option|flag|env|port|width|height|margin|padding|opacity|font|max|min|at most|at least|up to|no more than"
-    r"|goal|target|should|must|aim|budget|quota|set to|resize|scale|crop|quality"
-    r"|задержк\w*|таймаут\w*|повтор\w*|интервал\w*|лимит\w*|порог\w*|по умолчанию|настро\w*|цель|должн\w*)\b",
-    re.IGNORECASE,
+    r"|goal|target|should|must|aim|budget|quota|set to|resize|scale|crop|quality|ago|before now|from now"
+    r"|задержк\w*|таймаут\w*|повтор\w*|интервал\w*|лимит\w*|порог\w*|по умолчанию|настро\w*|цель|должн\w*)",
 )
-_STRONG_RESULT_RE = re.compile(
-    r"\b(?:took|takes|went|dropped|fell|rose|grew|improved|reduced|sped|faster|slower|measured|passed|failed"
-    r"|saved|halved|доходит|занял\w*|занимает|вырос\w*|упал\w*|снизил\w*|ускор\w*|прошл\w*)\b|->|→|=>|➜",
-    re.IGNORECASE,
+_STRONG_RESULT_RE = WordPattern(
+    r"(?:took|takes|went|dropped|fell|rose|grew|improved|reduced|sped|faster|slower|measured|passed|failed"
+    r"|saved|halved|доходит|занял\w*|занимает|вырос\w*|упал\w*|снизил\w*|ускор\w*|прошл\w*)",
+    tokens=r"->|→|=>|➜",
 )
 _LETTER_WORD_RE = re.compile(r"[^\W\d_]{3,}")
 
@@ -167,9 +201,10 @@ def _reports_result(sentence: str) -> bool:
     """The sentence names a subject (a word besides the number) and tells a result, not a setting."""
     if not _LETTER_WORD_RE.search(sentence):
         return False
-    if _SETTING_WORDS_RE.search(sentence) and not _STRONG_RESULT_RE.search(sentence):
+    lowered = sentence.lower()
+    if _SETTING_WORDS_RE.search(lowered) and not _STRONG_RESULT_RE.search(lowered):
         return False
-    return _RESULT_RE.search(sentence) is not None
+    return _RESULT_RE.search(lowered) is not None
 
 
 def _setting_spans(sentence: str) -> list[tuple[int, int]]:
@@ -201,7 +236,7 @@ def before_after_pairs(text: str) -> list[tuple[str, str]]:
     """Pairs like ("73.0%", "76.8%") from "73.0% → 76.8%" or "from 6 to 3" (dates, versions,
     PR numbers, URLs and trailers are blanked first, so "v1.2.3 -> v1.2.4" is no pair)."""
     pairs = []
-    text = _NOT_MEASURED_RE.sub(_blank, text) if _DIGIT_RE.search(text) else text
+    text = _blank_not_measured(text) if _DIGIT_RE.search(text) else text
     for match in _finditer(BEFORE_AFTER_RE, _PAIR_START_RE, text):
         before = match.group("before") or match.group("before2") or match.group("before3")
         after = match.group("after") or match.group("after2") or match.group("after3")
@@ -214,10 +249,17 @@ def _blank(match: re.Match[str]) -> str:
     return " "
 
 
-def blank_not_measured(text: str) -> str:
-    """The text with trailers, URLs, inline code, PR numbers, dates, times, versions, hashes and
-    number lists blanked: what is left of its numbers may be compared or measured."""
-    return _NOT_MEASURED_RE.sub(_blank, text)
+# What every span _NOT_MEASURED_RE blanks needs somewhere: cheap to look for, and most sentences
+# have none of it, so the long pattern runs on few of them.
+_NOT_MEASURED_HINT_RE = re.compile(r"[:`#/]|www\.|\d[-:]\d|,\s+\d|\d\.\d+\.\d|\bv\d")
+_HEX_RUN_RE = re.compile(r"[0-9a-f]{7}")
+_ID_WORD_RE = re.compile(r"(?:pr|request|issue|ticket|bug|mr)\s*#?\d")
+
+
+def _blank_not_measured(text: str) -> str:
+    if _NOT_MEASURED_HINT_RE.search(text) or _HEX_RUN_RE.search(text) or _ID_WORD_RE.search(text.lower()):
+        return _NOT_MEASURED_RE.sub(_blank, text)
+    return text
 
 
 def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
@@ -228,7 +270,7 @@ def _cleaned_sentences(text: str) -> Iterator[tuple[str, str]]:
     for sentence in SENTENCE_BREAK.split(text):
         if not _DIGIT_RE.search(sentence):
             continue  # no number, nothing to measure
-        cleaned = _NOT_MEASURED_RE.sub(_blank, sentence)
+        cleaned = _blank_not_measured(sentence)
         if _DIGIT_RE.search(cleaned):
             yield sentence, cleaned
 

@@ -2,8 +2,9 @@
 
 A clone in `~/work/repo` or a session started in `/tmp/self` would otherwise be "repo" or
 "self" in every post. The name is, in order: the git remote's repository name (`origin`
-first, then any other remote), the name in `pyproject.toml`, `package.json` or `Cargo.toml`
-at the repository root, and only then the folder's name. A session's project is that of the
+first, then any other remote; a remote that is a folder on this machine does not count), the
+name in `pyproject.toml`, `package.json` or `Cargo.toml` at the repository root, and only then
+the folder's name. A session's project is that of the
 repository holding its working directory.
 
 Lookups are cached per folder: a transcript names the same few folders thousands of times.
@@ -18,7 +19,8 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-# `url = git@github.com:owner/name.git`, `https://host/owner/name`, `/srv/git/name.git`
+# `url = git@github.com:owner/name.git`, `https://host/owner/name`, `ssh://git@host/srv/git/name.git`
+_HOSTED = re.compile(r"[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:")  # a URL, or scp-like user@host:path
 _REPO_NAME = re.compile(r"([^/:\\]+?)(?:\.git)?/*$")
 
 
@@ -78,6 +80,8 @@ def remote_name(root: Path) -> str | None:
     remotes.sort(key=lambda section: section != 'remote "origin"')
     for section in remotes:
         url = parser.get(section, "url", fallback="").strip()
+        if not _HOSTED.match(url):  # a clone of a folder on this machine: that folder's name says nothing
+            continue
         match = _REPO_NAME.search(url)
         if match and match.group(1) not in ("", "."):
             return match.group(1)

@@ -231,7 +231,9 @@ def _store_story(store: Store, built: Built, report: SelectReport) -> None:
     story = Story(project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score,
                   category=c.category, tags=c.tags, activity_ids=c.activity_ids,
                   status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
-                  explain=c.explain(built.signature.stored_key), fingerprint=c.fingerprint)
+                  # a dropped story is never compared with again: its anchors are not worth reading
+                  explain=c.explain(built.signature.stored_key if c.decision == KEPT else built.signature.key),
+                  fingerprint=c.fingerprint)
     c.story_id = store.add_story(story)
     if c.story_id is None:
         report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")

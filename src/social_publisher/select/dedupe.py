@@ -15,7 +15,8 @@ spelling differences, the shared share forgives a different order of telling.
 A Russian note and an English session about the same work share few stems, so a signature
 also keeps *anchors*, which read the same in both languages: the names of the files touched,
 code-like words (`FTS5`, `bm25`, `retry_after`, `SQLite`; in mostly Cyrillic text every Latin
-word), and numbers (`20 000` and `20,000` are one; dates, versions and PR numbers are not read).
+word), and numbers (`20 000` and `20,000` are one; dates, versions, times and PR numbers are not
+read; English text gives only its measured numbers, Russian text all of its own).
 Two stories written in different languages (the share of Cyrillic letters in what the user
 wrote) are also near-duplicates when at least `_MIN_ANCHORS` anchors meet and they cover
 `duplicate_threshold` percent of the smaller story's anchors.
@@ -34,14 +35,17 @@ from operator import itemgetter
 from rapidfuzz import fuzz
 
 from social_publisher.select.words import word_counts
-from social_publisher.signals import blank_not_measured
 
 SIGNATURE_SIZE = 40
 ANCHORS_SIZE = 60
 _MIN_ANCHORS = 4
 _ANCHORS_MARK = " || "  # separates the stems from the language and anchors in a stored key
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER_TOKEN_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
+# A number standing alone: not part of a date, a version, a clock time, an id ("#12") or a name ("GPT-4").
+_NUMBER_TOKEN_RE = re.compile(r"(?<![\w.,:/#-])(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?![\w]|[.,:/-]\d)")
+_NUMBER_SPACES_RE = re.compile(r"[\s\u00a0\u202f]|,(?=\d{3}\b)")
+_ANCHOR_CHARS = 4_000  # of what the user wrote that anchors are read from
+_LANGUAGE_SAMPLE = 2_000
 _CYRILLIC_RE = re.compile(r"[а-яА-ЯёЁ]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _EXTENSIONS = frozenset("py js ts tsx jsx rs go rb md css html json toml yaml yml txt sh sql".split())
@@ -64,12 +68,30 @@ to too under until up very was we were what when where which while who why will 
 """.split())
 
 
-@dataclass
 class Signature:
-    stems: frozenset[str]
-    key: str  # the stems, sorted and joined: what rapidfuzz compares
-    anchors: frozenset[str] = frozenset()
-    lang: str = ""  # "ru" when most letters of what the user wrote are Cyrillic, "en" otherwise
+    """Stems (what rapidfuzz compares, joined in `key`), the language, and the anchors, which are
+    read from the story's text only when asked for (a cross-language comparison, or storing)."""
+
+    __slots__ = ("stems", "key", "lang", "_source", "_anchors")
+
+    def __init__(self, stems: frozenset[str], key: str, anchors: frozenset[str] | None = frozenset(),
+                 lang: str = "", source: tuple = ()):
+        self.stems, self.key, self.lang = stems, key, lang
+        self._anchors, self._source = anchors, source
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Signature) and (self.stems, self.lang, self.anchors) == (
+            other.stems, other.lang, other.anchors)
+
+    def __repr__(self) -> str:
+        return f"Signature({self.key!r}, lang={self.lang!r})"
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        if self._anchors is None:
+            self._anchors = anchors_of(*self._source)
+            self._source = ()
+        return self._anchors
 
     @classmethod
     def of(cls, texts: list[str]) -> "Signature":
@@ -83,9 +105,10 @@ class Signature:
         return f"{self.key}{_ANCHORS_MARK}{self.lang} {' '.join(sorted(self.anchors))}"
 
     def with_anchors(self, texts: list[str], names: list[str], numbers: list[str] = ()) -> "Signature":
-        """This signature with the anchors of `texts`, file `names` and measured `numbers`."""
-        anchors, lang = anchors_of(texts, names, numbers)
-        return Signature(self.stems, self.key, anchors, lang)
+        """This signature with the language of `texts`, and anchors to read from them, file `names`
+        and measured `numbers` when they are first needed."""
+        joined = "\n".join(t for t in texts if t)[:_ANCHOR_CHARS]
+        return Signature(self.stems, self.key, None, language_of(joined), (joined, tuple(names), tuple(numbers)))
 
     @classmethod
     def of_words(cls, words: Counter[str]) -> "Signature":
@@ -113,28 +136,37 @@ class Signature:
         return cls(stems, " ".join(sorted(stems)), frozenset(anchors.split()), lang)
 
 
-def anchors_of(texts: list[str], names: list[str], numbers: list[str] = ()) -> tuple[frozenset[str], str]:
-    """(anchors, language) of what the user wrote (see the module docstring)."""
-    joined = "\n".join(t for t in texts if t)
-    letters = len(_LETTER_RE.findall(joined))
-    cyrillic = len(_CYRILLIC_RE.findall(joined))
-    lang = "ru" if letters and cyrillic * 2 > letters else "en"
+def language_of(text: str) -> str:
+    """"ru" when most letters of (the start of) the text are Cyrillic, else "en"."""
+    sample = text[:_LANGUAGE_SAMPLE]
+    if not _CYRILLIC_RE.search(sample):
+        return "en"
+    letters = len(_LETTER_RE.findall(sample))
+    return "ru" if letters and len(_CYRILLIC_RE.findall(sample)) * 2 > letters else "en"
+
+
+def anchors_of(joined: str, names: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> frozenset[str]:
+    """The anchors of what the user wrote (see the module docstring)."""
+    lang = language_of(joined)
     found: Counter[str] = Counter(name.lower() for name in names if len(name) > 2)
-    cleaned = blank_not_measured(joined) if any(c.isdigit() for c in joined) else joined
-    for token in _LATIN_TOKEN_RE.findall(cleaned):
+    for token, count in Counter(_LATIN_TOKEN_RE.findall(joined)).items():
         lowered = token.lower()
-        if lowered in _EXTENSIONS or len(token) < 2:
+        if len(token) < 2 or lowered in _EXTENSIONS:
             continue
-        code_like = any(c.isdigit() or c == "_" for c in token) or any(c.isupper() for c in token[1:])
-        if code_like or (lang == "ru" and len(token) > 2 and lowered not in _STOPWORDS):
-            found[lowered] += 1
-    for number in _NUMBER_TOKEN_RE.findall("\n".join([cleaned, *numbers])):
-        digits = re.sub(r"[\s\u00a0\u202f]|,(?=\d{3}\b)", "", number).replace(",", ".")
-        digits = re.sub(r"[^\d.]", "", digits).strip(".")
+        # Every Latin word of Russian text is a name, a term or code; in English, code-like words:
+        # with a digit or _ (fts5, retry_after), or a capital past the first letter (SQLite, LIKE).
+        if lang == "ru":
+            if len(token) > 2 and lowered not in _STOPWORDS:
+                found[lowered] += count
+        elif not token.isalpha() or not token[1:].islower():  # tokens hold only letters, digits and _
+            found[lowered] += count
+    # In English text only the measured numbers are read: the Russian side reads all its own.
+    for number in _NUMBER_TOKEN_RE.findall("\n".join([joined if lang == "ru" else "", *numbers])):
+        digits = _NUMBER_SPACES_RE.sub("", number).replace(",", ".")
         if len(digits.replace(".", "")) >= 2:
             found[digits] += 1
     top = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:ANCHORS_SIZE]
-    return frozenset(anchor for anchor, _ in top), lang
+    return frozenset(anchor for anchor, _ in top)
 
 
 def cross_language_similarity(a: Signature, b: Signature) -> float:
@@ -196,8 +228,7 @@ class DuplicateIndex:
 
     def find(self, project: str, tags: list[str], signature: Signature) -> tuple[Known, float] | None:
         """The most similar known story of the project at or above the threshold, if any."""
-        if len(signature.stems) < _MIN_STEMS and len(signature.anchors) < _MIN_ANCHORS:
-            return None
+
         tag_set = frozenset(tags)
         # Dice >= t needs at least t/200 * (|a| + |b|) shared stems; the ratio can forgive some
         # misses, so the prefilter asks for a third of that before paying for rapidfuzz.
@@ -205,11 +236,10 @@ class DuplicateIndex:
         for known in self.by_project.get(project, ()):
             if tag_set and known.tags and not (tag_set & known.tags):
                 continue
+            score = cross_language_similarity(signature, known.signature)  # 0 at once for one language
             shared = len(signature.stems & known.signature.stems)
-            if shared * 600 < self.threshold * (len(signature.stems) + len(known.signature.stems)):
-                score = cross_language_similarity(signature, known.signature)
-            else:
-                score = max(similarity(signature, known.signature), cross_language_similarity(signature, known.signature))
+            if shared * 600 >= self.threshold * (len(signature.stems) + len(known.signature.stems)):
+                score = max(score, similarity(signature, known.signature))
             if score >= self.threshold and (best is None or score > best[1]):
                 best = (known, score)
         return best

@@ -32,7 +32,7 @@ from social_publisher.records import COMMIT, NOTE, SESSION
 from social_publisher.select.facts import RowFacts
 from social_publisher.select.tags import command_programs
 from social_publisher.select.words import WordPattern
-from social_publisher.signals import SENTENCE_BREAK, before_after_pairs, measurements, strip_dates_and_versions
+from social_publisher.signals import SENTENCE_BREAK, before_after_pairs, measurements
 
 
 @dataclass
@@ -136,7 +136,7 @@ def _numbers(rows: list[RowFacts]) -> list[Feature]:
             # Only sentences with an arrow, "from" or "с" can hold a before/after pair.
             if _PAIR_HINT_RE.search(text):
                 hinted = list(filter(_PAIR_HINT_RE.search, SENTENCE_BREAK.split(text)))
-                for before, after in before_after_pairs(strip_dates_and_versions("\n".join(hinted))):
+                for before, after in before_after_pairs("\n".join(hinted)):  # dates, versions blanked there
                     if before != after and (before, after) not in pairs:
                         pairs.append((before, after))
             # measurements reads sentence by sentence and stops at the limit.

@@ -169,7 +169,7 @@ def _nearest_group(groups: list[Group], day: date, when: datetime, note: Activit
     shared: dict[int, int] = {}
     if len(candidates) > 1:
         title = note.meta.get("title")
-        note_keys = text_keys(f"{title if isinstance(title, str) else ''}\n{note.text or ''}")
+        note_keys = text_keys(f"{title if isinstance(title, str) else ''}\n{(note.text or '')[:2000]}")
         for index, group in candidates:
             if index not in keys:
                 keys[index] = unit_keys(r for r in group.rows if r.kind != NOTE)

@@ -14,8 +14,8 @@ Units are read in time order. A unit joins the topic whose keys cover the larges
 share of its own (at least `JOIN_SHARE`; keys no topic holds yet count half); otherwise it
 starts a topic. A unit that touched
 files joins only a topic that touched some of the same files or folders (words alone do not
-make one topic of two pieces of work), and in a session of 6 units or more a key held by more
-than half of them (`src/`, `tests/`) names no topic. A commit with no keys
+make one topic of two pieces of work), and in a session of 6 units or more a folder held by
+more than half of them (`src/app/`) names no topic. A commit with no keys
 (or only keys every topic has) joins the topic of the unit before it; one whose keys are all its
 own starts a topic. Trivial commits (merges, bumps, typos; someone else's)
 never start a topic: each follows the nearest real unit before it (or after it). Topics interleave freely: work on search, then images,
@@ -59,7 +59,8 @@ stuff things misc various tweak tweaks
 добав исправ обнов измен удал сдела тест тесты файл файлы
 """.split())
 _PATH_GENERIC = frozenset("src lib app pkg internal packages test tests spec specs index init main utils util "
-                          "helpers common core __init__ mod py js ts".split())
+                          "helpers common core __init__ mod py js ts base types constants models views schemas "
+                          "conftest setup layout default".split())
 _HUB_FILES = frozenset("readme.md readme.rst changelog.md pyproject.toml package.json setup.py setup.cfg "
                        "cargo.toml go.mod requirements.txt .gitignore makefile license".split())
 _GENERATED = ("node_modules/", "vendor/", "dist/", "build/", "__pycache__/", ".min.", ".map", ".lock",
@@ -79,9 +80,9 @@ def split_topics(rows: list[Activity]) -> list[list[Activity]]:
     keys = [unit_keys(unit) for unit in units]
     df: Counter[str] = Counter(k for unit in keys for k in unit)
     n = len(units)
-    hub = n / 2 if n >= _HUB_MIN_UNITS else n  # a key in more than half the units names no topic
+    hub = n / 2 if n >= _HUB_MIN_UNITS else n  # a folder in more than half the units names no topic
     factor = {"w": _WORD_WEIGHT, "d": _FOLDER_WEIGHT, "s": _SCOPE_WEIGHT}
-    weight = {k: 0.0 if count < 2 or count > hub else math.log(1 + n / count) * factor.get(k[0], 1.0)
+    weight = {k: 0.0 if count < 2 or (count > hub and k[0] == "d") else math.log(1 + n / count) * factor.get(k[0], 1.0)
               for k, count in df.items()}
     topics: list[list[int]] = []
     topic_keys: list[set[str]] = []
@@ -175,13 +176,17 @@ def unit_keys(unit: Iterable[Activity]) -> set[str]:
     return keys
 
 
-def text_keys(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # prompts such as "continue" and many subjects come back again and again
+def text_keys(text: str) -> frozenset[str]:
     """Word stems, identifiers and file names named in a text (see the module docstring)."""
     keys = {f"w:{stem}" for stem in map(_stem, _WORD_RE.findall(text.lower())) if stem}
-    keys |= {f"i:{ident.lower()}" for ident in _IDENTIFIER_RE.findall(text) if not _FILE_RE.fullmatch(ident)}
-    for name in _FILE_RE.findall(text):
-        keys |= {f"f:{part}" for part in _name_parts(name.lower())}
-    return keys
+    dotted = "." in text
+    if dotted or "_" in text or not text[1:].islower():  # snake_case, dotted.names, camelCase
+        keys |= {f"i:{ident.lower()}" for ident in _IDENTIFIER_RE.findall(text) if not _FILE_RE.fullmatch(ident)}
+    if dotted:
+        for name in _FILE_RE.findall(text):
+            keys |= {f"f:{part}" for part in _name_parts(name.lower())}
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=65536)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from social_publisher.signals import WordPattern  # noqa: F401  (select's modules import it from here)
+
 # Lower-cased words and numbers; a decimal number stays one token ("76.8", "76,8").
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
 # Words as written, letters and digits together ("sqlite3", "k8s", "React").
@@ -29,31 +31,3 @@ def word_list(text: str) -> list[str]:
 
 def is_cyrillic(word: str) -> bool:
     return bool(word) and ("а" <= word[0] <= "я" or word[0] == "ё")
-
-
-class WordPattern:
-    """Whole words and word beginnings (stems), looked for in lower-cased text.
-
-    Python's regex engine cannot skip ahead on a pattern that starts with `\\b` or with
-    IGNORECASE, which made such searches the slowest part of select; this pattern has
-    neither and checks the word start itself.
-    """
-
-    def __init__(self, words: str = "", stems: str = ""):
-        parts = ([rf"(?:{words})\b"] if words else []) + ([f"(?:{stems})"] if stems else [])
-        self._re = re.compile("|".join(parts))
-
-    def finditer(self, lowered: str):
-        for match in self._re.finditer(lowered):
-            start = match.start()
-            if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
-                yield match
-
-    def search(self, lowered: str) -> re.Match[str] | None:
-        match = self._re.search(lowered)
-        while match is not None:
-            start = match.start()
-            if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
-                return match
-            match = self._re.search(lowered, start + 1)
-        return None

@@ -26,6 +26,7 @@ from social_publisher.write import text as measure
 from social_publisher.write import write
 from social_publisher.write.offline.phrases import EN, RU
 from social_publisher.write.offline.russian import cyrillic_share, counted, KIND_NOUNS, NOUNS
+from realistic_corpus import NOW, build_corpus
 from test_write import add_story, commit, session
 
 _PATH = re.compile(r"`([^`\s]*(?:/[^`\s]*|\.[A-Za-z]{1,5}))`")
@@ -119,6 +120,18 @@ def realistic(tmp_path_factory) -> tuple[Store, object]:
 
 
 @pytest.fixture(scope="module")
+def corpus_posts(tmp_path_factory) -> list[Post]:
+    """The realistic corpus (tests/realistic_corpus.py) through every stage up to write."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOCIAL_PUBLISHER_NOW", NOW)
+    config = load_config(build_corpus(tmp_path_factory.mktemp("corpus")).config())
+    store = Store(config.store.path)
+    run_stages(store, config, ("collect", "select", "enrich", "write"))
+    mp.undo()
+    return store.posts()
+
+
+@pytest.fixture(scope="module")
 def demo_posts(tmp_path_factory) -> list[Post]:
     config = load_config(make_workspace(tmp_path_factory.mktemp("demo") / "ws"))
     store = Store(config.store.path)
@@ -160,6 +173,13 @@ def test_the_realistic_stories_read_as_a_person_would_publish_them(realistic) ->
     posts = store.posts()
     assert {p.story_id for p in posts if p.status == "approved"}, "nothing was published"
     read_as_a_reader(posts)
+
+
+def test_the_realistic_corpus_reads_as_a_person_would_publish_it(corpus_posts) -> None:
+    assert len({p.story_id for p in corpus_posts if p.status == "approved"}) >= 3
+    read_as_a_reader(corpus_posts)
+    for post in corpus_posts:  # trailers, timestamps and URL fragments are never told as measured numbers
+        assert not re.search(r"\*\*4\.5\b|\*\*12,30|Opus", post.body_md), post.body_md
 
 
 def test_the_demo_reads_as_a_person_would_publish_it(demo_posts) -> None:
@@ -220,12 +240,13 @@ def test_a_russian_note_is_told_in_russian_and_the_english_post_says_where_it_is
     assert "Russian version only" in en.body_md
 
 
-def test_every_russian_title_names_its_topic(realistic, demo_posts) -> None:
+def test_every_russian_title_names_its_topic(realistic, demo_posts, corpus_posts) -> None:
     store, _ = realistic
-    generic = {frame.split(" {P}")[0] for frame in RU["title_kind:feature"] + RU["title_kind:other"]}
+    demo_posts = [*demo_posts, *corpus_posts]
+    generic = {frame.split(" {P}")[0] for key, frames in RU.items() if key.startswith("title_kind:") for frame in frames}
     for post in [*store.posts(lang="ru"), *(p for p in demo_posts if p.lang == "ru")]:
         assert "Как я добавлял новое" not in post.title
-        assert not any(post.title.startswith(g) for g in generic), post.title
+        assert not any(post.title.startswith(g) for g in generic), post.title  # a topic, not only a kind
 
 
 def test_counts_agree_with_their_nouns() -> None:

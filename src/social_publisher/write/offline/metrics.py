@@ -40,7 +40,9 @@ def metric_label(context: str, value: str, *, strict: bool = False) -> tuple[str
     after = re.findall(r"[A-Za-zА-Яа-яЁё]+", context[position + len(value):])[:2]
     before = [w for w in before if w.lower() not in _GLUE][-1 if strict else -2:]
     kind = value_kind(value)
-    for word in [*after[:1], *reversed(before), *([] if strict else after[1:])]:
+    # strict: the word after, or the one after an adjective ("14 search tests"), or the nearest before
+    nearby = after[:2] if strict and len(after) > 1 and after[0].islower() else after[:1]
+    for word in [*nearby, *reversed(before), *([] if strict else after[1:])]:
         metric = METRICS.get(word.lower()) or METRICS.get(word.lower() + "s")  # "500-question split"
         if metric and metric[2] in ("any", kind) and not (metric[2] == "any" and kind == "count"):
             rate = re.search(rf"\b{re.escape(word)}\s+per\s+(second|minute|hour|day)\b", context)
@@ -62,7 +64,8 @@ def value_kind(value: str) -> str:
     return "count" if not unit and not number.endswith(("x", "×")) else "factor"
 
 
-_GLUE = {"of", "the", "a", "an", "is", "was", "at", "to", "on", "in", "by", "from", "reached", "went", "now"}
+_GLUE = {"of", "the", "a", "an", "is", "was", "at", "to", "on", "in", "by", "from", "reached", "went", "now", "over",
+         "for", "with", "across", "under", "below", "above", "about", "around", "than"}
 
 
 def shown_value(value: str, lang: str) -> str:
@@ -70,6 +73,9 @@ def shown_value(value: str, lang: str) -> str:
     if " of " in value:  # "83 of 120"
         return value if lang == "en" else value.replace(" of ", " из ")
     number, _, unit = value.partition(" ")
+    if re.fullmatch(r"[\d.,]+[kM]", number):  # "100k rows": thousands and millions written on the number
+        number, unit = number[:-1], number[-1] + (f" {unit}" if unit else "")
+        return f"{number}{unit}" if lang == "en" else f"{number} {RU_UNITS[unit[0]]}{unit[1:]}"
     if lang == "ru":
         if unit in RU_WORD_UNITS:  # "2.8 пункта", "5 пунктов", "32 минуты": the unit agrees with the number
             forms = RU_WORD_UNITS[unit]
@@ -101,7 +107,7 @@ def labelled_values(sentence: str) -> list[tuple[str, tuple[str, str]]] | None:
     for match in _HTTP_STATUS.finditer(rest):
         found.append((match.group(1), ("HTTP status", "код ответа")))
         rest = rest.replace(match.group(0), " ", 1)
-    for written in re.finditer(rf"(?<![\w.,])\d+(?:[.,]\d+)*{_UNIT_AFTER}", rest):
+    for written in re.finditer(rf"(?<![\w.,])\d+(?:[.,]\d+)*(?:[kM](?![A-Za-z]))?{_UNIT_AFTER}", rest):
         value = written.group(0).strip()
         if not measure.numbers(value) or not measure.numbers(value) <= measure.numbers(rest):
             continue  # a date, a clock time or a version: not a number the checks count

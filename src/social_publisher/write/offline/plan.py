@@ -158,7 +158,7 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
                 kept_words.pop()
             dropped = True
             continue
-        if dropped and re.fullmatch(r"(?:ms|s|sec|min|h|%|[KMGT]B|x)[,;:]?", word):
+        if dropped and re.fullmatch(r"(?:ms|s|sec|min|h|%|[KMGT]B|x|px|pt|em|rem|dpi|fps|k)[,;:]?", word):
             continue  # the unit of the number just left out
         dropped = False
         kept_words.append(word)

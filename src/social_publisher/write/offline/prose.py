@@ -71,7 +71,10 @@ def join_words(items: list[str], lang: str) -> str:
 
 
 def capital(text: str) -> str:
-    return text[:1].upper() + text[1:] if text and not text.startswith("`") else text
+    """The first letter upper-cased, unless the text starts with code or a name with a digit ("p95")."""
+    if not text or text.startswith("`") or re.match(r"[a-z]+\d", text):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def lower_first(text: str, lang: str) -> str:

@@ -67,10 +67,7 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
         if done:  # "In **csvkit** I added CSV export for the report page."
             first = frames.pick("open_done", P=project, done=done)
         elif told:
-            what = mark_code(told.original)
-            if re.match(r"[A-Z][a-z]", what):  # "Fold case ..." continues the sentence: "fold case ..."
-                what = what[0].lower() + what[1:]
-            what = what.replace(": ", " — ", 1)  # one colon per sentence: the frame has its own
+            what = mark_code(told.original).replace(": ", " — ", 1)  # one colon per sentence: the frame's
             first = frames.pick(f"open:{kind}", P=project, what=what)
         else:
             first = frames.pick(f"open_bare:{kind}", P=project)
@@ -245,7 +242,7 @@ def _numbers(plan: Plan, lang: str, frames: Frames) -> list[str]:
     said = {s.lower() for s in own_sentences(plan) if tells(plan, lang, s)}
     for number in plan.numbers:
         context = number.get("context", "")
-        if context.lstrip("-*• ").strip().rstrip(".").lower() in {t.rstrip(".") for t in said}:
+        if _bare(context) in {_bare(t) for t in said}:
             continue  # the post tells the sentence itself, number and all
         by_context.setdefault(context, []).append(number["value"])
     for context, values in by_context.items():
@@ -257,8 +254,8 @@ def _numbers(plan: Plan, lang: str, frames: Frames) -> list[str]:
         for value, label in zip(values, labels):
             if label:
                 bullets.append(f"- {capital(label[0 if lang == 'en' else 1])}: {bold(shown_value(value, lang))}")
-            elif (plan.quote_contexts and quotable(context) and tells(plan, lang, context)
-                  and context.lstrip("-*• ").strip().rstrip(".") not in [t.rstrip(".") for t in own_sentences(plan)]):
+            elif (plan.quote_contexts and quotable(context) and tells(plan, lang, context) and len(context) < 239
+                  and _bare(context) not in {_bare(t) for t in own_sentences(plan)}):
                 bullets.append(f"- {bold(shown_value(value, lang))} — {quote_inline(mark_code(context.strip()), lang)}")
     shown_numbers = measure.numbers("\n".join(bullets))
     for sentence in _other_language(plan, lang):  # their numbers, named, since their words are not told
@@ -272,6 +269,11 @@ def _numbers(plan: Plan, lang: str, frames: Frames) -> list[str]:
     if not bullets:
         return []
     return [frames.pick("head_numbers_pairs" if plan.pairs else "head_numbers"), "\n".join(bullets)]
+
+
+def _bare(sentence: str) -> str:
+    """A sentence compared as told: no list marker, no full stop, any case."""
+    return sentence.lstrip("-*• ").strip().rstrip(".").lower()
 
 
 def _merged(bullets: list[str]) -> list[str]:

@@ -177,7 +177,15 @@ def _title_topics(plan: Plan) -> list[str]:
         found = russian.topics([plan.headline.original], most=1)
         if found:
             return found
-    return russian.topics([a.original for a in plan.actions] + plan.facts.get("note_titles", []), most=1)
+    found = russian.topics([a.original for a in plan.actions] + plan.facts.get("note_titles", []), most=1)
+    if found:
+        return found
+    return [f"код на {_LANGUAGE_NAMES[lang]}" for lang in plan.facts.get("languages", []) if lang in _LANGUAGE_NAMES][:1]
+
+
+_LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go",
+                   "rust": "Rust", "java": "Java", "kotlin": "Kotlin", "ruby": "Ruby", "php": "PHP", "c": "C",
+                   "cpp": "C++", "csharp": "C#", "swift": "Swift", "shell": "Bash", "sql": "SQL"}
 
 
 def _ru_past_short(action: Action, max_obj_words: int) -> str | None:

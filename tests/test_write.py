@@ -12,7 +12,7 @@ from slugify import slugify
 
 from social_publisher import clock
 from social_publisher.config import Config, EnrichConfig
-from social_publisher.enrich import enrich
+from social_publisher.enrich import enrich, jokes
 from social_publisher.records import Activity, Brief, Story, fingerprint
 from social_publisher.store import Store
 from social_publisher.enrich.redact import Redactor
@@ -106,6 +106,15 @@ def test_write_makes_a_checked_post_per_story_and_language(briefed: Store) -> No
     assert {p.backend for p in posts} == {"offline"} and {p.llm_calls for p in posts} == {0}
     assert {s.status for s in briefed.stories()} == {"written"}
     assert briefed.llm_calls_on(clock.today().isoformat()) == 0  # the offline writer uses no budget
+
+
+def test_a_brief_without_a_joke_is_written_too(briefed: Store) -> None:
+    """Jokes run out on a real history (each is told once); a brief without one is written all the same."""
+    told = [jokes.get(brief.joke_id) for brief in map(briefed.brief, (1, 2))]
+    briefed.db.execute("UPDATE briefs SET joke_id = NULL")
+    report = write(briefed, Config())
+    assert (report.posts, report.rejected) == (4, 0)
+    assert all(joke.text(post.lang) not in post.body_md for joke in told for post in briefed.posts())
 
 
 def test_rerunning_write_adds_nothing(briefed: Store) -> None:

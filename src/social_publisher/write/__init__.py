@@ -214,7 +214,7 @@ def check_context(brief: Brief, lang: str, config: Config, redactor: Redactor,
     facts = brief.facts
     joke = jokes.get(brief.joke_id)
     shown_facts = {k: v for k, v in facts.items() if k not in ("redacted_fingerprints", "period")}
-    allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *(joke.en, joke.ru) * bool(joke),
+    allowed = "\n".join([*_strings(shown_facts), *_strings(brief.wiki), *((joke.en, joke.ru) if joke else ()),
                          *also_allowed])
     return checks.CheckContext(
         lang=lang, facts=facts, allowed_text=allowed,

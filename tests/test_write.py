@@ -16,7 +16,7 @@ from social_publisher.enrich import enrich, jokes
 from social_publisher.records import Activity, Brief, Story, fingerprint
 from social_publisher.store import Store
 from social_publisher.enrich.redact import Redactor
-from social_publisher.write import WRITERS, Draft, Writer, check_context, checks, write
+from social_publisher.write import WRITERS, Draft, Writer, check_context, checks, unique_slug, write
 from social_publisher.write import text as measure
 
 _ids = itertools.count(1)
@@ -152,14 +152,19 @@ def test_posts_pass_every_check_and_pair_up_on_numbers(briefed: Store) -> None:
 
 
 def test_slugs_are_unique_per_language_and_russian_is_transliterated(store: Store) -> None:
-    for _ in range(2):  # two stories that read the same get the same title
+    for _ in range(2):  # two stories that read the same: their titles may well be the same
         add_story(store, csv_rows("twin"))
     enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))  # no network in tests
     write(store, Config())
     for lang in ("en", "ru"):
-        slugs = [p.slug for p in store.posts(lang=lang)]
-        assert len(set(slugs)) == 2 and slugs[1] == slugs[0] + "-2"
+        posts = store.posts(lang=lang)
+        slugs = [p.slug for p in posts]
+        assert len(set(slugs)) == 2
         assert all(slug.isascii() and slug == slug.lower() for slug in slugs)
+        if posts[0].title == posts[1].title:
+            assert slugs[1] == slugs[0] + "-2"
+        assert unique_slug(store, lang, posts[0].title) == slugify(posts[0].title) + (
+            "-3" if posts[0].title == posts[1].title else "-2")
     ru = store.posts(lang="ru")[0]
     assert ru.slug == slugify(ru.title) and re.search("[а-я]", ru.title)  # transliterated, not dropped
 

@@ -12,6 +12,8 @@ import secrets
 import sqlite3
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -264,6 +266,16 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+_ROWS_PER_INSERT = 64  # 9 values each: well under SQLite's 32,766 bound parameters
+
+
+@lru_cache(maxsize=_ROWS_PER_INSERT)
+def _insert_activity_sql(rows: int) -> str:
+    return ("INSERT OR IGNORE INTO activity"
+            " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at) VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows))
+
+
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -340,17 +352,17 @@ class Store:
         """
         collected_at = clock.iso(clock.now())
         before = self.db.total_changes
+        rows = iter(rows)
         with self.transaction():
-            self.db.executemany(
-                "INSERT OR IGNORE INTO activity"
-                " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, _dumps(a.meta),
-                     a.fingerprint, collected_at)
-                    for a in rows
-                ),
-            )
+            # Many rows per statement: SQLite inserts them in one step with the GIL released, so a
+            # collector's parsing thread runs meanwhile (one step per row would hand the GIL back
+            # and forth for each). Rows go in in the order given, each as INSERT OR IGNORE would.
+            while chunk := list(islice(rows, _ROWS_PER_INSERT)):
+                self.db.execute(_insert_activity_sql(len(chunk)), [
+                    value for a in chunk
+                    for value in (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, _dumps(a.meta),
+                                  a.fingerprint, collected_at)
+                ])
         return self.db.total_changes - before
 
     def activity(self, *, unconsidered: bool = False, ids: Iterable[int] | None = None) -> list[Activity]:

@@ -180,7 +180,7 @@ class CompanionStream:
                 if parsed is None:  # a blank line
                     self.offset, self.line_no = end, line_no
                     continue
-                timestamp = parsed.get("timestamp") if isinstance(parsed, dict) else None
+                timestamp = self.source.timestamp_of(parsed)
                 self.peeked = (line_no, end, parsed, timestamp)
                 break
         return self.peeked
@@ -245,6 +245,10 @@ class TranscriptSource(Source):
         if not isinstance(parsed, dict):
             raise BadLine(f"not a JSON object ({type(parsed).__name__})")
         return parsed
+
+    def timestamp_of(self, line: Any) -> Any:
+        """The timestamp of a line `parse` returned (side files are merged by it)."""
+        return line.get("timestamp") if isinstance(line, dict) else None
 
     def whole_line(self, raw: bytes) -> bool:
         """Whether an unterminated last line of an idle file is complete: a whole JSON object."""

@@ -266,6 +266,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+PAGE_SIZE = 16384
 _ROWS_PER_INSERT = 64  # 9 values each: well under SQLite's 32,766 bound parameters
 
 
@@ -273,7 +274,8 @@ _ROWS_PER_INSERT = 64  # 9 values each: well under SQLite's 32,766 bound paramet
 def _insert_activity_sql(rows: int) -> str:
     return ("INSERT OR IGNORE INTO activity"
             " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at) VALUES "
-            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows))
+            # meta_json is bound as orjson's UTF-8 bytes and stored as the same text (no str round trip)
+            + ", ".join(["(?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"] * rows))
 
 
 def _dumps(value: Any) -> str:
@@ -293,6 +295,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
+            # A new store gets 16 KB pages (an existing one keeps its own): activity rows are a few KB
+            # of JSON each, which 4 KB pages would spread over overflow chains, written page by page.
+            self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -360,7 +365,7 @@ class Store:
             while chunk := list(islice(rows, _ROWS_PER_INSERT)):
                 self.db.execute(_insert_activity_sql(len(chunk)), [
                     value for a in chunk
-                    for value in (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, _dumps(a.meta),
+                    for value in (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, orjson.dumps(a.meta),
                                   a.fingerprint, collected_at)
                 ])
         return self.db.total_changes - before

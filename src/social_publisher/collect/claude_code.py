@@ -26,10 +26,9 @@ import msgspec
 import orjson
 
 from social_publisher.collect import register
-from social_publisher.collect.background import BackgroundWriter
 from social_publisher.collect.elide import ELIDE_ABOVE, elide, ends_of_string
 from social_publisher.collect.sessions import TurnGroup
-from social_publisher.collect.transcripts import BadLine, Tracker, Transcript, TranscriptSource, file_stat
+from social_publisher.collect.transcripts import BadLine, Batches, Tracker, Transcript, TranscriptSource, file_stat
 from social_publisher.config import Config, SourceConfig
 from social_publisher.store import Store
 
@@ -137,7 +136,7 @@ class ClaudeCodeSource(TranscriptSource):
             pending = dict(list(self.summaries.items())[-self.MAX_PENDING_SUMMARIES:])
             store.set_cursor(self._summaries_key, pending)
 
-    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
+    def after_read(self, writer: Batches, tracker: Tracker) -> None:
         if tracker.summary_found:
             session_id, summary = tracker.state.session_id, tracker.state.summary
             writer.submit(lambda store: store.set_session_summary(self.type, session_id, summary))

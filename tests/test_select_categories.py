@@ -124,17 +124,22 @@ def test_new_technology_for_a_project_scores(store):
 
 
 def test_a_feature_day_with_one_small_fix_commit_is_a_feature_day(store):
-    """Real shape (sqlite-utils, one day): options, a TUI and completion docs, plus a two-line
-    "Fix for ..." in the docs. The category follows most of the work, not the one word "fix"."""
+    """A real day of sqlite-utils (commits as written): options, a TUI and completion docs, plus a
+    two-line "Fix for ..." in the docs. The category follows most of the work, not the word "fix"."""
     story = only_story(store, [
         commit("sqlite-utils", at(21, 9), "Analyze tables options: --common-limit, --no-most, --no-least\n\nCloses #544",
-               [("docs/cli.rst", 7, 3), ("sqlite_utils/cli.py", 16, 3), ("sqlite_utils/db.py", 32, 22),
-                ("tests/test_analyze_tables.py", 96, 3)]),
+               [("docs/cli-reference.rst", 7, 4), ("docs/cli.rst", 7, 3), ("docs/python-api.rst", 20, 5),
+                ("sqlite_utils/cli.py", 16, 3), ("sqlite_utils/db.py", 32, 22), ("tests/test_analyze_tables.py", 96, 3)]),
         commit("sqlite-utils", at(21, 10), "No need to show common values if everything is null\n\nCloses #547",
-               [("sqlite_utils/db.py", 14, 10), ("tests/test_analyze_tables.py", 25, 1)]),
+               [("sqlite_utils/cli.py", 5, 3), ("sqlite_utils/db.py", 14, 10), ("tests/test_analyze_tables.py", 25, 1)]),
+        commit("sqlite-utils", at(21, 10, 30), "Validate column names in analyze-columns, closes #548",
+               [("sqlite_utils/cli.py", 9, 0), ("tests/test_analyze_tables.py", 37, 0)]),
         commit("sqlite-utils", at(21, 11), "Experimental TUI powered by Trogon\n\n* sqlite-utils tui command if Trogon "
-               "is installed, closes #545\n* Documentation for trogon TUI",
-               [("docs/cli.rst", 22, 0), ("sqlite_utils/cli.py", 30, 0), ("setup.py", 1, 0)]),
+               "is installed, closes #545\r\n* Documentation for trogon TUI\r\n* Screenshot of TUI\r\n* Ignore trogon "
+               "mypy error\r\n* only run flake8 on Python 3.8 or higher, closes #550",
+               [(".github/workflows/publish.yml", 1, 1), (".github/workflows/test.yml", 3, 2),
+                ("docs/_static/img/tui.png", None, None), ("docs/cli-reference.rst", 18, 0), ("docs/cli.rst", 22, 0),
+                ("setup.py", 1, 0), ("sqlite_utils/cli.py", 9, 0), ("tests/test_docs.py", 1, 1)]),
         commit("sqlite-utils", at(21, 12), "Fix for missing csv Pygments support, refs #551", [("docs/cli.rst", 2, 2)]),
         commit("sqlite-utils", at(21, 13), "Documented bash/zsh completion, closes #552",
                [("docs/installation.rst", 24, 0)]),

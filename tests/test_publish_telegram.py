@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes.clock import FakeClock, clock_fixture  # noqa: F401  (the `clock` fixture)
-from fakes.posts import approved_post
+from fakes.posts import approved_post, stored_digest
 from fakes.server import Reply
 from fakes.telegram_server import TelegramServer, error, parse_html, too_many, units
 from social_publisher.cli import cli, main
@@ -318,7 +318,8 @@ def test_a_digest_is_one_message_shortened_to_fit_with_the_link_at_the_end(store
 
     lines = "\n".join(f"- [Пост номер {n} о чём-то важном 🚀](https://blog.example/ru/post-{n}.html)"
                       for n in range(120))
-    digest = Digest(day="2026-11-20", lang="ru", title="Итоги дня", body_md=f"Проекты: 3, коммиты: 40.\n\n{lines}")
+    digest = stored_digest(store, Digest(day="2026-11-20", lang="ru", title="Итоги дня",
+                                         body_md=f"Проекты: 3, коммиты: 40.\n\n{lines}"))
     channel = TelegramChannel(config)
     channel.publish_digest(digest, PublishContext(store=store, config=config, report=None))
     [message] = telegram.messages

@@ -201,6 +201,9 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
 # -- per kind -------------------------------------------------------------------
 
 
+# Issue and pull-request references at the end of a subject: "…, refs #14", "… (#57)", "- closes #3, #4".
+ISSUE_REFERENCES = re.compile(r"(?:[\s,;.–—-]*\b(?:refs?|closes?|closed|fix(?:es|ed)?|resolves?|see|re)\b:?\s*#\d+"
+                              r"(?:\s*(?:,|and|&)\s*#\d+)*|\s*\(#\d+\))+\s*$", re.IGNORECASE)
 _BULK_SUBJECT = re.compile(r"^(?:import|initial|init\b|vendor|scaffold|bootstrap|copy|move .* from|add .* from)",
                            re.IGNORECASE)
 _KIND_OF_COMMIT = (("bug_fix", r"^(?:fix|repair|resolve|handle|honou?r|prevent|guard)"),
@@ -244,6 +247,7 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     match = read.CONVENTIONAL_PREFIX.match(subject_raw)
     kind = match.group("type").lower() if match else ""
     subject = clean(subject_raw[match.end():] if match else subject_raw, "message").rstrip(".")
+    subject = ISSUE_REFERENCES.sub("", subject).rstrip(" .") or subject  # "…, refs #14", "… (#57)": for the tracker
     body = clean(body_raw, "message")
     if subject:
         got.actions.append({"text": read.capitalize(subject), "source": "commit"})

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 
+from social_publisher.enrich.facts import ISSUE_REFERENCES
 from social_publisher.write.offline import russian
 from social_publisher.write.offline.actions import Action, mark_code, past
+from social_publisher.write.offline.actions import parse as parse_action
 from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
 from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
 from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, join_words, own_words,
@@ -62,6 +64,8 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
     kind = plan.kind
     headline = plan.headline if plan.headline and plan.headline.lang == lang else None
     if lang == "en":
+        if headline and ISSUE_REFERENCES.search(headline.original):  # "…, refs #142" (briefs made before enrich dropped them)
+            headline = parse_action(ISSUE_REFERENCES.sub("", headline.original))
         told = told_action(plan, "en", headline) if headline else None
         done = past(told, "en") if told else None
         if done:  # "In **csvkit** I added CSV export for the report page."

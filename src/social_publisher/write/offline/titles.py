@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from social_publisher.enrich.facts import ISSUE_REFERENCES
 from social_publisher.write import text as measure
 from social_publisher.write.offline.actions import Action, gerund, parse, past
 from social_publisher.write.offline.metrics import metric_label, shown_value
@@ -32,9 +33,6 @@ _TRAILING_JUNK = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", 
 _CUT_BEFORE = {"with", "in", "for", "when", "that", "to", "from", "into", "on", "by", "and", "or", "if", "so",
                "because", "after", "before", "instead", "without", "than", "via", "using", "while", "where",
                "which", "but", "now"}
-# Issue and pull-request references at the end of a subject: "…, refs #14", "… (#57)", "- closes #3, #4".
-ISSUE_TAIL = re.compile(r"(?:[\s,;.–—-]*\b(?:refs?|closes?|closed|fix(?:es|ed)?|resolves?|see|re)\b:?\s*#\d+"
-                        r"(?:\s*(?:,|and|&)\s*#\d+)*|\s*\(#\d+\))+\s*$", re.IGNORECASE)
 EN_WORDS = (4, 12)  # the writer's own bounds for an English title (checks.bad_title allows 3 to 14)
 RU_WORDS = (5, 10)
 
@@ -152,7 +150,7 @@ def topic_text(text: str) -> str:
     """One topic out of a subject: without issue references, the first clause of a ";" list, the
     first item (two when the first is short) of a long list ("Site channel, channel registry,
     Atom feeds, sitemap, atomic site output" names the site channel)."""
-    text = ISSUE_TAIL.sub("", text.strip()).strip() or text.strip()
+    text = ISSUE_REFERENCES.sub("", text.strip()).strip() or text.strip()
     text = re.split(r"; |\. (?=[A-Z])", text)[0].strip()
     text = re.sub(r"\s*\((?=[^()]*\s)[^()=._]*\)", "", text).strip()  # an aside, "(after the first 100)"; not code
     items = [item.strip() for item in re.split(r",\s+|\s+and\s+", text)]
@@ -170,7 +168,7 @@ def _topic_action(plan: Plan) -> Action | None:
         headline = next((a for a in plan.actions if a.lang == "en"), None)
     if headline is None or headline.lang != "en":
         return None
-    bare = ISSUE_TAIL.sub("", headline.original).strip()  # before the numbers go: no "refs" left behind
+    bare = ISSUE_REFERENCES.sub("", headline.original).strip()  # before the numbers go: no "refs" left behind
     told = told_action(plan, "en", parse(bare) if bare and bare != headline.original else headline)
     one = as_written(topic_text(told.original), plan.project)
     return told if one == told.original else parse(one)

@@ -29,6 +29,7 @@ from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, b
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
 from social_publisher.write.offline import worth_knowing
+from social_publisher.write.offline.titles import without_project
 
 MAX_FILES = 3  # files named in the "what changed" section, where none was named yet
 MAX_PATHS = 5  # paths one post may name in all (issue 11: never six or more)
@@ -107,6 +108,7 @@ def _mid_sentence(text: str) -> str:
 def _topics(plan: Plan) -> list[str]:
     texts = [plan.headline.original] if plan.headline else []
     texts += [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
+    texts = without_project(texts, plan.project)  # "sqlite-utils insert" is not about storage
     return russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
 
 

@@ -179,6 +179,7 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
     action = _topic_action(plan)
     g = gerund(action) if action else None
     noun = action.original if action and not action.known else None
+    named = bool(project) and project.lower() in (g or noun or "").lower()
     pair = plan.pairs[0] if plan.pairs else None
     out: list[_Title] = []
     fallbacks: list[str] = []
@@ -195,13 +196,16 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
             out.append(_fit(f"{{X}}: {counted['value']} {label[0]}", g or noun))  # type: ignore[index]
     if g and action:
         past_phrase = past(action, "en") or g
-        out += [_fit("How I {X}", past_phrase), _fit(f"{{X}} in {project}", g),
-                _fit(f"How I {{X}} in {project}", past_phrase)]
-    if noun and noun.lower().startswith(project.lower() + " "):  # "sqlite-utils memory command": named already
-        out.append(_fit("{X}", noun))
+        out.append(_fit("How I {X}", past_phrase))
+        if not named:  # "Adding test for sqlite-utils search" names the project already
+            out += [_fit(f"{{X}} in {project}", g), _fit(f"How I {{X}} in {project}", past_phrase)]
+    if noun and noun.replace("`", "").lower().startswith(project.lower() + " "):  # "sqlite-utils memory command"
+        out.append(_fit("{X}", noun.replace("`", "")))
     elif noun and ": " in noun:  # "Analyze tables options: --common-limit, …": one colon, the project before it
         head, tail = noun.split(": ", 1)
         out += [_fit(f"{head} in {project}: {{X}}", tail), _fit(f"{head}: {{X}}", tail)]
+    elif noun and named:
+        out.append(_fit("{X}", noun))
     elif noun:
         out += [_fit(f"{{X}} in {project}", noun), _fit(f"{project}: {{X}}", noun)]
     if not fallbacks:
@@ -307,13 +311,22 @@ def _title_topics(plan: Plan) -> list[str]:
     if plan.headline and plan.headline.lang == "ru" and not plan.headline.known \
             and measure.words(plan.headline.original) <= 5:
         return [plan.headline.original[:1].lower() + plan.headline.original[1:]]
-    found = russian.topics([plan.headline.original], most=1) if plan.headline else []
-    for more in (russian.topics([a.original for a in plan.actions] + plan.facts.get("note_titles", []), most=3),
+    found = russian.topics(without_project([plan.headline.original], plan.project), most=1) if plan.headline else []
+    texts = [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
+    for more in (russian.topics(without_project(texts, plan.project), most=3),
                  russian.topics(plan.facts.get("files", []), most=2)):
         found += [t for t in more if t not in found]
     if found:
         return found[:2]
     return [f"код на {_LANGUAGE_NAMES[lang]}" for lang in plan.facts.get("languages", []) if lang in _LANGUAGE_NAMES][:1]
+
+
+def without_project(texts: list[str], project: str) -> list[str]:
+    """The texts without the project's name: "sqlite-utils insert …" is not about storage (`\\bsqlite\\b`)."""
+    if not project:
+        return texts
+    pattern = re.compile(re.escape(project), re.IGNORECASE)
+    return [pattern.sub(" ", text) for text in texts]
 
 
 _LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go",

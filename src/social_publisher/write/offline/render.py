@@ -69,6 +69,10 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
             headline = parse_action(ISSUE_REFERENCES.sub("", headline.original))
         told = told_action(plan, "en", headline) if headline else None
         done = past(told, "en") if told else None
+        fix_for = re.match(r"(fix(?:es)?) for (.+)", told.original, re.IGNORECASE) if told and not done else None
+        if fix_for:  # "Fix for missing csv support": "I made a fix for …", never "I fixed for …"
+            made = "fixes" if fix_for.group(1).lower() == "fixes" else "a fix"
+            done = f"made {made} for {mark_code(fix_for.group(2))}"
         if done:  # "In **csvkit** I added CSV export for the report page."
             first = frames.pick("open_done", P=project, done=done)
         elif told:

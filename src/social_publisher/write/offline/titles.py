@@ -79,7 +79,9 @@ def _fit(template: str, phrase: str, limit: int = EN_WORDS[1]) -> _Title:
     """Fill `{X}` with `phrase`, shortened where it must be at a place a reader would stop (`_shorten`)."""
     fixed = measure.words(template.replace("{X}", ""))
     all_words = phrase.split()
-    words = _shorten(all_words, limit - fixed)
+    # A reader's words, as the checks count them: "_decode_default_value" is three.
+    room = limit - fixed - sum(max(1, measure.words(word)) - 1 for word in all_words)
+    words = _shorten(all_words, room)
     if not words:
         return _Title("", False)
     return _Title(template.replace("{X}", " ".join(words)), len(words) == len(all_words), len(words))

@@ -93,7 +93,8 @@ def _select(store: Store, config: Config) -> SelectReport:
     known_tags: dict[str, set[str]] = {}
     for story in stored:
         known_tags.setdefault(story.project, set()).update(story.tags)
-    builder = CandidateBuilder(rows, known_tags)
+    redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
+    builder = CandidateBuilder(rows, known_tags, redactor)
 
     decided: list[Built] = []
     held: list[Candidate] = []
@@ -103,9 +104,7 @@ def _select(store: Store, config: Config) -> SelectReport:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
                                f"activity {first.id} ({first.source}, {first.project}): occurred_at={first.occurred_at!r}")
-    redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
     for group, built in zip(groups, build_all(builder, groups)):
-        _redact(built, redactor)
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
             built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
@@ -126,16 +125,6 @@ def _select(store: Store, config: Config) -> SelectReport:
     report.activity_considered = len(considered)
     report.candidates = [b.candidate for b in _decision_order(decided)] + held
     return report
-
-
-def _redact(built: Built, redactor: Redactor) -> None:
-    """Mask secrets and private values in a candidate's texts before they are decided, stored or
-    printed, and leave secret-looking words out of the signature that is stored with it."""
-    c = built.candidate
-    c.headline = redactor.scrub_json(c.headline)
-    c.features = redactor.scrub_json(c.features)
-    c.tag_evidence = redactor.scrub_json(c.tag_evidence)
-    built.signature = Signature.from_key(redactor.scrub_words(built.signature.stored_key))
 
 
 def _decision_order(built: list[Built]) -> list[Built]:

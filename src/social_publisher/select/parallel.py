@@ -2,10 +2,11 @@
 
 Projects are independent: grouping is per project, and the one thing a builder remembers
 between groups, the technologies a project has seen, is per project. So the projects are
-dealt out to forked worker processes; each groups its projects' rows and builds (and masks)
-their candidates in time order, and the results are put back in group order: the output is
-the same as grouping and building everything here. Below `PARALLEL_MIN_ROWS` rows, on one
-core, or where processes cannot be forked, everything is done in this process.
+dealt out to this process and forked worker processes; each groups its projects' rows and
+builds (and masks) their candidates in time order, and the results are put back in group
+order: the output is the same as grouping and building everything here. Below
+`PARALLEL_MIN_ROWS` rows, on one core, or where processes cannot be forked, everything is
+done in this process.
 """
 
 from __future__ import annotations
@@ -38,13 +39,15 @@ def group_and_build(builder: CandidateBuilder, rows: list[Activity], gap: timede
     global _work
     _work = (builder, by_project, gap, split)
     try:
-        with multiprocessing.get_context("fork").Pool(len(buckets)) as pool:
-            parts = pool.map(_build_bucket, buckets)
+        with multiprocessing.get_context("fork").Pool(len(buckets) - 1) as pool:
+            pending = pool.map_async(_build_bucket, buckets[1:])
+            built = _group_and_build(builder, by_project, buckets[0], gap, split)  # this process takes a share too
+            parts = pending.get()
     finally:
         _work = None
     # Workers send each group's rows back as positions in its project's rows (see _build_bucket).
-    built = [(dataclasses.replace(group, rows=[by_project[group.project][i] for i in group.rows]), item)
-             for part in parts for group, item in part]
+    built += [(dataclasses.replace(group, rows=[by_project[group.project][i] for i in group.rows]), item)
+              for part in parts for group, item in part]
     built.sort(key=lambda pair: group_order(pair[0]))
     return built
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes.clock import FakeClock, clock_fixture  # noqa: F401  (the `clock` fixture)
-from fakes.posts import approved_post
+from fakes.posts import approved_post, stored_digest
 from fakes.server import Reply
 from fakes.telegram_server import TelegramServer, error, parse_html, too_many, units
 from social_publisher.cli import cli, main
@@ -85,6 +85,27 @@ def test_a_post_is_its_cover_then_text_parts_the_last_ending_with_the_link(store
 
     publish(store, config)  # a second run sends nothing
     assert len(telegram.messages) == 1 + len(texts)
+
+
+def test_a_post_that_just_fits_its_caption_never_sends_the_link_alone(store, config, tmp_path):
+    """Around the caption's limit, the last block (the sources footer with its rule) goes on with
+    the link: no message is a lone "Read more", nothing is lost, every message fits."""
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n fake image bytes")
+    footer = "---\n\n*Источники: `demo` · 2026-11-20 · коммиты `b17c371`, `45af93d`*"
+    shapes = set()
+    for size in range(700, 1000, 7):
+        body = f"{'слово ' * (size // 6)}конец.\n\n{footer}"
+        post_id = approved_post(store, f"fit-{size}", body=body, cover=cover)
+        messages = plan(store.posts(story_id=store.posts()[-1].story_id)[0], config, store)
+        assert store.posts()[-1].id == post_id
+        texts = [parse_html(message.html) for message in messages]
+        assert units(texts[0]) <= 1024 and all(units(text) <= 4096 for text in texts[1:])
+        assert not any(text.strip() == "Читать дальше" for text in texts), (size, texts)
+        assert texts[-1].rstrip().endswith("Читать дальше") and "конец." in "".join(texts)
+        assert not texts[0].rstrip().endswith("———")
+        shapes.add(len(messages))
+    assert shapes == {1, 2}  # both sides of the limit were met
 
 
 def test_without_a_cover_the_title_opens_the_first_message(store, config, telegram):
@@ -279,6 +300,7 @@ def test_a_send_that_gets_no_answer_is_uncertain_until_resolved_sent(store, conf
     assert any(f"--resolve {post_id} sent" in warning for warning in report.warnings)
     assert report.uncertain == 1
 
+    monkeypatch.setattr(TelegramChannel, "timeout", 30)  # the rest is answered: a loaded machine must not time it out
     result = CliRunner().invoke(cli, ["--config", str(config.config_path), "publish", "--resolve", str(post_id), "sent"])
     assert result.exit_code == 0, result.output
     assert f"telegram: post {post_id} message 2 settled as sent" in result.output
@@ -292,6 +314,7 @@ def test_resolve_resend_sends_the_uncertain_part_again(store, config, telegram, 
     telegram.hang("sendMessage", nth=1, act=False)  # lost on the way: never delivered
     publish(store, config)
     assert telegram.messages == []
+    monkeypatch.setattr(TelegramChannel, "timeout", 30)  # the resend is answered: a loaded machine must not time it out
     result = CliRunner().invoke(cli, ["--config", str(config.config_path), "publish", "--resolve", str(post_id),
                                       "resend"])
     assert result.exit_code == 0, result.output
@@ -316,7 +339,8 @@ def test_a_digest_is_one_message_shortened_to_fit_with_the_link_at_the_end(store
 
     lines = "\n".join(f"- [Пост номер {n} о чём-то важном 🚀](https://blog.example/ru/post-{n}.html)"
                       for n in range(120))
-    digest = Digest(day="2026-11-20", lang="ru", title="Итоги дня", body_md=f"Проекты: 3, коммиты: 40.\n\n{lines}")
+    digest = stored_digest(store, Digest(day="2026-11-20", lang="ru", title="Итоги дня",
+                                         body_md=f"Проекты: 3, коммиты: 40.\n\n{lines}"))
     channel = TelegramChannel(config)
     channel.publish_digest(digest, PublishContext(store=store, config=config, report=None))
     [message] = telegram.messages

@@ -180,8 +180,11 @@ class ClaudeCodeSource(TranscriptSource):
             return super().parse(raw)
         try:
             line = _decode_line(raw)
-            line.cut = None  # a "_cut" key in the file means nothing
-            _resolve(line, len(raw) >= ELIDE_ABOVE)
+            if line.cut is not None:
+                line.cut = None  # a "_cut" key in the file means nothing
+            message = line.message
+            if type(message) is _Message and type(message.content) is list or line.type == "system":
+                _resolve(line, len(raw) >= ELIDE_ABOVE)
             return line
         except (msgspec.MsgspecError, orjson.JSONDecodeError):
             pass
@@ -213,8 +216,20 @@ class ClaudeCodeSource(TranscriptSource):
         kind = line.type
         if kind == "user" or kind == "assistant":
             sidechain = sidechain or line.isSidechain is True
-            if not sidechain:
-                _note_place(line, tracker)
+            if not sidechain:  # where the session is: its newest message, folder and branch
+                uuid, state = line.uuid, tracker.state
+                if type(uuid) is str:
+                    if tracker.group.uuid is None:
+                        tracker.group.uuid = uuid  # a group that began without a prompt is known by its first line
+                    state.last_uuid = uuid
+                    if self.summaries and uuid in self.summaries:
+                        state.summary = self.summaries.pop(uuid)
+                        tracker.summary_found = True
+                cwd, branch = line.cwd, line.gitBranch
+                if cwd != state.cwd and isinstance(cwd, str) and cwd:  # new groups start from the state's place
+                    state.cwd = tracker.group.cwd = cwd
+                if branch != state.git_branch and isinstance(branch, str) and branch:
+                    state.git_branch = tracker.group.git_branch = branch
             message = line.message
             content = message.content if type(message) is _Message else None
             if kind == "user":
@@ -286,22 +301,6 @@ def _is_string(raw: msgspec.Raw) -> bool:
 def _value(raw: msgspec.Raw) -> Any:
     """A raw value decoded; None when the key was absent."""
     return orjson.loads(memoryview(raw)) if len(raw) else None
-
-
-def _note_place(line: Line, tracker: Tracker) -> None:
-    uuid = line.uuid
-    if type(uuid) is str:
-        if tracker.group.uuid is None:
-            tracker.group.uuid = uuid  # a group that began without a prompt is known by its first line
-        tracker.state.last_uuid = uuid
-        if tracker.source.summaries and uuid in tracker.source.summaries:
-            tracker.state.summary = tracker.source.summaries.pop(uuid)
-            tracker.summary_found = True
-    state, cwd, branch = tracker.state, line.cwd, line.gitBranch
-    if cwd != state.cwd and isinstance(cwd, str) and cwd:  # new groups start from the state's place
-        state.cwd = tracker.group.cwd = cwd
-    if branch != state.git_branch and isinstance(branch, str) and branch:
-        state.git_branch = tracker.group.git_branch = branch
 
 
 def is_prompt(line: Line, text: str) -> bool:

@@ -37,6 +37,9 @@ def is_timestamp(value: Any) -> bool:
     return isinstance(value, str) and _TIMESTAMP.match(value) is not None
 
 
+match_timestamp = _TIMESTAMP.match  # for loops that inline is_timestamp (with their own str check)
+
+
 def head(text: str, limit: int = HEAD_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -152,7 +155,7 @@ class TurnGroup:
             self.errors.append(ends(text))
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionState:
     """What a session knows across turn groups; saved in the cursor so a resumed read starts right."""
 
@@ -166,7 +169,7 @@ class SessionState:
     last_uuid: str | None = None  # the newest message uuid read (a later summary line may point at it)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SessionState":

@@ -39,7 +39,7 @@ import orjson
 from social_publisher import clock
 from social_publisher.collect import Source, SourceReport
 from social_publisher.collect.background import BackgroundWriter
-from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity, is_timestamp
+from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity, is_timestamp, match_timestamp
 from social_publisher.progress import progress_bar
 from social_publisher.records import Activity
 from social_publisher.store import Store
@@ -102,6 +102,9 @@ def complete_lines(file: IO[bytes], offset: int, line_no: int,
 class Tracker:
     """The read position in one transcript, the open turn group and the groups closed so far."""
 
+    __slots__ = ("source", "path", "state", "group", "closed", "line_start", "line_no", "group_start", "group_line",
+                 "companions", "last_seen", "summary_found")
+
     def __init__(self, source: "TranscriptSource", path: Path, state: SessionState, offset: int, line_no: int):
         self.source, self.path = source, path
         self.state = state
@@ -114,7 +117,7 @@ class Tracker:
         self.summary_found = False  # a summary written elsewhere turned out to be this session's
 
     def seen_at(self, timestamp: Any) -> None:
-        if is_timestamp(timestamp):
+        if isinstance(timestamp, str) and match_timestamp(timestamp) is not None:  # is_timestamp, inlined
             group = self.group
             if group.started_at is None:
                 group.started_at = timestamp
@@ -345,12 +348,13 @@ class TranscriptSource(Source):
         try:
             with file:
                 whole = self.whole_line if self.is_idle(None, mtime) else None
+                parse, handle = self.parse, self.handle
                 for line_no, end, raw in complete_lines(file, offset, tracker.line_no, whole):
                     tracker.line_no = line_no
                     try:
-                        parsed = self.parse(raw)
+                        parsed = parse(raw)
                         if parsed is not None:
-                            self.handle(parsed, tracker)
+                            handle(parsed, tracker)
                     except BadLine as exc:
                         if line_no > reported:
                             report.skip(f"{path}:{line_no}: {exc}")

@@ -142,7 +142,7 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
         paragraphs.append(frames.pick("tool", tool=plan.tool))
     if not paragraphs:
         return []
-    return [frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"), *paragraphs]
+    return [frames.pick(f"head_work:{plan.kind}"), *paragraphs]  # the story's kind names the section
 
 
 def _change_items(plan: Plan, lang: str) -> list[str]:

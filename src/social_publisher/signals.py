@@ -292,10 +292,11 @@ def strip_trailers(message: str) -> str:
 
 # Where one sentence ends and the next begins: after . ! ? and whitespace, or at a line break.
 # The one definition for select, enrich and the redactor. Not after an abbreviation ("e.g.",
-# "i.e.", "vs.", "т. е."; "etc." only before a lower-case word) nor inside parentheses on one line.
+# "i.e.", "vs.", "т. е."; "etc." only before a lower-case word), nor after an ellipsis ("FOREIGN KEY ...
+# REFERENCES" elides code), nor inside parentheses on one line.
 SENTENCE_BREAK = re.compile(
     r"(?<!\b(?i:e\.g|i\.e)\.)(?<!\b(?i:vs|cf)\.)(?<!\bт\.)(?<!\bт\.е\.)(?<!\bт\. е\.)(?<!\bт\.к\.)(?<!\bт\. к\.)"
-    r"(?<=[.!?])(?:(?<=etc\.)(?=\s+[A-ZА-ЯЁ\d])|(?<!etc\.))(?![^()\n]*\))\s+|\n+"
+    r"(?<=[.!?])(?<!\.\.\.)(?:(?<=etc\.)(?=\s+[A-ZА-ЯЁ\d])|(?<!etc\.))(?![^()\n]*\))\s+|\n+"
 )
 
 

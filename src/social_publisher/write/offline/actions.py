@@ -174,8 +174,14 @@ _PHRASAL = {"speed up": "speed", "set up": "set", "clean up": "clean", "tidy up"
             "sped up": "speed", "cleaned up": "clean", "wired up": "wire", "tidied up": "tidy"}
 # Russian past forms -> base, so a Russian subject can still be classified.
 _RU_PAST = {ru: base for base, (_, _, ru, _, _) in VERBS.items() if " " not in ru and ":" not in ru}
-_CODEY = re.compile(r"(?<![`\w])((?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|"
-                    r"toml|yaml|yml|json|md|txt|cfg|ini|html|css|lock)|(?:\w+\.)*\w+_\w+(?:\.\w+)*|\w+\(\)|--?[a-z][\w-]*)(?![`\w-])")
+_FILE = (r"(?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|toml|yaml|yml|json|md|"
+         r"txt|cfg|ini|html|css|lock|rst)")
+_DOTTED = r"\.?(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*"  # "db.query", ".convert", "Table.pks"
+# A call with its arguments when they hold no space-separated prose ("insert(pk=, alter=True)").
+_CALL = rf"{_DOTTED}\((?:[^()\s]|, ){{0,60}}\)"
+_SNAKE = r"\.?(?:[A-Za-z_]\w*\.)*\w*[A-Za-z\d]_\w+(?:\.\w+)*=?"  # "foreign_keys=", "table.foreign_keys"
+_CODEY = re.compile(rf"(?<![`\w.-])({_FILE}|{_CALL}|{_SNAKE}|--?[a-z][\w-]*=?)(?![`\w(-])")
+_SPAN_OR_CODEY = re.compile(rf"(`[^`\n]*`)|{_CODEY.pattern}")  # a code span is kept; what follows it stays prose
 
 
 @dataclass(frozen=True)
@@ -298,8 +304,10 @@ def head_of(text: str, max_words: int = 6) -> str:
 
 
 def mark_code(text: str) -> str:
-    """Wrap file names and identifiers in backticks so they read (and are checked) as code."""
-    return _CODEY.sub(r"`\1`", text)
+    """Wrap file names and identifiers in backticks so they read (and are checked) as code: a code
+    span covers the whole name ("`db.begin()`", "`foreign_keys=`", "`add_foreign_keys()`"), and
+    text already in backticks is left as it is."""
+    return _SPAN_OR_CODEY.sub(lambda m: m.group(1) or f"`{m.group(2)}`", text)
 
 
 def past(action: Action, lang: str) -> str | None:
@@ -321,3 +329,19 @@ def gerund(action: Action) -> str | None:
     if not action.known or action.lang != "en":
         return None
     return f"{VERBS[action.verb][1]}{' up' if action.verb == 'speed' else ''} {action.obj}"  # type: ignore[index]
+
+
+_REFERENCES_ONLY = re.compile(r"(?i)^(?:(?:closes|close|fixes|fixed|refs?|see|resolves|part of)\s+"
+                              r"(?:#\d+|https?://\S+|[\w.-]+/[\w.-]+#\d+)[,.;\s]*)+$")
+_CODE_MARKS = re.compile(r"[\[\]{}()\"=<>]")
+
+
+def whole_note(text: str) -> bool:
+    """Whether a sentence of a commit body can be told on its own: not the lead-in of a list or code
+    block the post does not show ("… in the existing tuple forms:"), not cut ("… FOREIGN KEY ..."),
+    not code itself (`foreign_keys=[(["a", "b"], "departments")]`) and not only references
+    ("Closes #559 Closes #235")."""
+    text = text.strip()
+    if not text or text.endswith((":", "...", "…", ",", ";")) or _REFERENCES_ONLY.match(text):
+        return False
+    return len(_CODE_MARKS.findall(text)) * 8 <= len(text)

@@ -24,16 +24,19 @@ from social_publisher.enrich import jokes
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
-from social_publisher.write.offline.actions import Action, head_of, parse
+from social_publisher.write.offline.actions import Action, head_of, parse, whole_note
 from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.offline.metrics import labelled_values, metric_label, tellable_number
 from social_publisher.write.offline.phrases import KIND_OF_CATEGORY
 
-# Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
+# Per detail level: how much of the brief is told. A higher level is used when a lower one is too short.
 CAPS = ({"actions": 6, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 2, "notes": 4,
          "commit_notes": 3},
         {"actions": 10, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 3, "notes": 8,
-         "commit_notes": 5})
+         "commit_notes": 5},
+        # more of what explains the work (commit bodies, notes, lessons), never more subjects or files
+        {"actions": 10, "files": 8, "numbers": 8, "pairs": 5, "lessons": 6, "commands": 4, "next": 3, "notes": 12,
+         "commit_notes": 10})
 # How much of the sources' own words a plan quotes: 0 all it can, 1 less, 2 only what names the work.
 QUOTING = (
     {"notes": None, "commit_notes": None, "lessons": None, "next": None, "contexts": True, "unknown_actions": True},
@@ -122,9 +125,9 @@ def carried_numbers(plan: Plan) -> frozenset[str]:
     for sentence in own_sentences(plan):
         for value, _ in labelled_values(sentence) or []:
             found |= measure.numbers(value)
-    for action in plan.actions:  # the Russian list shows them as code names
-        if action.lang == "en":
-            for name in numbered_names(action.original):
+    for text in [*(a.original for a in plan.actions), *plan.commit_notes, *plan.lessons]:
+        if language_of(text) == "en":  # the Russian post shows them as code names
+            for name in numbered_names(text):
                 found |= measure.numbers(name)
     return frozenset(found)
 
@@ -176,7 +179,7 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     def told(key: str, cap_key: str | None = None) -> list[str]:
         limit = quotes[cap_key or key]
         cap = caps[cap_key or key]
-        chosen = [s for s in facts.get(key, []) if s and quotable(s)]
+        chosen = [s for s in facts.get(key, []) if s and quotable(s) and (key != "commit_notes" or whole_note(s))]
         return chosen[: cap if limit is None else min(cap, limit)]
 
     headline = parse(facts["headline"]) if facts.get("headline") and quotable(facts["headline"]) else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from social_publisher.write.offline import russian
-from social_publisher.write.offline.actions import Action, mark_code, past
+from social_publisher.write.offline.actions import VERBS, Action, mark_code, past
 from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
 from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
 from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, join_words, own_words,
@@ -30,6 +30,8 @@ from social_publisher.write.offline import worth_knowing
 
 MAX_FILES = 3  # files named in the "what changed" section, where none was named yet
 MAX_PATHS = 5  # paths one post may name in all (issue 11: never six or more)
+MAX_TOPICS = 3  # Russian topics the opening names
+MAX_NAMES = 4  # code names of the explanations the Russian post adds
 _PATH = re.compile(r"`([^`\s]*(?:/[^`\s]*|\.[A-Za-z]{1,5}))`")
 
 
@@ -43,12 +45,9 @@ def render_body(plan: Plan, lang: str) -> str:
     parts += _numbers(plan, lang, frames)
     parts += _lessons(plan, lang, frames)
     parts += _next(plan, lang, frames)
-    parts.append(_left_to_other(plan, lang))
     parts.append(worth_knowing.paragraph(plan.wiki, lang) or "")
-    if plan.joke:
+    if plan.joke:  # without one the post just ends: a closing line of its own would be the same in every post
         parts.append(f"{plan.joke.text(lang)} 😄")
-    else:
-        parts.append(frames.pick("no_joke", P=bold(plan.project)))
     body = "\n\n".join(part.strip() for part in parts if part and part.strip())
     body = re.sub(r"[ \t]+\n", "\n", body)
     return body + "\n"
@@ -72,10 +71,9 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
         else:
             first = frames.pick(f"open_bare:{kind}", P=project)
     else:
-        first = frames.pick(f"open:{kind}", P=project)
         subjects = _topics(plan)
-        if subjects:
-            first += " " + frames.pick("topic", t=join_words(subjects, "ru"))
+        first = (frames.pick(f"open_topic:{kind}", P=project, t=join_words(subjects, "ru")) if subjects
+                 else frames.pick(f"open:{kind}", P=project))
     paragraphs = [first]
     goal = plan.goal if plan.goal in own_sentences(plan) else None
     if goal and tells(plan, lang, goal):
@@ -86,9 +84,20 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
 
 
 def _topics(plan: Plan) -> list[str]:
+    """What the story is about in Russian: the topics of its subjects first, then of its explanations
+    (commit messages, lessons) written in English, at most MAX_TOPICS."""
     texts = [plan.headline.original] if plan.headline else []
     texts += [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
-    return russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
+    found = russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
+    explained = russian.topics(_explanations(plan), most=MAX_TOPICS)
+    return (found + [t for t in explained if t not in found])[:MAX_TOPICS]
+
+
+def _explanations(plan: Plan) -> list[str]:
+    """The English sentences that explain the work (commit messages, lessons): the Russian post names
+    their topics and code names."""
+    texts = [s for s in [*plan.commit_notes, *plan.lessons] if language_of(s) == "en"]
+    return [_PATH.sub(" ", mark_code(s)) for s in texts]  # "README.md" in a sentence is a file, not a topic
 
 
 def _other_language(plan: Plan, lang: str) -> list[str]:
@@ -105,10 +114,7 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
     paragraphs: list[str] = []
     if items:
         paragraphs.append("\n".join(f"- {item}" for item in items))
-    commit_notes = [n for n in plan.commit_notes if tells(plan, lang, n)]
-    if commit_notes:
-        notes = [capital(mark_code(n.strip())) for n in commit_notes]
-        paragraphs.append(frames.pick("commit_notes") + "\n\n" + "\n".join(f"- {n}" for n in notes))
+    paragraphs += _commit_notes(plan, lang, frames)
     paragraphs += _run(plan, lang, frames)
     files = _files(plan)
     if files:
@@ -120,26 +126,88 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
     return [frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"), *paragraphs]
 
 
+def _commit_notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    """What the commit messages explain: their sentences as a paragraph, their list items as a list."""
+    notes = [capital(mark_code(n.strip())) for n in plan.commit_notes if tells(plan, lang, n)]
+    if not notes:
+        return []
+    prose = [n for n in notes if n.endswith((".", "!", "?"))]
+    items = [n for n in notes if n not in prose]
+    return [frames.pick("commit_notes"), *([" ".join(prose)] if prose else []),
+            *(["\n".join(f"- {n}" for n in items)] if items else [])]
+
+
 def _change_items(plan: Plan, lang: str) -> list[str]:
     """The list of what went in: the commit subjects written in the post's language as written,
-    the others counted by kind of change (with their topics and code names in Russian)."""
+    the others retold by their code names and counted by kind of change (`_retold_ru`)."""
     opened = plan.headline.original if plan.headline and plan.headline.lang == lang == "en" else None
     actions = [a for a in plan.actions if a.original != opened]  # the opening told the headline
     own = [a for a in actions if a.lang == lang]
     items = list(dict.fromkeys(capital(mark_code(told_action(plan, lang, a).original)) for a in own))
     foreign = [a for a in actions if a.lang != lang]
-    for kind, n, phrase in (russian.kind_counts(foreign) if lang == "ru" else _kind_counts_en(foreign)):
-        detail = []
-        if lang == "ru":
-            of_kind = [a for a in foreign if (a.kind if a.kind in russian.KIND_NOUNS else "other") == kind]
-            detail = russian.topics([a.original for a in of_kind]) + _identifiers(of_kind)
-        if lang == "ru" and not detail:
-            continue  # "одно исправление" alone tells nothing: the English version has the subjects
-        prefix = ("ещё " if lang == "ru" else "") if kind == "other" and items else ""
-        items.append(f"{prefix}{phrase}" + (f": {', '.join(detail)}" if detail else ""))
+    if lang == "ru":
+        return items + _retold_ru(plan, foreign, bool(items))
+    for kind, n, phrase in _kind_counts_en(foreign):
+        items.append(f"{phrase}")
     if not own and len(foreign) == 1 and not _identifiers(foreign):
-        return []  # one change, its kind and topic already in the opening: the list would repeat it
+        return []  # one change, its kind already in the opening: the list would repeat it
     return [capital(item) for item in items]
+
+
+# Topics a kind of change names by itself: "одна правка документации: документация" says it twice.
+_KIND_TOPIC = {"docs": "документация", "test": "тесты", "perf": "скорость работы", "refactor": "чистка кода"}
+
+
+def _retold_ru(plan: Plan, foreign: list[Action], after: bool) -> list[str]:
+    """English subjects told in Russian without quoting them: one line per subject that names code
+    ("Исправил `delete_where()`", "Изменение: `db.query()`"), then the rest counted by kind, with
+    the topics the opening has not told ("ещё два исправления и одна правка документации")."""
+    items: list[str] = []
+    shown: set[str] = set()
+    rest: list[Action] = []
+    for action in foreign:
+        names = [n for n in _identifiers([action], most=3) if n not in shown]
+        if not names:
+            rest.append(action)
+            continue
+        shown |= set(names)
+        renamed = re.search(r"`([^`]+)`\s+(?:to|into|with|->|→)\s+`([^`]+)`", mark_code(action.obj or action.original))
+        if renamed and len(names) == 2 and {code(renamed.group(1)), code(renamed.group(2))} == set(names):
+            items.append(f"{_russian_verb(action)} {names[0]} → {names[1]}")  # "Rename a to b": not "a и b"
+        else:
+            items.append(f"{_russian_verb(action)} {join_words(names, 'ru')}")
+    if not items and len(rest) <= 1:
+        return _explained_names(plan, shown)  # one change, its kind and topic already in the opening
+    if rest:
+        counts = join_words([phrase for _, _, phrase in russian.kind_counts(rest)], "ru")
+        told_topics = set(_topics(plan)) | {_KIND_TOPIC.get(a.kind, "") for a in rest}
+        new_topics = [t for t in russian.topics([a.original for a in rest]) if t not in told_topics]
+        line = ("ещё " if items or after else "") + counts
+        if new_topics:
+            line += f" ({'темы' if len(new_topics) > 1 else 'тема'} — {join_words(new_topics, 'ru')})"
+        items.append(capital(line))
+    return items + _explained_names(plan, shown)
+
+
+def _explained_names(plan: Plan, shown: set[str]) -> list[str]:
+    """The code names the commit messages and lessons add to the subjects' ("`transform()`", "`IntegrityError`")."""
+    names = [n for n in code_names(_explanations(plan)) if n not in shown][:MAX_NAMES]
+    told = [t for t in [*plan.commit_notes, *plan.lessons] if language_of(t) == "en" and tells(plan, "en", t)]
+    names += [code(n) for t in told for n in numbered_names(t) if code(n) not in {*shown, *names}]  # their numbers
+    names = list(dict.fromkeys(names))
+    if not names:
+        return []
+    lead = "Описания коммитов называют также" if plan.commit_notes else "В объяснениях упомянуты также"
+    return [f"{lead} {join_words(names, 'ru')}"]
+
+
+def _russian_verb(action: Action) -> str:
+    """The Russian for what a subject did to the code it names: its verb ("Исправил", "Убрал"),
+    or else the kind of change ("Изменение:")."""
+    if action.known and action.lang == "en":
+        return capital(VERBS[action.verb][2])  # type: ignore[index]
+    kind = action.kind if action.kind in russian.KIND_NOUNS else "other"
+    return capital(russian.KIND_NOUNS[kind][1]) + ":"
 
 
 _EN_KINDS = {"fix": ("fix", "fixes"), "feature": ("new feature", "new features"), "perf": ("speed-up", "speed-ups"),
@@ -162,13 +230,27 @@ def _kind_counts_en(actions: list[Action]) -> list[tuple[str, int, str]]:
 def _identifiers(actions: list[Action], most: int = 2) -> list[str]:
     """Code names in the subjects (identifiers, not paths): language-neutral, so Russian may show them;
     every name with a number in it ("UTF-16") is shown, since both posts must carry its number."""
+    found = code_names([action.original for action in actions])
+    numbered = [code(name) for action in actions for name in numbered_names(action.original)]
+    return found[:most] + list(dict.fromkeys(numbered))
+
+
+_CAMEL = re.compile(r"(?<![\w`])[A-Z][a-z]+(?:[A-Z][a-z]+)+(?![\w`])")  # "IntegrityError", "ForeignKey"
+_NOT_CODE = {"GitHub", "JavaScript", "TypeScript", "YouTube", "LinkedIn", "WordPress", "PowerShell", "MacBook",
+             "DevOps", "OpenAI", "ChatGPT", "FastAPI", "PyTorch", "TensorFlow", "NumPy", "SciPy"}
+
+
+def code_names(texts: list[str]) -> list[str]:
+    """The code names in English texts, as code spans, without paths or digits (a digit would be a
+    number the other post does not carry): identifiers, calls, flags, and CamelCase class names."""
     found: list[str] = []
-    for action in actions:
-        for name in re.findall(r"`([^`]+)`", mark_code(action.original)):
+    for text in texts:
+        marked = mark_code(text)
+        for name in re.findall(r"`([^`]+)`", marked):
             if not _PATH.fullmatch(f"`{name}`") and not re.search(r"\d", name):
                 found.append(code(name))
-    numbered = [code(name) for action in actions for name in numbered_names(action.original)]
-    return list(dict.fromkeys(found))[:most] + list(dict.fromkeys(numbered))
+        found += [code(n) for n in _CAMEL.findall(re.sub(r"`[^`]*`", " ", marked)) if n not in _NOT_CODE]
+    return list(dict.fromkeys(found))
 
 
 def _run(plan: Plan, lang: str, frames: Frames) -> list[str]:
@@ -211,22 +293,6 @@ def _next(plan: Plan, lang: str, frames: Frames) -> list[str]:
     if not shown:
         return []
     return [frames.pick("head_next"), " ".join(capital(own_words(s, lang, strip=NEXT_LABEL)) for s in shown)]
-
-
-def _left_to_other(plan: Plan, lang: str) -> str:
-    """How much of the sources this post leaves to the other language's version, said in its own."""
-    sentences = [s for s in [plan.goal or "", *plan.commit_notes, *plan.note_points, *plan.lessons, *plan.next]
-                 if s and language_of(s) != lang]
-    subjects = [a for a in plan.actions if a.lang != lang]
-    if lang == "ru":
-        if sentences:
-            return f"{capital(russian.counted(len(sentences), russian.NOUNS['sentence']))} — в английской версии."
-        return "Названия коммитов — в английской версии." if subjects else ""
-    if sentences:
-        n = len(sentences)
-        count = _EN_COUNTS[n].capitalize() if n < len(_EN_COUNTS) else "More than ten"
-        return f"{count} {'sentence' if n == 1 else 'sentences'}: Russian version only."
-    return "Commit subjects: Russian version only." if subjects else ""
 
 
 # -- numbers ------------------------------------------------------------------------------------

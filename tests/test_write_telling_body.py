@@ -16,6 +16,7 @@ import re
 import pytest
 
 from social_publisher.config import Config, EnrichConfig
+from social_publisher.records import Activity, Story, fingerprint
 from social_publisher.enrich import enrich
 from social_publisher.enrich.sentences import capitalize
 from social_publisher.store import Store
@@ -24,7 +25,6 @@ from social_publisher.write.offline import make_plan, render
 from social_publisher.write.offline.actions import mark_code
 from social_publisher.write.offline.prose import capital
 from post_figures import figures
-from test_write import add_story, commit
 from test_write_telling import read_as_a_reader
 
 P = "sqlite-utils"
@@ -83,11 +83,30 @@ STORIES = [("feature", FOREIGN_KEYS), ("feature", TRANSACTIONS), ("bug_fix", ANA
            *(("feature", terse) for terse in TERSE)]
 
 
+def commit(n: int, message: str, path: str) -> Activity:
+    """A commit of this module's own (test_write's helper numbers commits from a counter other modules share)."""
+    return Activity("git", P, "commit", f"2026-07-05T{8 + n // 60:02d}:{n % 60:02d}:00+00:00", "Dev <dev@example.org>",
+                    message, {"hash": f"{n:040x}", "is_merge": False, "own": True, "languages": ["python"],
+                              "files": [{"path": path, "added": 12, "removed": 3}]},
+                    fingerprint("git", P, f"body-{n}"))
+
+
+def add_story(store: Store, rows: list[Activity], category: str) -> int:
+    before = {a.id for a in store.activity()}
+    store.add_activity(rows)
+    ids = [a.id for a in store.activity() if a.id not in before]
+    story_id = store.add_story(Story(P, rows[0].occurred_at, rows[-1].occurred_at, 3.0, category, ["python", "sql"], ids,
+                                     fingerprint=f"story-{rows[0].fingerprint}"))
+    assert story_id is not None
+    return story_id
+
+
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> tuple[Store, object, list[int]]:
     store = Store(tmp_path_factory.mktemp("sqlite-utils") / "state.db")
-    ids = [add_story(store, [commit(P, message, [(path, 12, 3)]) for message, path in rows], category=category,
-                     tags=("python", "sql")) for category, rows in STORIES]
+    numbered = iter(range(1, 1000))
+    ids = [add_story(store, [commit(next(numbered), message, path) for message, path in rows], category)
+           for category, rows in STORIES]
     enrich(store, Config(enrich=EnrichConfig(wikipedia=False)))
     store.db.execute("UPDATE briefs SET joke_id = NULL")  # a long history has used every joke
     return store, write(store, Config()), ids

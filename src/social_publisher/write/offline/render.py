@@ -201,10 +201,16 @@ def _explained_names(plan: Plan, shown: set[str]) -> list[str]:
     return [f"{lead} {join_words(names, 'ru')}"]
 
 
+# Verbs whose Russian reads right with a bare code name as object ("Исправил `delete_where()`");
+# others mean something else beside code ("Raise InvalidColumns" is not "Поднял", "Migrate --list" names a command).
+_CODE_VERBS = {"add", "implement", "introduce", "fix", "rename", "remove", "delete", "drop", "document", "describe",
+               "rewrite", "simplify", "refactor", "cache", "optimize", "optimise", "speed"}
+
+
 def _russian_verb(action: Action) -> str:
     """The Russian for what a subject did to the code it names: its verb ("Исправил", "Убрал"),
     or else the kind of change ("Изменение:")."""
-    if action.known and action.lang == "en":
+    if action.known and action.lang == "en" and action.verb in _CODE_VERBS:
         return capital(VERBS[action.verb][2])  # type: ignore[index]
     kind = action.kind if action.kind in russian.KIND_NOUNS else "other"
     return capital(russian.KIND_NOUNS[kind][1]) + ":"

@@ -7,7 +7,7 @@ with the offline writer, in every language the prompt asks for, as the response 
 So what they write depends only on what they were sent, and the tests can read what they were
 sent (`record`). A *script* of per-call behaviours makes them fail on purpose:
 
-  good | fenced | garbage | echo-schema:<lang> | title-heading:<lang> | error | exit1 | sleep:<s> | 429 | 500
+  good | fenced | garbage | echo-schema:<lang> | title-heading:<lang> | invented-link:<lang> | error | exit1 | sleep:<s> | 429 | 500
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def compose(prompt: str, behaviour: str = "good") -> str:
             body += '\n\nFormat: {"title": "...", "body_md": "..."}'
         if target == lang and kind == "title-heading":
             body = f"## {draft.title}\n\n{body}"
+        if target == lang and kind == "invented-link":
+            body += "\n\nMore in [the benchmark write-up](https://blog.example.net/fetcher-benchmarks)."
         answer[lang] = {"title": draft.title, "body_md": body}
     text = json.dumps(answer, ensure_ascii=False, indent=1)
     return f"```json\n{text}\n```" if behaviour == "fenced" else text

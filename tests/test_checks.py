@@ -292,3 +292,15 @@ def test_check_post_rejects_two_titles() -> None:
     title, body = TWO_TITLES
     reasons = checks.check_post(title, body + "\n\n" + GOOD_BODY, _context())
     assert any("second title" in reason for reason in reasons)
+
+
+def test_links_must_come_from_the_brief():
+    allowed = "See https://github.com/simonw/sqlite-utils/issues/843 for the crash.\nprevious-post.html"
+    assert checks.invented_links("I fixed [the crash](https://github.com/simonw/sqlite-utils/issues/843).", allowed) is None
+    assert checks.invented_links("As [before](previous-post.html), the fix is small.", allowed) is None
+    assert checks.invented_links("Details: https://github.com/simonw/sqlite-utils/issues/843.", allowed) is None
+    assert checks.invented_links("Read [the docs](https://sqlite-utils.datasette.io/en/stable/).", allowed) == \
+        "link not in the brief: 'https://sqlite-utils.datasette.io/en/stable/'"
+    assert checks.invented_links("Mirror at www.example.com/x today.", allowed) == \
+        "link not in the brief: 'www.example.com/x'"
+    assert checks.invented_links('See [notes](other.html "Notes") too.', allowed) == "link not in the brief: 'other.html'"

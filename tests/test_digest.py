@@ -348,6 +348,13 @@ def test_russian_counts_agree_with_their_noun(number, word):
     assert digest_text.count(number, "commits", "ru") == word
 
 
+def test_a_zero_count_is_left_out_of_the_numbers_line():
+    assert digest_text.numbers_line({"projects": 2, "commits": 0, "sessions": 3, "posts": 1}, "en") == \
+        "The day in numbers: 2 projects, 3 AI sessions, 1 post."
+    assert digest_text.numbers_line({"projects": 1, "commits": 4, "sessions": 0, "posts": 2}, "ru") == \
+        "День в цифрах: 1 проект, 4 коммита, 2 записи."
+
+
 def test_english_counts_and_the_other_nouns():
     assert [digest_text.count(n, "sessions", "en") for n in (0, 1, 2, 1234)] == \
         ["0 AI sessions", "1 AI session", "2 AI sessions", "1,234 AI sessions"]

@@ -116,7 +116,7 @@ def test_digests_are_exported_per_day_and_language(store, write_config, stories)
     meta, body = read(export / "content/digests/2026-11-20.ru.md")
     assert meta["title"] == "Дайджест за 20 ноября 2026" and meta["translationKey"] == "digest-2026-11-20"
     assert meta["lang"] == "ru" and meta["categories"] == ["digest"]
-    assert "1 проект, 1 коммит, 0 сессий с ИИ, 1 запись." in body
+    assert "1 проект, 1 коммит, 1 запись." in body  # no session that day: not counted as "0"
     slug = store.publication(stories["tricky"]["ru"], "site").remote_id.split("/")[1].removesuffix(".html")
     assert f'{{{{< relref "/posts/{slug}.ru.md" >}}}}' in body
 

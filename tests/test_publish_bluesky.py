@@ -9,7 +9,7 @@ import regex
 
 from fakes.bluesky_server import DID, BlueskyServer
 from fakes.clock import clock_fixture  # noqa: F401  (the `clock` fixture)
-from fakes.posts import approved_post
+from fakes.posts import approved_post, stored_digest
 from fakes.server import Reply
 from social_publisher.publish import publish
 from social_publisher.publish.bluesky import BlueskyChannel, tid
@@ -160,7 +160,7 @@ def test_429_waits_until_the_rate_limit_resets(store, config, bluesky, clock):
 
 def test_a_digest_links_each_post_title_with_a_facet(store, config, bluesky):
     lines = "\n".join(f"- [Пост {n} 🚀 про SQLite](https://blog.example/ru/post-{n}.html)" for n in range(20))
-    digest = Digest(day="2026-11-20", lang="ru", title="Итоги дня", body_md=f"Коммитов: 40.\n\n{lines}")
+    digest = stored_digest(store, Digest(day="2026-11-20", lang="ru", title="Итоги дня", body_md=f"Коммитов: 40.\n\n{lines}"))
     channel = BlueskyChannel(config)
     context = PublishContext(store=store, config=config, report=None)
     uri = channel.publish_digest(digest, context)

@@ -7,7 +7,7 @@ import pytest
 
 from fakes.clock import clock_fixture  # noqa: F401  (the `clock` fixture)
 from fakes.mastodon_server import MastodonServer, mastodon_length
-from fakes.posts import approved_post
+from fakes.posts import approved_post, stored_digest
 from fakes.server import Reply
 from social_publisher.publish import publish
 from social_publisher.publish.channel import Digest, PublishContext
@@ -121,7 +121,7 @@ def test_429_waits_for_retry_after(store, config, mastodon, clock):
 
 def test_a_digest_is_one_status_within_the_limit(store, config, mastodon):
     lines = "\n".join(f"- [Пост {n} про очередь задач и SQLite](https://blog.example/ru/post-{n}.html)" for n in range(30))
-    digest = Digest(day="2026-11-20", lang="ru", title="Итоги дня", body_md=f"Коммитов: 40.\n\n{lines}")
+    digest = stored_digest(store, Digest(day="2026-11-20", lang="ru", title="Итоги дня", body_md=f"Коммитов: 40.\n\n{lines}"))
     MastodonChannel(config).publish_digest(digest, PublishContext(store=store, config=config, report=None))
     [status] = mastodon.statuses
     assert mastodon_length(status["content"]) <= 500

@@ -121,3 +121,59 @@ def test_new_technology_for_a_project_scores(store):
     newest = store.stories(status="selected")[-1]
     assert newest.explain["features"]["new_technologies"]["evidence"] == ["redis"]
     assert "redis" in newest.tags
+
+
+def test_a_feature_day_with_one_small_fix_commit_is_a_feature_day(store):
+    """A real day of sqlite-utils (commits as written): options, a TUI and completion docs, plus a
+    two-line "Fix for ..." in the docs. The category follows most of the work, not the word "fix"."""
+    story = only_story(store, [
+        commit("sqlite-utils", at(21, 9), "Analyze tables options: --common-limit, --no-most, --no-least\n\nCloses #544",
+               [("docs/cli-reference.rst", 7, 4), ("docs/cli.rst", 7, 3), ("docs/python-api.rst", 20, 5),
+                ("sqlite_utils/cli.py", 16, 3), ("sqlite_utils/db.py", 32, 22), ("tests/test_analyze_tables.py", 96, 3)]),
+        commit("sqlite-utils", at(21, 10), "No need to show common values if everything is null\n\nCloses #547",
+               [("sqlite_utils/cli.py", 5, 3), ("sqlite_utils/db.py", 14, 10), ("tests/test_analyze_tables.py", 25, 1)]),
+        commit("sqlite-utils", at(21, 10, 30), "Validate column names in analyze-columns, closes #548",
+               [("sqlite_utils/cli.py", 9, 0), ("tests/test_analyze_tables.py", 37, 0)]),
+        commit("sqlite-utils", at(21, 11), "Experimental TUI powered by Trogon\n\n* sqlite-utils tui command if Trogon "
+               "is installed, closes #545\r\n* Documentation for trogon TUI\r\n* Screenshot of TUI\r\n* Ignore trogon "
+               "mypy error\r\n* only run flake8 on Python 3.8 or higher, closes #550",
+               [(".github/workflows/publish.yml", 1, 1), (".github/workflows/test.yml", 3, 2),
+                ("docs/_static/img/tui.png", None, None), ("docs/cli-reference.rst", 18, 0), ("docs/cli.rst", 22, 0),
+                ("setup.py", 1, 0), ("sqlite_utils/cli.py", 9, 0), ("tests/test_docs.py", 1, 1)]),
+        commit("sqlite-utils", at(21, 12), "Fix for missing csv Pygments support, refs #551", [("docs/cli.rst", 2, 2)]),
+        commit("sqlite-utils", at(21, 13), "Documented bash/zsh completion, closes #552",
+               [("docs/installation.rst", 24, 0)]),
+    ])
+    assert story.category == "feature", story.explain["category_points"]
+
+
+def test_a_day_of_new_modules_whose_bodies_talk_about_errors_is_a_feature_day(store):
+    """Real shape (this project's own history): big commits that add a stage, with bodies that
+    describe the errors the new code reports. No commit fixes anything."""
+    story = only_story(store, [
+        commit("social-publisher", at(21, 9), "select: group activity into sessions, score, categorise, tag, dedupe "
+               "and cap stories\n\nBad input fails with one clear error; a wrong config value is rejected; errors "
+               "name the file.", [("src/social_publisher/select/__init__.py", 158, 0),
+                                 ("src/social_publisher/select/candidates.py", 106, 0)]),
+        commit("social-publisher", at(21, 10), "select: acceptance tests (trivial day, bug session, same story twice)"
+               "\n\nThe failing cases: a crash on an empty day, a wrong category.",
+               [("tests/test_select.py", 249, 0), ("src/social_publisher/select/dedupe.py", 2, 4)]),
+        commit("social-publisher", at(21, 11), "signals: a 4xx/5xx status with a plural s is not a time in seconds",
+               [("src/social_publisher/signals.py", 4, 0), ("tests/test_select_signals.py", 7, 0)]),
+    ])
+    assert story.category == "feature", story.explain["category_points"]
+
+
+def test_a_day_of_release_notes_and_docs_is_a_docs_day(store):
+    story = only_story(store, [
+        commit("sqlite-utils", at(21, 9), "Clarify transaction documentation\n\nExplain when db.query() opens a "
+               "transaction, what happens on an error inside one and how to commit by hand.",
+               [("docs/python-api.rst", 40, 12)]),
+        commit("sqlite-utils", at(21, 10), "Add cross-reference notes between CLI and Python API documentation (#791)",
+               [("docs/cli.rst", 30, 2), ("docs/python-api.rst", 28, 0)]),
+        commit("sqlite-utils", at(21, 11), "Release notes for 4.0\n\nThe upgrade guide lists every breaking "
+               "change: db.query() restrictions, the new transaction rules and the dropped Python versions.",
+               [("docs/changelog.rst", 60, 0)]),
+        commit("sqlite-utils", at(21, 12), "Fix typo in test name", [("tests/test_cli.py", 1, 1)]),
+    ])
+    assert story.category == "docs", story.explain["category_points"]

@@ -171,6 +171,16 @@ def test_a_post_failing_twice_is_rejected_with_its_reasons_and_review_shows_it(b
     assert shown.exit_code == 0 and "rejected" in shown.output and "repeats the title as a heading" in shown.output
 
 
+def test_a_link_the_brief_does_not_hold_is_rejected_and_asked_again(briefed: Store, bench) -> None:
+    bench.script("invented-link:en", "invented-link:en")
+    report = write(briefed, load_config_text(briefed, writer_toml("claude-cli", None)))
+    prompts = [entry["stdin"] for entry in bench.record()]
+    assert report.llm_calls == 2 and report.rejected == 1
+    assert "link not in the brief: 'https://blog.example.net/fetcher-benchmarks'" in prompts[1]
+    posts = {p.lang: p for p in briefed.posts()}
+    assert posts["en"].status == "rejected" and posts["ru"].status == "approved"
+
+
 @pytest.mark.parametrize("backend, script, settings", [
     ("claude-cli", ["sleep:5"], {"timeout_s": 0.5, "retries": 0}),
     ("claude-cli", ["error"], {}),

@@ -125,23 +125,21 @@ def write_command(state: State, as_json: bool, dry_run: bool) -> None:
 
 @cli.command(name="publish")
 @click.option("--json", "as_json", is_flag=True, help="Print the stage report as JSON.")
-@click.option("--resolve", nargs=2, metavar="POST_ID sent|resend",
-              help="Settle a publication a crash left uncertain: `sent` (it is on the channel: go on after it) "
-                   "or `resend` (it is not: send it again); then publish as usual.")
-@click.option("--channel", metavar="NAME", help="With --resolve: the channel, when the post waits on several.")
+@click.option("--resolve", nargs=2, metavar="POST_ID|digest:DAY:LANG sent|resend",
+              help="Settle a publication (a post's, or a day's digest) a crash left uncertain: `sent` (it is on "
+                   "the channel: go on after it) or `resend` (it is not: send it again); then publish as usual.")
+@click.option("--channel", metavar="NAME", help="With --resolve: the channel, when it waits on several.")
 @click.pass_obj
 def publish_command(state: State, as_json: bool, resolve: tuple[str, str] | None, channel: str | None) -> None:
     """Publish approved posts: build the static site and post to enabled channels."""
     if resolve:
-        from social_publisher.publish import CHANNELS, active_channels, parts
+        from social_publisher.publish import CHANNELS, active_channels, once
 
-        post_id, action = resolve
-        if not post_id.isdigit():
-            raise UsageError(f"--resolve takes a post id (a number) and sent|resend, not {post_id!r}")
+        ref, action = resolve
         config = state.config()
         active_channels(config)  # registers the built-in channels
         with exclusive_run(config), open_store(config) as store:
-            click.echo(parts.resolve(store, CHANNELS, int(post_id), action, channel), err=as_json)
+            click.echo(once.resolve(store, CHANNELS, ref, action, channel), err=as_json)
     _run(state, ("publish",), as_json)
 
 

@@ -42,6 +42,13 @@ class SourceConfig(_Section):
         return f"{self.type}:{self.path}"
 
 
+class CollectConfig(_Section):
+    # Tell only recent work on a source's first collection: activity older than this many days
+    # before that first run is counted and left out, then and ever after (0: the whole history).
+    # `init` writes 14, so pointing the tool at a years-old repository does not publish its past.
+    history_days: int = Field(default=0, ge=0)
+
+
 class SelectConfig(_Section):
     max_stories_per_day: int = Field(default=5, ge=1)
     session_gap_hours: float = Field(default=3.0, gt=0)
@@ -224,6 +231,7 @@ class ReviewConfig(_Section):
 class Config(_Section):
     store: StoreConfig = Field(default_factory=StoreConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
+    collect: CollectConfig = Field(default_factory=CollectConfig)
     select: SelectConfig = Field(default_factory=SelectConfig)
     writer: WriterConfig = Field(default_factory=WriterConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)

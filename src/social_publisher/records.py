@@ -110,17 +110,51 @@ class Post:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class Publication:
-    """One post on one channel; UNIQUE(post_id, channel) makes re-publishing impossible."""
+# What a publication publishes (`PublicationKey.kind`).
+PUBLISHES_POST = "post"
+PUBLISHES_DIGEST = "digest"
 
-    post_id: int
+
+@dataclass(frozen=True)
+class PublicationKey:
+    """The identity of one publication: what is published (a post or a digest) and on which
+    channel. Its row and its parts are kept under this key, the same way for both kinds."""
+
+    kind: str  # PUBLISHES_POST | PUBLISHES_DIGEST
+    item_id: int  # the post's or the digest's id
+    channel: str
+
+    @classmethod
+    def of(cls, item: "Post | Digest", channel: str) -> "PublicationKey":
+        return cls(PUBLISHES_DIGEST if isinstance(item, Digest) else PUBLISHES_POST, item.id, channel)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationState:
+    """Where one publication stands: claimed ("pending") before the channel is asked, then
+    "published" with the channel's id or "failed" with the error (retried next run)."""
+
     channel: str
     status: str  # pending | published | failed
     remote_id: str | None = None
     published_at: str | None = None
     attempts: int = 0
     last_error: str | None = None
+
+    @property
+    def item_id(self) -> int:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publication(PublicationState):
+    """One post on one channel; UNIQUE(post_id, channel) makes re-publishing impossible."""
+
+    post_id: int
+
+    @property
+    def item_id(self) -> int:
+        return self.post_id
 
 
 @dataclass(frozen=True)
@@ -138,30 +172,28 @@ class Digest:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class DigestPublication:
+@dataclass(frozen=True, kw_only=True)
+class DigestPublication(PublicationState):
     """One digest on one channel; UNIQUE(digest_id, channel), kept exactly like `Publication`."""
 
     digest_id: int
-    channel: str
-    status: str  # pending | published | failed
-    remote_id: str | None = None
-    published_at: str | None = None
-    attempts: int = 0
-    last_error: str | None = None
+
+    @property
+    def item_id(self) -> int:
+        return self.digest_id
 
 
 @dataclass(frozen=True)
 class PublicationPart:
-    """One message of a publication sent as several (Telegram: the cover, then the text parts).
+    """One message of a publication (Telegram sends a post as the cover, then the text parts;
+    a digest, or a post on Mastodon or Bluesky, is one part).
 
     Recorded before the send ("sending") and after it ("sent" with the channel's id), so a run
     killed between two messages resumes at the next one, and a run killed during a send leaves
     "sending", which the next run turns into "uncertain" for `publish --resolve`.
     """
 
-    post_id: int
-    channel: str
+    publication: PublicationKey
     part: int  # 0-based position in the publication
     status: str  # sending | sent | uncertain | failed | resend
     key: str  # stable across retries and resumes: the idempotency key or record key sent with it

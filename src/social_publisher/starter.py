@@ -40,6 +40,9 @@ def starter_config(git_repos: list[Path], notes: Path | None, home: Path) -> str
     if notes is not None:
         lines += ["[[sources]]", 'type = "notes"', f"path = {_toml_string(str(notes))}", ""]
     lines += [
+        "[collect]",
+        "history_days = 14                # the first run tells the last two weeks, not the whole history",
+        "",
         "[select]",
         "max_stories_per_day = 5",
         "",

@@ -27,8 +27,12 @@ from social_publisher.records import (
     Post,
     POST_STATUS_ORDER,
     POST_REJECTED,
+    PUBLISHES_DIGEST,
+    PUBLISHES_POST,
     Publication,
+    PublicationKey,
     PublicationPart,
+    PublicationState,
     Story,
 )
 
@@ -258,9 +262,37 @@ def m007_llm_writer(db: sqlite3.Connection) -> None:
     )
 
 
+def m008_digest_parts(db: sqlite3.Connection) -> None:
+    """Digests go through the same exactly-once parts as posts: their parts table. A digest
+    publication a crash left pending before this was sent with no part recorded, so it gets one
+    now, "sending" since long ago with no key yet: the next run treats it as any interrupted send
+    past its resend window (held for `publish --resolve`, or looked up where the channel can
+    tell). The site and the Markdown export rewrite their files, so theirs simply run again."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE digest_publication_parts (
+            digest_id INTEGER NOT NULL REFERENCES digests(id),
+            channel TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            status TEXT NOT NULL,         -- sending | sent | uncertain | failed | resend
+            key TEXT NOT NULL,            -- idempotency / record key; '' until the channel makes one
+            remote_id TEXT,
+            started_at TEXT NOT NULL,
+            sent_at TEXT,
+            PRIMARY KEY (digest_id, channel, part)
+        );
+        INSERT INTO digest_publication_parts (digest_id, channel, part, status, key, started_at)
+            SELECT digest_id, channel, 0, 'sending', '', '1970-01-01T00:00:00+00:00' FROM digest_publications
+            WHERE status = 'pending' AND channel NOT IN ('site', 'markdown');
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial, m002_digests, m003_runs, m004_brief_covers, m005_redactions,
     m006_publication_parts, m007_llm_writer,
+    m008_digest_parts,
 ]
 
 
@@ -559,48 +591,119 @@ class Store:
             self.db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
 
     # -- publications ----------------------------------------------------------
+    # One exactly-once record for posts and digests alike, kept under a PublicationKey (what is
+    # published, on which channel); each kind has its own tables (_PUBLICATION_TABLES).
 
-    def publication(self, post_id: int, channel: str) -> Publication | None:
-        row = self.db.execute(
-            "SELECT * FROM publications WHERE post_id = ? AND channel = ?", (post_id, channel)
-        ).fetchone()
-        return _publication(row) if row else None
+    def publication_state(self, key: PublicationKey) -> PublicationState | None:
+        table, column, _ = _PUBLICATION_TABLES[key.kind]
+        row = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ? AND channel = ?",
+                              (key.item_id, key.channel)).fetchone()
+        return _publication_state(key.kind, row) if row else None
 
-    def publications(self, channel: str | None = None) -> list[Publication]:
-        sql, params = "SELECT * FROM publications", []
+    def publication_states(self, kind: str, channel: str | None = None) -> list[PublicationState]:
+        table, column, _ = _PUBLICATION_TABLES[kind]
+        sql, params = f"SELECT * FROM {table}", []
         if channel:
             sql += " WHERE channel = ?"
             params.append(channel)
-        return [_publication(row) for row in self.db.execute(sql + " ORDER BY post_id", params)]
+        return [_publication_state(kind, row) for row in self.db.execute(f"{sql} ORDER BY {column}", params)]
 
-    def begin_publication(self, post_id: int, channel: str) -> Publication:
-        """Claim (post, channel) before sending: the row exists before the outside world is touched,
+    def claim_publication(self, key: PublicationKey) -> None:
+        """Claim a publication before sending: the row exists before the outside world is touched,
         so a crash after sending is seen on restart as 'pending' rather than as never tried."""
+        table, column, _ = _PUBLICATION_TABLES[key.kind]
         with self.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO publications (post_id, channel, status, attempts) VALUES (?, ?, 'pending', 0)",
-                (post_id, channel),
+                f"INSERT INTO {table} ({column}, channel, status, attempts) VALUES (?, ?, 'pending', 1)"
+                f" ON CONFLICT ({column}, channel) DO UPDATE SET attempts = attempts + 1",
+                (key.item_id, key.channel),
             )
-            self.db.execute(
-                "UPDATE publications SET attempts = attempts + 1 WHERE post_id = ? AND channel = ?",
-                (post_id, channel),
-            )
-        return self.publication(post_id, channel)  # type: ignore[return-value]
+
+    def finish_publication_of(self, key: PublicationKey, *, remote_id: str | None = None,
+                              error: str | None = None) -> None:
+        """Record the channel's answer: its id for the publication, or the error (retried next run)."""
+        table, column, _ = _PUBLICATION_TABLES[key.kind]
+        if error is None:
+            sql = (f"UPDATE {table} SET status = 'published', remote_id = ?, published_at = ?, last_error = NULL"
+                   f" WHERE {column} = ? AND channel = ?")
+            params: tuple = (remote_id, clock.iso(clock.now()), key.item_id, key.channel)
+        else:
+            sql = f"UPDATE {table} SET status = 'failed', last_error = ? WHERE {column} = ? AND channel = ?"
+            params = (error, key.item_id, key.channel)
+        with self.transaction():
+            self.db.execute(sql, params)
+
+    def settle_publication(self, key: PublicationKey, *, sent: bool) -> None:
+        """The user's word on a publication a crash left pending: it is there (published, id unknown)
+        or it is not (failed, so the next run sends it)."""
+        if sent:
+            self.finish_publication_of(key, remote_id="")
+        else:
+            self.finish_publication_of(key, error="not sent: settled with publish --resolve")
+
+    def publication(self, post_id: int, channel: str) -> Publication | None:
+        return self.publication_state(PublicationKey(PUBLISHES_POST, post_id, channel))  # type: ignore[return-value]
+
+    def publications(self, channel: str | None = None) -> list[Publication]:
+        return self.publication_states(PUBLISHES_POST, channel)  # type: ignore[return-value]
+
+    def begin_publication(self, post_id: int, channel: str) -> Publication:
+        key = PublicationKey(PUBLISHES_POST, post_id, channel)
+        self.claim_publication(key)
+        return self.publication_state(key)  # type: ignore[return-value]
 
     def finish_publication(self, post_id: int, channel: str, *, remote_id: str | None = None,
                            error: str | None = None) -> None:
+        self.finish_publication_of(PublicationKey(PUBLISHES_POST, post_id, channel), remote_id=remote_id, error=error)
+
+    def digest_publications(self, channel: str | None = None) -> list[DigestPublication]:
+        return self.publication_states(PUBLISHES_DIGEST, channel)  # type: ignore[return-value]
+
+    def digest_publication(self, digest_id: int, channel: str) -> DigestPublication | None:
+        return self.publication_state(PublicationKey(PUBLISHES_DIGEST, digest_id, channel))  # type: ignore[return-value]
+
+    def begin_digest_publication(self, digest_id: int, channel: str) -> DigestPublication:
+        key = PublicationKey(PUBLISHES_DIGEST, digest_id, channel)
+        self.claim_publication(key)
+        return self.publication_state(key)  # type: ignore[return-value]
+
+    # -- publication parts -----------------------------------------------------
+
+    def parts_of(self, key: PublicationKey) -> list[PublicationPart]:
+        _, column, table = _PUBLICATION_TABLES[key.kind]
+        rows = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ? AND channel = ? ORDER BY part",
+                               (key.item_id, key.channel))
+        return [_part(key, row) for row in rows]
+
+    def begin_part_of(self, key: PublicationKey, part: int, token: str) -> None:
+        """Record that this part is about to be sent with `token` (its idempotency or record key),
+        committed before the request leaves. A part keeps the key it was first sent with."""
+        _, column, table = _PUBLICATION_TABLES[key.kind]
         with self.transaction():
-            if error is None:
-                self.db.execute(
-                    "UPDATE publications SET status = 'published', remote_id = ?, published_at = ?, last_error = NULL"
-                    " WHERE post_id = ? AND channel = ?",
-                    (remote_id, clock.iso(clock.now()), post_id, channel),
-                )
-            else:
-                self.db.execute(
-                    "UPDATE publications SET status = 'failed', last_error = ? WHERE post_id = ? AND channel = ?",
-                    (error, post_id, channel),
-                )
+            self.db.execute(
+                f"INSERT INTO {table} ({column}, channel, part, status, key, started_at)"
+                " VALUES (?, ?, ?, 'sending', ?, ?)"
+                f" ON CONFLICT({column}, channel, part) DO UPDATE SET status = 'sending',"
+                " key = CASE WHEN key = '' THEN excluded.key ELSE key END,"
+                " started_at = CASE WHEN status = 'sending' THEN started_at ELSE excluded.started_at END",
+                (key.item_id, key.channel, part, token, clock.iso(clock.now())),
+            )
+
+    def set_part_status(self, key: PublicationKey, part: int, status: str, remote_id: str | None = None) -> None:
+        _, column, table = _PUBLICATION_TABLES[key.kind]
+        with self.transaction():
+            self.db.execute(
+                f"UPDATE {table} SET status = ?, remote_id = COALESCE(?, remote_id),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+                f" WHERE {column} = ? AND channel = ? AND part = ?",
+                (status, remote_id, status, clock.iso(clock.now()), key.item_id, key.channel, part),
+            )
+
+    def publication_parts(self, post_id: int, channel: str) -> list[PublicationPart]:
+        return self.parts_of(PublicationKey(PUBLISHES_POST, post_id, channel))
+
+    def begin_part(self, post_id: int, channel: str, part: int, key: str) -> None:
+        self.begin_part_of(PublicationKey(PUBLISHES_POST, post_id, channel), part, key)
 
     # -- digests ---------------------------------------------------------------
 
@@ -630,81 +733,11 @@ class Store:
         with self.transaction():
             self.db.execute("UPDATE digests SET status = ? WHERE id = ?", (status, digest_id))
 
-    def digest_publications(self, channel: str | None = None) -> list[DigestPublication]:
-        sql, params = "SELECT * FROM digest_publications", []
-        if channel:
-            sql += " WHERE channel = ?"
-            params.append(channel)
-        return [_digest_publication(row) for row in self.db.execute(sql + " ORDER BY digest_id", params)]
-
-    def digest_publication(self, digest_id: int, channel: str) -> DigestPublication | None:
-        row = self.db.execute("SELECT * FROM digest_publications WHERE digest_id = ? AND channel = ?",
-                              (digest_id, channel)).fetchone()
-        return _digest_publication(row) if row else None
-
-    def begin_digest_publication(self, digest_id: int, channel: str) -> DigestPublication:
-        """Claim (digest, channel) before sending, as `begin_publication` does for posts."""
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO digest_publications (digest_id, channel, status, attempts) VALUES (?, ?, 'pending', 1)"
-                " ON CONFLICT (digest_id, channel) DO UPDATE SET attempts = attempts + 1",
-                (digest_id, channel),
-            )
-        return self.digest_publication(digest_id, channel)  # type: ignore[return-value]
-
-    def finish_digest_publication(self, digest_id: int, channel: str, *, remote_id: str | None = None,
-                                  error: str | None = None) -> None:
-        if error is None:
-            sql = ("UPDATE digest_publications SET status = 'published', remote_id = ?, published_at = ?,"
-                   " last_error = NULL WHERE digest_id = ? AND channel = ?")
-            params: tuple = (remote_id, clock.iso(clock.now()), digest_id, channel)
-        else:
-            sql = "UPDATE digest_publications SET status = 'failed', last_error = ? WHERE digest_id = ? AND channel = ?"
-            params = (error, digest_id, channel)
-        with self.transaction():
-            self.db.execute(sql, params)
-
     def activity_between(self, start: str, end: str) -> list[Activity]:
         """Activity with start <= occurred_at < end (ISO-8601 UTC strings, as stored), in time order."""
         rows = self.db.execute("SELECT * FROM activity WHERE occurred_at >= ? AND occurred_at < ?"
                                " ORDER BY occurred_at, id", (start, end))
         return [_activity(row) for row in rows]
-
-    def settle_publication(self, post_id: int, channel: str, *, sent: bool) -> None:
-        """The user's word on a publication a crash left pending: it is there (published, id unknown)
-        or it is not (failed, so the next run sends it)."""
-        if sent:
-            self.finish_publication(post_id, channel, remote_id="")
-        else:
-            self.finish_publication(post_id, channel, error="not sent: settled with publish --resolve")
-
-    # -- publication parts -----------------------------------------------------
-
-    def publication_parts(self, post_id: int, channel: str) -> list[PublicationPart]:
-        rows = self.db.execute("SELECT * FROM publication_parts WHERE post_id = ? AND channel = ? ORDER BY part",
-                               (post_id, channel))
-        return [_part(row) for row in rows]
-
-    def begin_part(self, post_id: int, channel: str, part: int, key: str) -> None:
-        """Record that this part is about to be sent (committed before the request leaves)."""
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO publication_parts (post_id, channel, part, status, key, started_at)"
-                " VALUES (?, ?, ?, 'sending', ?, ?)"
-                " ON CONFLICT(post_id, channel, part) DO UPDATE SET status = 'sending',"
-                " started_at = CASE WHEN status = 'sending' THEN started_at ELSE excluded.started_at END",
-                (post_id, channel, part, key, clock.iso(clock.now())),
-            )
-
-    def set_part_status(self, post_id: int, channel: str, part: int, status: str,
-                        remote_id: str | None = None) -> None:
-        with self.transaction():
-            self.db.execute(
-                "UPDATE publication_parts SET status = ?, remote_id = COALESCE(?, remote_id),"
-                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
-                " WHERE post_id = ? AND channel = ? AND part = ?",
-                (status, remote_id, status, clock.iso(clock.now()), post_id, channel, part),
-            )
 
     # -- cursors, cache, budget ------------------------------------------------
 
@@ -909,25 +942,27 @@ def _post(row: sqlite3.Row) -> Post:
                 llm_calls=row["llm_calls"], backend=row["backend"], id=row["id"])
 
 
-def _part(row: sqlite3.Row) -> PublicationPart:
-    return PublicationPart(post_id=row["post_id"], channel=row["channel"], part=row["part"], status=row["status"],
-                           key=row["key"], remote_id=row["remote_id"], started_at=row["started_at"],
-                           sent_at=row["sent_at"])
+# Where each kind of publication is kept: its table, the column naming what it publishes, its parts.
+_PUBLICATION_TABLES = {
+    PUBLISHES_POST: ("publications", "post_id", "publication_parts"),
+    PUBLISHES_DIGEST: ("digest_publications", "digest_id", "digest_publication_parts"),
+}
 
 
-def _publication(row: sqlite3.Row) -> Publication:
-    return Publication(post_id=row["post_id"], channel=row["channel"], status=row["status"],
-                       remote_id=row["remote_id"], published_at=row["published_at"], attempts=row["attempts"],
-                       last_error=row["last_error"])
+def _part(key: PublicationKey, row: sqlite3.Row) -> PublicationPart:
+    return PublicationPart(publication=key, part=row["part"], status=row["status"], key=row["key"],
+                           remote_id=row["remote_id"], started_at=row["started_at"], sent_at=row["sent_at"])
+
+
+def _publication_state(kind: str, row: sqlite3.Row) -> PublicationState:
+    fields = {"channel": row["channel"], "status": row["status"], "remote_id": row["remote_id"],
+              "published_at": row["published_at"], "attempts": row["attempts"], "last_error": row["last_error"]}
+    if kind == PUBLISHES_DIGEST:
+        return DigestPublication(digest_id=row["digest_id"], **fields)
+    return Publication(post_id=row["post_id"], **fields)
 
 
 def _digest(row: sqlite3.Row) -> Digest:
     return Digest(day=row["day"], lang=row["lang"], title=row["title"], body_md=row["body_md"],
                   post_ids=tuple(_loads(row["post_ids"]) or ()), numbers=_loads(row["numbers_json"]) or {},
                   status=row["status"], created_at=row["created_at"], id=row["id"])
-
-
-def _digest_publication(row: sqlite3.Row) -> DigestPublication:
-    return DigestPublication(digest_id=row["digest_id"], channel=row["channel"], status=row["status"],
-                             remote_id=row["remote_id"], published_at=row["published_at"],
-                             attempts=row["attempts"], last_error=row["last_error"])

@@ -1,8 +1,8 @@
-"""Stories and approved posts straight into a real store, for the channel tests."""
+"""Stories, approved posts and digests straight into a real store, for the channel tests."""
 
 from __future__ import annotations
 
-from social_publisher.records import Brief, Post, Story
+from social_publisher.records import Brief, Digest, Post, Story
 
 
 def approved_post(store, key: str, *, lang: str = "ru", title: str = "", body: str = "",
@@ -17,3 +17,9 @@ def approved_post(store, key: str, *, lang: str = "ru", title: str = "", body: s
     return store.add_post(Post(story_id=story_id, lang=lang, title=title or f"Post {key}: a story worth telling",
                                slug=f"post-{key}", body_md=body or f"Body of {key}.", status="approved",
                                created_at="2026-11-21T09:00:00+00:00"))
+
+
+def stored_digest(store, digest: Digest) -> Digest:
+    """The digest as the store keeps it (with its id): channels publish stored digests only."""
+    store.add_digest(digest)
+    return store.digests(day=digest.day, lang=digest.lang)[0]

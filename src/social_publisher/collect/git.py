@@ -81,10 +81,10 @@ class GitSource(Source):
             for activity in reader.commits():
                 batch.append(activity)
                 if len(batch) >= _BATCH:
-                    report.new_activity += store.add_activity(imports.attach(batch))
+                    report.new_activity += store.add_activity(imports.attach(self.recent(batch, report)))
                     bar.advance(len(batch))
                     batch.clear()
-            report.new_activity += store.add_activity(imports.attach(batch))
+            report.new_activity += store.add_activity(imports.attach(self.recent(batch, report)))
             bar.advance(len(batch))
         if reader.error:
             report.skip(f"{repo}: {reader.error}")

@@ -73,7 +73,7 @@ class NotesSource(Source):
                 except BadNote as exc:
                     report.skip(f"{path}:{exc}")
         with store.transaction():
-            report.new_activity += store.add_activity(rows)
+            report.new_activity += store.add_activity(self.recent(rows, report))
             store.set_cursor(self.name, {**known, **seen})
 
     def _activity(self, path: Path, relative: str, data: bytes, sha: str, mtime: float) -> Activity:

@@ -355,7 +355,7 @@ class TranscriptSource(Source):
                mtime: int) -> None:
         """Hand the closed groups and the cursors (main file and side files) to the writer: one
         transaction, with the cursors as they are now."""
-        rows, tracker.closed = tracker.closed, []
+        rows, tracker.closed = self.recent(tracker.closed, report), []
         cursors = [(self.cursor_key(tracker.path), {
             "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
             "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),

@@ -28,7 +28,7 @@ from social_publisher.publish.content import post_url
 from social_publisher.publish.http import Answer, HttpChannel, RemoteError, secret_from_env
 from social_publisher.publish.parts import Part, send_parts
 from social_publisher.publish.short import digest_markdown, hashtags, opening, status
-from social_publisher.records import Post, fingerprint
+from social_publisher.records import Post, PublicationKey, fingerprint
 
 LIMIT = 300  # graphemes
 SHOWN_LINK = 40  # graphemes of the address shown in the text; the facet carries it whole
@@ -46,8 +46,15 @@ def tid(micros: int, clock_id: int) -> str:
     return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
 
-def new_record_key(post: Post, channel: str, index: int) -> str:
+def new_record_key(publication: PublicationKey, index: int) -> str:
     return tid(int(clock.now().timestamp() * 1_000_000), secrets.randbelow(1024))
+
+
+def digest_record_key(digest: Digest) -> str:
+    """A digest's record key, fixed by its day and language (as it was before digests recorded
+    their parts, so one left pending then is still looked up under its key)."""
+    day = datetime.fromisoformat(digest.day).replace(hour=12, tzinfo=timezone.utc)
+    return tid(int(day.timestamp() * 1_000_000), int(fingerprint(digest.day, digest.lang), 16) % 1024)
 
 
 def shown_link(url: str) -> str:
@@ -128,11 +135,10 @@ class BlueskyChannel(HttpChannel):
 
         markdown = digest_markdown(context.config, digest, lambda md: graphemes(text_of(md)[0]) <= LIMIT)
         text, spans = text_of(markdown)
-        day = datetime.fromisoformat(digest.day).replace(hour=12, tzinfo=timezone.utc)
         record = {"$type": COLLECTION, "text": text, "createdAt": stamp(clock.now()), "langs": [digest.lang],
                   "facets": [link_facet(text, span.start, span.end, span.url) for span in spans]}
-        key = tid(int(day.timestamp() * 1_000_000), int(fingerprint(digest.day, digest.lang), 16) % 1024)
-        return self.create(record, key, look_first=True)  # a digest's key is fixed: look, then send
+        return send_parts(context, self, digest, 1, lambda part: self.create(record, part.key, look_first=part.resumed),
+                          key=lambda publication, index: digest_record_key(digest))[0]
 
 
     def create(self, record: dict[str, Any], rkey: str, *, look_first: bool) -> str:

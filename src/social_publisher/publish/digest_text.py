@@ -88,7 +88,9 @@ def title(day: date, lang: str) -> str:
 
 
 def numbers_line(numbers: dict[str, int], lang: str) -> str:
-    counts = ", ".join(count(int(numbers.get(key, 0)), key, lang) for key in NUMBER_KEYS)
+    """The day's counts; a zero is left out ("0 AI sessions" tells a reader nothing), posts never."""
+    counts = ", ".join(count(int(numbers.get(key, 0)), key, lang) for key in NUMBER_KEYS
+                       if numbers.get(key) or key == "posts")
     return phrase("numbers", lang).format(counts=counts)
 
 

@@ -15,11 +15,11 @@ The day's numbers come from the store: projects and commits (the user's own, as 
 git source marks them), AI sessions (distinct sessions with a turn that day) and posts
 (in the digest's language).
 
-Publishing mirrors the posts' rules (see publish/__init__.py): a row is claimed in
-`digest_publications` before `publish_digest` and the remote id recorded after; a
-failed one is retried next run; one left pending by a crash is retried only on an
-idempotent channel and reported otherwise. A channel whose config section lists
-`languages` gets only the digests in those languages.
+A digest goes to each channel with `takes_digest` through the same exactly-once loop as a
+post (publish/once.py: claimed in `digest_publications` before `publish_digest`, its parts
+recorded on a channel that records them, settled with `publish --resolve digest:DAY:LANG`
+when a crash leaves it uncertain). A channel whose config section lists `languages` gets only
+the digests in those languages.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from social_publisher import clock
 from social_publisher.config import Config
 from social_publisher.errors import UsageError
 from social_publisher.publish import digest_text, feeds, render
-from social_publisher.publish.channel import Channel, PublishContext
 from social_publisher.publish.content import ON_SITE, SITE_CHANNEL, SitePost, assign_paths, post_date
 from social_publisher.records import COMMIT, SESSION, STORY_BRIEFED, STORY_SELECTED, Digest, Post, Story
 from social_publisher.store import Store
@@ -178,58 +177,6 @@ def channel_languages(config: Config, channel_name: str) -> set[str] | None:
     """The languages a channel's config section allows (`[telegram] languages`), None for all."""
     languages = getattr(getattr(config, channel_name, None), "languages", None)
     return set(languages) if isinstance(languages, list) else None
-
-
-def waiting_digests(channel_class: type[Channel], context: PublishContext) -> list[Digest]:
-    """Digests this channel should publish now: new ones in its languages, failed ones, and
-    (for an idempotent channel, or one with a resend window) ones a crash left pending."""
-    store, name = context.store, channel_class.name
-    languages = channel_languages(context.config, name)
-    rows = {row.digest_id: row for row in store.digest_publications(name)}
-    waiting = []
-    for digest in store.digests():
-        if languages is not None and digest.lang not in languages:
-            continue
-        row = rows.get(digest.id)  # type: ignore[arg-type]
-        if row is None:
-            if digest.status == DIGEST_NEW or channel_class.backfill:
-                waiting.append(digest)
-        elif row.status == "failed":
-            waiting.append(digest)
-        elif row.status == "pending":
-            # A channel with a resend window sends a digest under a key fixed by the digest
-            # (Mastodon's Idempotency-Key), so the service drops the repeat of an interrupted send.
-            if channel_class.idempotent or channel_class.resend_window > 0:
-                waiting.append(digest)
-            else:
-                context.report.warnings.append(
-                    f"{name}: the {digest.lang} digest of {digest.day} was interrupted while being sent and may be "
-                    "there already; not sending it again (check the channel)")
-    return waiting
-
-
-def publish_digests(channel: Channel, context: PublishContext) -> None:
-    """Publish every waiting digest to one prepared channel, exactly once each."""
-    from social_publisher.publish import _describe  # the package imports this module
-
-    if not channel.takes_digest:
-        return
-    store, report, name = context.store, context.report, channel.name
-    errors = []
-    for digest in waiting_digests(type(channel), context):
-        store.begin_digest_publication(digest.id, name)  # type: ignore[arg-type]
-        try:
-            remote_id = channel.publish_digest(digest, context)
-        except Exception as exc:  # recorded on the row; retried on the next run
-            error = _describe(exc)
-            store.finish_digest_publication(digest.id, name, error=error)  # type: ignore[arg-type]
-            errors.append(f"{digest.lang} digest of {digest.day}: {error}")
-            report.digests_failed += 1
-            continue
-        store.finish_digest_publication(digest.id, name, remote_id=str(remote_id))  # type: ignore[arg-type]
-        report.digests_published += 1
-    if errors:
-        report.warnings.append(f"{name}: {len(errors)} digest(s) failed, retried next run; first: {errors[0]}")
 
 
 def mark_published(store: Store) -> None:

@@ -2,9 +2,10 @@
 
 A status is the title, the opening of the post and the link to it on the site, with the story's
 tags as hashtags where they fit, at most 500 characters as Mastodon counts them (any address
-costs 23). `POST /api/v1/statuses` carries an `Idempotency-Key` made from the publication and
-kept in its part record: a retry, or a resend after a crash within the hour Mastodon remembers
-the key, returns the status already made instead of a second one.
+costs 23). `POST /api/v1/statuses` carries an `Idempotency-Key` made from the publication (a post's or a
+digest's alike) and kept in its part record: a retry, or a resend after a crash within the hour
+Mastodon remembers the key, returns the status already made instead of a second one; past the
+hour an interrupted send waits for `publish --resolve`.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class MastodonChannel(HttpChannel):
     def publish_digest(self, digest: Digest, context: PublishContext) -> str:
         base = context.config.site.base_url
         markdown = digest_markdown(context.config, digest, lambda text: length(digest_text(text, base)) <= LIMIT)
-        key = f"social-publisher-digest-{digest.day}-{digest.lang}-{getattr(digest, 'id', '')}"
-        return self.post_status(digest_text(markdown, base), digest.lang, key)
+        text = digest_text(markdown, base)
+        return send_parts(context, self, digest, 1, lambda part: self.post_status(text, digest.lang, part.key))[0]
 
 
     def post_status(self, text: str, lang: str, key: str) -> str:

@@ -6,8 +6,9 @@ and as much of the opening as fits 1,024 units, then the text in messages of at 
 opens the first text message. In `mode = "link"`: one message, the title, the first paragraph
 and the link, with the link's preview shown. `languages` picks which posts go.
 
-Each message is a part (parts.send_parts): a run killed between two messages resumes at the
-next; one killed during a send leaves that message uncertain for `publish --resolve`. Messages
+Each message is a part (parts.send_parts), a digest's one message too: a run killed between two
+messages resumes at the next; one killed during a send leaves that message uncertain for
+`publish --resolve` (Telegram cannot be asked whether a message arrived). Messages
 are paced to about 1 a second and 20 a minute; a 429 waits Telegram's `retry_after`.
 
 The token lives only in the request path. Errors name the environment variable that holds it,
@@ -110,8 +111,8 @@ class TelegramChannel(HttpChannel):
             return rt.to_html(rt.joined(blocks, rt.BLOCK_BREAK))
 
         markdown = digest_markdown(context.config, digest, lambda text: rt.units(html(text)) <= rt.MESSAGE_LIMIT)
-        self.pacer.wait()
-        return self.send(Message(html(markdown)))
+        message = Message(html(markdown))
+        return send_parts(context, self, digest, 1, lambda part: self.send(message), pace=self.pacer.wait)[0]
 
 
     def _check_token(self) -> None:

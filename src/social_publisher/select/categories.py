@@ -1,14 +1,19 @@
 """Gives a story one category, with the evidence for it.
 
 Categories: feature, bug_fix, refactor, experiment, infrastructure, learning, docs.
-Each category collects points from words in what the user wrote (commit messages,
-prompts, notes; never the assistant's prose), from conventional-commit prefixes, from
-the kind of files changed, and from the story's features. The highest total wins; ties
-go to the earlier category in `CATEGORIES`, so the result never depends on input order.
+Each category collects points from the work itself and from words in what the user wrote
+(commit messages, prompts, notes; never the assistant's prose), from the kind of files
+changed, and from the story's features. The work: every commit names its kind (its
+conventional prefix, else the first word of its subject, else documentation-only files),
+weighed by how much it changed, so a day of features with one small "Fix for ..." commit is
+a feature day and a day of release notes and docs is a docs day (`_work_shares`). Words
+count less where commits say what the work was. The highest total wins; ties go to the
+earlier category in `CATEGORIES`, so the result never depends on input order.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -78,6 +83,20 @@ _ML_TAGS = {"pytorch", "tensorflow", "jax", "huggingface", "llm", "scikit-learn"
 _INFRA_TAGS = {"docker", "kubernetes", "terraform", "ansible", "nginx", "traefik", "systemd", "github-actions", "aws",
                "authelia", "linux"}
 _WORD_CAP = 3.0
+_SCOPE_RE = re.compile(r"^[\w./-]{1,20}:\s+")  # "select: group activity ...": the area, then the subject
+_WORK_POINTS = 3.0  # what the whole story's commits are worth, shared out by kind and size
+# The kind of work a commit subject names by its first word (after any conventional prefix).
+_SUBJECT_KINDS = tuple((category, re.compile(pattern, re.IGNORECASE)) for category, pattern in (
+    ("docs", r"(?:docs?|document\w*|describe\w*|clarif\w*|readme|changelog|release notes|releas\w*|explain\w*)\b"
+             r"|(?:updat|improv|tweak|expand|rewr)\w* (?:the )?(?:readme|docs?|documentation|changelog)\b"),
+    ("bug_fix", r"(?:fix\w*|hotfix\w*|repair\w*|resolve\w*|correct\w*|handle\w*|prevent\w*|avoid\w*)\b"),
+    ("refactor", r"(?:refactor\w*|renam\w*|mov(?:e|ed|es)|extract\w*|simplif\w*|clean\w*|restructur\w*|"
+                 r"reorgani[sz]\w*|tid(?:y|ied)|remov\w*|drop(?:s|ped)?|delet\w*)\b"),
+    ("feature", r"(?:add\w*|implement\w*|introduc\w*|support\w*|creat\w*|build\w*|built|enabl\w*|new|allow\w*|"
+                r"experimental|option|ability)\b"),
+    ("experiment", r"(?:measur\w*|benchmark\w*|profil\w*|compar\w*|evaluat\w*|train\w*|tun(?:e|ed|ing)|tr(?:y|ied))\b"),
+    ("infrastructure", r"(?:deploy\w*|ci|provision\w*|dockeri[sz]\w*)\b"),
+))
 
 
 @dataclass
@@ -120,15 +139,17 @@ def classify(rows: list[RowFacts], features: list[Feature], tags: list[str],
         if phrase in human:
             counts[category] += human.count(phrase)
             hits.setdefault(category, []).append(phrase)
+    # Where commits say what the work was, their words (bodies explain errors a feature avoids) weigh less.
+    commit_rows = sum(1 for r in rows if r.kind == COMMIT)
+    cap = _WORD_CAP * (1 - 0.5 * commit_rows / len(rows)) if rows else _WORD_CAP
     for category in CATEGORIES:
         if counts[category]:
-            add(category, min(_WORD_CAP, float(counts[category])), "words: " + ", ".join(hits[category][:4]))
+            add(category, min(cap, float(counts[category])), "words: " + ", ".join(hits[category][:4]))
 
     commits = [r for r in rows if r.kind == COMMIT]
-    for commit in commits:
-        match = _PREFIX_RE.match(commit.label)
-        if match and match.group(1).lower() in _PREFIX_CATEGORY:
-            add(_PREFIX_CATEGORY[match.group(1).lower()], 1.0, f"prefix '{match.group(0)}'")
+    shares, why = _work_shares(commits)
+    for category, share in shares.items():
+        add(category, _WORK_POINTS * share, f"{share:.0%} of the work: " + "; ".join(why[category][:2]))
 
     paths = [f.path for r in rows for f in r.files if not f.generated]
     if paths:
@@ -149,8 +170,9 @@ def classify(rows: list[RowFacts], features: list[Feature], tags: list[str],
     by_name = {f.name: f for f in features}
     if "problem_solved" in by_name:
         add("bug_fix", 2.0, "problem solved: " + by_name["problem_solved"].evidence[0])
-    if "fix_commit" in by_name:
-        add("bug_fix", 1.0, "fix commit: " + by_name["fix_commit"].evidence[0])
+    if "fix_commit" in by_name:  # one fix among many other commits says little about the day
+        add("bug_fix", min(1.0, 2 * shares.get("bug_fix", 0.0)) if commits else 1.0,
+            "fix commit: " + by_name["fix_commit"].evidence[0])
     if "before_after" in by_name:
         add("experiment", 2.0, "measured change: " + by_name["before_after"].evidence[0])
     if "measurements" in by_name:
@@ -171,4 +193,43 @@ def classify(rows: list[RowFacts], features: list[Feature], tags: list[str],
 
     best = max(CATEGORIES, key=lambda name: (points[name], -CATEGORIES.index(name)))
     return Classification(best, points, evidence)
+
+
+def commit_kind(row: RowFacts) -> tuple[str | None, float]:
+    """The kind of work one commit names, and how sure (1, or 0.5 for a subject that names a new
+    thing without a verb: "Experimental TUI powered by Trogon", "Site channel, Atom feeds")."""
+    subject = row.label.strip()
+    match = _PREFIX_RE.match(subject)
+    if match:
+        if match.group(1).lower() in _PREFIX_CATEGORY:
+            return _PREFIX_CATEGORY[match.group(1).lower()], 1.0
+        subject = subject[match.end():].strip()
+    subject = _SCOPE_RE.sub("", subject)
+    paths = [f.path for f in row.files if not f.generated]
+    if paths and all(_DOC_FILES_RE.search(p) for p in paths):
+        return "docs", 1.0
+    for category, pattern in _SUBJECT_KINDS:
+        if pattern.match(subject):
+            return category, 1.0
+    added = sum(f.added or 0 for f in row.files if not f.generated)
+    removed = sum(f.removed or 0 for f in row.files if not f.generated)
+    if added >= 20 and added >= 3 * removed:
+        return "feature", 0.5
+    return None, 0.0
+
+
+def _work_shares(commits: list[RowFacts]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Per category, the share of the story's commits (weighed by lines changed) that do its kind of work."""
+    votes: dict[str, float] = {}
+    why: dict[str, list[str]] = {}
+    total = 0.0
+    for row in commits:
+        lines = sum((f.added or 0) + (f.removed or 0) for f in row.files if not f.generated)
+        weight = 1.0 + math.log2(1 + lines)
+        total += weight
+        category, sure = commit_kind(row)
+        if category:
+            votes[category] = votes.get(category, 0.0) + weight * sure
+            why.setdefault(category, []).append(f"'{row.label[:50]}'")
+    return ({c: v / total for c, v in votes.items() if v > 0} if total else {}), why
 

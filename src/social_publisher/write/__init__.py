@@ -148,7 +148,7 @@ def _write_story(store: Store, config: Config, writer: Writer, story: Story, bri
             covers.make_post_covers(store, config, brief.story_id)
         return
     earlier = series.earlier_posts(store, brief.facts.get("project", ""), brief.story_id, config.writer.languages)
-    told_before = [text for post in earlier for text in (post["title"], post["gist"])]  # a post may cite them
+    told_before = [text for post in earlier for text in (post["title"], post["gist"], *post["links"].values())]
     contexts = {lang: check_context(brief, lang, config, redactor, told_before) for lang in todo}
     drafts: dict[str, Draft] = {}
     calls: dict[str, int] = dict.fromkeys(todo, 0)

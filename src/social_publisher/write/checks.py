@@ -7,7 +7,8 @@ body, 4 Markdown flattened onto one line, 5 a voice that is not first person,
 that are not in the brief, en/ru carrying different numbers, the wrong
 language, a length outside the configured bounds, a missing or generic title, an
 LLM answer echoing its prompt or the response schema, and the title repeated as a
-section heading. A post that fails any check is rejected, never published.
+section heading, and links that are not in the brief. A post that fails any check is rejected,
+never published.
 """
 
 from __future__ import annotations
@@ -243,6 +244,21 @@ def numbers_missing(texts: dict[str, str]) -> dict[str, str]:
             for lang, found in sorted(sets.items()) if union - found}
 
 
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")  # [text](target "title")
+_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]`\"']+")
+
+
+def invented_links(text: str, allowed_text: str) -> str | None:
+    """Every link in the post must come from the brief (a source, a Wikipedia page, an earlier
+    post): a writer that makes up a URL sends readers to a page nobody checked."""
+    targets = _LINK_TARGET.findall(text) + _BARE_URL.findall(_LINK_TARGET.sub("]", text))
+    for target in targets:
+        url = target.rstrip(".,;:!?»”")
+        if url and url not in allowed_text:
+            return f"link not in the brief: {url[:80]!r}"
+    return None
+
+
 MIN_SCRIPT_SHARE = 0.6  # of all letters, quotations included (code, file names and names left out)
 
 
@@ -346,7 +362,7 @@ class CheckContext:
 
     lang: str
     facts: dict[str, Any]
-    allowed_text: str  # text numbers may come from: the facts, the joke in both languages
+    allowed_text: str  # text numbers and links may come from: the facts, the joke, earlier posts
     min_words: int
     max_words: int
     redactor: Redactor
@@ -372,6 +388,7 @@ def check_post(title: str, body: str, ctx: CheckContext) -> list[str]:
         voice(body, ctx.lang),
         sensitive_detail(full, ctx.redactor, ctx.facts.get("redacted_fingerprints", [])),
         invented_numbers(full, ctx.allowed_text),
+        invented_links(full, ctx.allowed_text),
         wrong_language(title, body, ctx.lang, ctx.names),
         length(body, ctx.min_words, ctx.max_words),
     ]

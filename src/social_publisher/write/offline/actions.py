@@ -224,6 +224,12 @@ def parse(text: str) -> Action:
         base = None  # "Retry logic for the uploader", "Cache layer": a noun phrase, quoted as written
     if re.match(r"(?:and|or|&|\+)\s", rest, re.IGNORECASE):
         base = None  # "checks and tests: ...": a list of nouns, not a verb with its object
+    if base == "fix" and re.match(r"for\s", rest, re.IGNORECASE):
+        base = None  # "Fix for missing csv support", "Fixes for Ruff": a noun phrase ("fixed for …" is no English)
+    if re.search(r"\bnow\s+[a-z]+s\b", rest):
+        base = None  # "Create table now works for m2m": a statement about a command, not an order
+    if re.match(r"--?[a-z][\w-]*:\s", rest):
+        base = None  # "Migrate --stop-before: validate names": a command and its option, then what changed
     if base == "experiment" and rest.lower().startswith("with "):
         rest = rest[5:]
     return Action(text, lang, base, rest)

@@ -66,7 +66,7 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
         if done:  # "In **csvkit** I added CSV export for the report page."
             first = frames.pick("open_done", P=project, done=done)
         elif told:
-            what = mark_code(told.original).replace(": ", " — ", 1)  # one colon per sentence: the frame's
+            what = mark_code(_mid_sentence(told.original)).replace(": ", " — ", 1)  # one colon per sentence: the frame's
             first = frames.pick(f"open:{kind}", P=project, what=what)
         else:
             first = frames.pick(f"open_bare:{kind}", P=project)
@@ -81,6 +81,21 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
     if plan.problem and plan.problem["kind"] == "error" and (kind == "fix" or not plan.fail_then_pass):
         paragraphs.append(frames.pick("error", err=code(plan.problem["text"])))
     return paragraphs
+
+
+# First words of a subject that are plain English, lower-cased when the subject goes after a colon.
+_PLAIN_STARTS = {"ability", "option", "options", "support", "new", "more", "better", "improved", "fix", "fixes",
+                 "documentation", "docs", "tests", "test", "initial", "experimental", "some", "no", "removed",
+                 "tracer", "type", "types", "unit", "minor", "small", "several", "use", "recreate", "coerce"}
+
+
+def _mid_sentence(text: str) -> str:
+    """A subject told after "…: " in the opening: its first word lower-cased when it is a plain word
+    ("Ability to add …" -> "ability to add …"); names and verbs the table does not know keep their case."""
+    first, _, rest = text.partition(" ")
+    if first.lower() in _PLAIN_STARTS and first[:1].isupper() and first[1:].islower():
+        return first.lower() + (" " + rest if rest else "")
+    return text
 
 
 def _topics(plan: Plan) -> list[str]:

@@ -61,7 +61,7 @@ def file_dumps(posts: Iterable[Any]) -> list[Any]:
     out = []
     for post in posts:
         body = _get(post, "body_md")
-        paths = PATH.findall(body)
+        paths = [p for p in PATH.findall(body) if re.search(r"\w", p)]  # not the "/" between `--a`/`--b`
         if len(set(paths)) > MAX_PATHS or len(paths) != len(set(paths)) or LINE_COUNTS.search(body):
             out.append(post)
     return out

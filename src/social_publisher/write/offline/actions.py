@@ -98,7 +98,7 @@ VERBS: dict[str, tuple[str, str, str, str, str]] = {
     "throttle": ("throttled", "throttling", "притормозил", "притормозить", "perf"),
     "wrap": ("wrapped", "wrapping", "обернул", "обернуть", "refactor"),
     "cap": ("capped", "capping", "ограничил", "ограничить", "fix"),
-    "raise": ("raised", "raising", "поднял", "поднять", "perf"),
+    "raise": ("raised", "raising", "поднял", "поднять", "other"),  # a limit, or an exception: no kind of its own
     "catch": ("caught", "catching", "перехватил", "перехватить", "fix"),
     "ignore": ("ignored", "ignoring", "стал игнорировать", "игнорировать", "fix"),
     "filter": ("filtered", "filtering", "отфильтровал", "отфильтровать", "feature"),
@@ -180,7 +180,8 @@ _DOTTED = r"\.?(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*"  # "db.query", ".convert", "Tabl
 # A call with its arguments when they hold no space-separated prose ("insert(pk=, alter=True)").
 _CALL = rf"{_DOTTED}\((?:[^()\s]|, ){{0,60}}\)"
 _SNAKE = r"\.?(?:[A-Za-z_]\w*\.)*\w*[A-Za-z\d]_\w+(?:\.\w+)*=?"  # "foreign_keys=", "table.foreign_keys"
-_CODEY = re.compile(rf"(?<![`\w.-])({_FILE}|{_CALL}|{_SNAKE}|--?[a-z][\w-]*=?)(?![`\w(-])")
+_FLAG = r"(?<![^\s(\[\"'/])--?[a-z][\w-]*=?"  # "--fmt", "-e"; not the "-prefixed" of "execute()-prefixed"
+_CODEY = re.compile(rf"(?<![`\w.-])({_FILE}|{_CALL}|{_SNAKE}|{_FLAG})(?![`\w(-])")
 _SPAN_OR_CODEY = re.compile(rf"(`[^`\n]*`)|{_CODEY.pattern}")  # a code span is kept; what follows it stays prose
 
 

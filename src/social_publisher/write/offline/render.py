@@ -143,7 +143,9 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
 
 def _commit_notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
     """What the commit messages explain: their sentences as a paragraph, their list items as a list."""
-    notes = [capital(mark_code(n.strip())) for n in plan.commit_notes if tells(plan, lang, n)]
+    subjects = {_bare(a.original) for a in plan.actions} | {_bare(plan.headline.original) if plan.headline else ""}
+    notes = [capital(mark_code(n.strip())) for n in plan.commit_notes
+             if tells(plan, lang, n) and _bare(n) not in subjects]  # a body that repeats its subject says it once
     if not notes:
         return []
     prose = [n for n in notes if n.endswith((".", "!", "?"))]
@@ -227,7 +229,7 @@ def _russian_verb(action: Action) -> str:
     or else the kind of change ("Изменение:")."""
     if action.known and action.lang == "en" and action.verb in _CODE_VERBS:
         return capital(VERBS[action.verb][2])  # type: ignore[index]
-    kind = action.kind if action.kind in russian.KIND_NOUNS else "other"
+    kind = action.kind if action.kind in russian.KIND_NOUNS and action.verb in (None, *_CODE_VERBS) else "other"
     return capital(russian.KIND_NOUNS[kind][1]) + ":"
 
 
@@ -251,7 +253,7 @@ def _kind_counts_en(actions: list[Action]) -> list[tuple[str, int, str]]:
 def _identifiers(actions: list[Action], most: int = 2) -> list[str]:
     """Code names in the subjects (identifiers, not paths): language-neutral, so Russian may show them;
     every name with a number in it ("UTF-16") is shown, since both posts must carry its number."""
-    found = code_names([action.original for action in actions])
+    found = code_names([action.original for action in actions], camel=False)
     numbered = [code(name) for action in actions for name in numbered_names(action.original)]
     return found[:most] + list(dict.fromkeys(numbered))
 
@@ -261,17 +263,23 @@ _NOT_CODE = {"GitHub", "JavaScript", "TypeScript", "YouTube", "LinkedIn", "WordP
              "DevOps", "OpenAI", "ChatGPT", "FastAPI", "PyTorch", "TensorFlow", "NumPy", "SciPy"}
 
 
-def code_names(texts: list[str]) -> list[str]:
+def code_names(texts: list[str], camel: bool = True) -> list[str]:
     """The code names in English texts, as code spans, without paths or digits (a digit would be a
-    number the other post does not carry): identifiers, calls, flags, and CamelCase class names."""
+    number the other post does not carry): identifiers, calls, flags, and (`camel`) CamelCase class
+    names, which a subject's verb may not take ("Add SpatiaLite helpers" adds helpers, not SpatiaLite).
+    A name told with and without its call parentheses is told once."""
     found: list[str] = []
     for text in texts:
         marked = mark_code(text)
         for name in re.findall(r"`([^`]+)`", marked):
             if not _PATH.fullmatch(f"`{name}`") and not re.search(r"\d", name):
                 found.append(code(name))
-        found += [code(n) for n in _CAMEL.findall(re.sub(r"`[^`]*`", " ", marked)) if n not in _NOT_CODE]
-    return list(dict.fromkeys(found))
+        if camel:
+            found += [code(n) for n in _CAMEL.findall(re.sub(r"`[^`]*`", " ", marked)) if n not in _NOT_CODE]
+    kept: dict[str, str] = {}
+    for name in found:
+        kept.setdefault(re.sub(r"\(\)`$", "`", name), name)
+    return list(kept.values())
 
 
 def _run(plan: Plan, lang: str, frames: Frames) -> list[str]:

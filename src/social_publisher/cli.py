@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
 from social_publisher import clock
 from social_publisher.config import DEFAULT_CONFIG, Config, load_config
 from social_publisher.errors import PublisherError, UsageError
 from social_publisher.pipeline import STAGE_ORDER, exclusive_run, open_store, run_stages
 from social_publisher.report import StageReport
+from social_publisher.report import print_json as _print_json
 
 
 class State:
@@ -45,10 +45,6 @@ def _program() -> str:
     if Path(invoked).name == "social-publisher" and shutil.which("social-publisher") != invoked:
         return invoked
     return "social-publisher"
-
-
-def _print_json(data: Any) -> None:
-    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode())
 
 
 def _echo_report(report: StageReport) -> None:

@@ -1,9 +1,18 @@
-"""What each stage returns: counts for the summary line and for `--json` output."""
+"""What each stage returns: counts for the summary line and for `--json` output, and how every
+command prints its `--json` output (`print_json`)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import click
+import orjson
+
+
+def print_json(data: Any) -> None:
+    """`--json` output: indented JSON on stdout, anything not JSON-native as its text."""
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode())
 
 
 @dataclass

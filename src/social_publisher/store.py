@@ -482,10 +482,12 @@ class Store:
                      wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"],
                      covers=_loads(row["covers_json"]) or {})
 
-    def image_paths(self) -> dict[int, str]:
-        """story id -> the cover image its brief names, for every brief that has one (one query)."""
-        return {row[0]: row[1] for row in self.db.execute(
-            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
+    def cover_cards(self) -> dict[int, tuple[str | None, dict[str, str]]]:
+        """story id -> (the story's cover image, the per-language cards of its posts), for every
+        brief that has one or the other (one query)."""
+        return {row[0]: (row[1] or None, _loads(row[2]) or {}) for row in self.db.execute(
+            "SELECT story_id, image_path, covers_json FROM briefs"
+            " WHERE (image_path IS NOT NULL AND image_path != '') OR covers_json != '{}'")}
 
     def wiki_topics(self) -> set[str]:
         """The technologies earlier briefs already told a Wikipedia fact about."""

@@ -12,18 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
 from social_publisher import clock
 from social_publisher.errors import PublisherError, UsageError
 from social_publisher.ops import doctor as doctor_checks
 from social_publisher.ops import schedule as scheduling
+from social_publisher.report import print_json as _print_json
 
 DEFAULT_AT = "07:30"
-
-
-def _print_json(data: Any) -> None:
-    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode())
 
 
 @click.command()

@@ -6,8 +6,9 @@ store (opens, schema version, free disk), the writer backend (the `claude` comma
 channel's credentials (Telegram `getMe`, Mastodon `verify_credentials`, Bluesky
 `createSession`) and that the site folder is writable.
 
-Network checks speak to the configured services only, with a short timeout. No secret is ever
-printed: a refused token is named by the environment variable that holds it.
+Network checks speak to the configured services only, once each with a short timeout, through
+the channels' HTTP plumbing (publish/http.py `Service`). No secret is ever printed: a refused
+token is named by the environment variable that holds it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from social_publisher.config import Config, load_config
 from social_publisher.errors import ConfigError
+from social_publisher.publish.http import Answer, Service, ServiceUnreachable
 
 TIMEOUT_S = 10
 MIN_FREE_MB = 100
@@ -182,15 +184,15 @@ def _openai(name: str, config: Config) -> Iterator[Check]:
     if not base_url:  # the real OpenAI service: the key is what matters
         yield from checks
         return
-    headers = {"Authorization": f"Bearer {os.environ['OPENAI_API_KEY']}"} if os.environ.get("OPENAI_API_KEY") else {}
-    answer = _get(f"{base_url}/models", headers=headers)
+    key = os.environ.get("OPENAI_API_KEY", "")
+    answer = _ask(name, base_url, "GET", "/models", secret=key, headers={"Authorization": f"Bearer {key}"} if key else {})
     if isinstance(answer, str):
         yield Check(name, False, f"{base_url}/models: {answer}", "start the server, or fix [writer] base_url")
-    elif answer.status_code != 200:
-        yield Check(name, False, f"{base_url}/models answered HTTP {answer.status_code}",
+    elif answer.status != 200:
+        yield Check(name, False, f"{base_url}/models answered HTTP {answer.status}",
                     "check [writer] base_url and, if the server needs one, $OPENAI_API_KEY")
     else:
-        models = [m.get("id") for m in (answer.json().get("data") or []) if isinstance(m, dict)]
+        models = [m.get("id") for m in (_json(answer).get("data") or []) if isinstance(m, dict)]
         wanted = config.writer.model
         if wanted and models and wanted not in models:
             yield Check(name, False, f"model {wanted!r} is not served at {base_url} (it has {', '.join(models[:5])})",
@@ -218,15 +220,15 @@ def _telegram(settings) -> Check:
     if token is None:
         return Check("telegram", False, f"${settings.token_env} is not set",
                      f"export {settings.token_env}=<the token @BotFather gave you>")
-    answer = _get(f"{settings.api_base.rstrip('/')}/bot{token}/getMe")
+    answer = _ask("Telegram", settings.api_base, "GET", f"/bot{token}/getMe", secret=token)
     if isinstance(answer, str):
         return Check("telegram", False, f"{settings.api_base} did not answer ({answer})", "check the network")
-    if answer.status_code == 401:
+    if answer.status == 401:
         return Check("telegram", False, f"the token in ${settings.token_env} was refused",
                      "get a new token from @BotFather")
-    if answer.status_code != 200:
-        return Check("telegram", False, f"getMe answered HTTP {answer.status_code}", "try again later")
-    bot = answer.json().get("result") or {}
+    if answer.status != 200:
+        return Check("telegram", False, f"getMe answered HTTP {answer.status}", "try again later")
+    bot = _json(answer).get("result") or {}
     if not settings.chat_id:
         return Check("telegram", False, f"bot @{bot.get('username', '?')} works but [telegram] chat_id is empty",
                      "set [telegram] chat_id (e.g. \"@my_channel\")")
@@ -238,16 +240,16 @@ def _mastodon(settings) -> Check:
     if token is None:
         return Check("mastodon", False, f"${settings.token_env} is not set",
                      f"export {settings.token_env}=<an access token with write:statuses>")
-    answer = _get(f"{settings.instance.rstrip('/')}/api/v1/accounts/verify_credentials",
+    answer = _ask("Mastodon", settings.instance, "GET", "/api/v1/accounts/verify_credentials", secret=token,
                   headers={"Authorization": f"Bearer {token}"})
     if isinstance(answer, str):
         return Check("mastodon", False, f"{settings.instance} did not answer ({answer})", "check [mastodon] instance")
-    if answer.status_code in (401, 403):
+    if answer.status in (401, 403):
         return Check("mastodon", False, f"the token in ${settings.token_env} was refused",
                      "create a new access token in the instance's Development settings")
-    if answer.status_code != 200:
-        return Check("mastodon", False, f"verify_credentials answered HTTP {answer.status_code}", "try again later")
-    return Check("mastodon", True, f"@{answer.json().get('acct', '?')} on {settings.instance}")
+    if answer.status != 200:
+        return Check("mastodon", False, f"verify_credentials answered HTTP {answer.status}", "try again later")
+    return Check("mastodon", True, f"@{_json(answer).get('acct', '?')} on {settings.instance}")
 
 
 def _bluesky(settings) -> Check:
@@ -256,36 +258,32 @@ def _bluesky(settings) -> Check:
     if missing:
         return Check("bluesky", False, " and ".join(f"${env}" for env in missing) + " not set",
                      "; ".join(f"export {env}=..." for env in missing))
-    answer = _post(f"{settings.service.rstrip('/')}/xrpc/com.atproto.server.createSession",
-                   {"identifier": handle, "password": password})
+    answer = _ask("Bluesky", settings.service, "POST", "/xrpc/com.atproto.server.createSession", secret=password,
+                  json={"identifier": handle, "password": password})
     if isinstance(answer, str):
         return Check("bluesky", False, f"{settings.service} did not answer ({answer})", "check [bluesky] service")
-    if answer.status_code in (400, 401):
+    if answer.status in (400, 401):
         return Check("bluesky", False, f"the handle/app password in ${settings.handle_env}/${settings.password_env} "
                      "were refused", "create an app password in Bluesky's settings")
-    if answer.status_code != 200:
-        return Check("bluesky", False, f"createSession answered HTTP {answer.status_code}", "try again later")
-    return Check("bluesky", True, f"{answer.json().get('handle', handle)} on {settings.service}")
+    if answer.status != 200:
+        return Check("bluesky", False, f"createSession answered HTTP {answer.status}", "try again later")
+    return Check("bluesky", True, f"{_json(answer).get('handle', handle)} on {settings.service}")
 
 
-def _get(url: str, headers: dict[str, str] | None = None):
-    return _request("GET", url, headers=headers)
-
-
-def _post(url: str, payload: dict) -> object:
-    return _request("POST", url, json=payload)
-
-
-def _request(method: str, url: str, **kwargs):
-    """The response, or a short reason string (never the URL: it may hold a token)."""
-    import httpx
-
+def _ask(label: str, base_url: str, method: str, path: str, *, secret: str = "", **kwargs: Any) -> Answer | str:
+    """The service's answer, asked once with a short timeout through the channels' HTTP plumbing
+    (publish/http.py), or a short reason it gave none (never the URL: it may hold a token)."""
+    service = Service(label, base_url, secrets=(secret,) if secret else (), timeout=TIMEOUT_S, attempts=1)
     try:
-        return httpx.request(method, url, timeout=TIMEOUT_S, **kwargs)
-    except httpx.TimeoutException:
-        return "timed out"
-    except httpx.HTTPError as exc:
-        return type(exc).__name__
+        return service.request(method, path, idempotent=True, **kwargs)
+    except ServiceUnreachable as exc:
+        return exc.reason or str(exc)
+    finally:
+        service.close()
+
+
+def _json(answer: Answer) -> dict[str, Any]:
+    return answer.data if isinstance(answer.data, dict) else {}
 
 
 CHECKS: tuple[Callable[[Config], Iterator[Check]], ...] = (_sources, _store, _writer, _channels, _site)

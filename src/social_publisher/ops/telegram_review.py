@@ -12,8 +12,9 @@ publish — and the daemon, every few minutes:
    and given its message id after, so a crash in between leaves it "sending" (reported, not sent
    again: the owner may have it) rather than sent twice.
 
-The bot is the `[telegram]` one: its token comes only from the variable `[telegram] token_env`
-names, and the Telegram channel itself need not be enabled.
+The bot is the `[telegram]` one, called the way the channel calls it (publish/bot_api.py): its
+token comes only from the variable `[telegram] token_env` names, and the Telegram channel itself
+need not be enabled.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from typing import Any
 
 from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable, PublisherError
-from social_publisher.publish.http import RemoteError, Service, secret_from_env
+from social_publisher.publish.bot_api import BotApi
+from social_publisher.publish.http import Service, secret_from_env
 from social_publisher.records import POST_APPROVED, POST_CHECKED, POST_REJECTED, Post
 from social_publisher.report import StageReport
 from social_publisher.store import Store
@@ -74,12 +76,12 @@ class ReviewBot:
     def __init__(self, config: Config):
         settings = config.telegram
         self.owner = str(config.review.telegram_chat_id).strip()
-        self.token_env = settings.token_env
-        self.token = secret_from_env(settings.token_env, "the bot token @BotFather gave you")
-        self.service = Service("Telegram", settings.api_base, secrets=(self.token,), timeout=30.0)
+        token = secret_from_env(settings.token_env, "the bot token @BotFather gave you")
+        self.bot = BotApi(Service("Telegram", settings.api_base, secrets=(token,), timeout=30.0), token,
+                          settings.token_env)
 
     def close(self) -> None:
-        self.service.close()
+        self.bot.service.close()
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -150,15 +152,7 @@ class ReviewBot:
             report.sent += 1
 
     def _call(self, method: str, payload: dict[str, Any]) -> Any:
-        answer = self.service.request("POST", f"/bot{self.token}/{method}", idempotent=method == "getUpdates",
-                                      json=payload)
-        data = answer.data if isinstance(answer.data, dict) else {}
-        if answer.ok and data.get("ok"):
-            return data.get("result")
-        if answer.status in (401, 404):
-            raise RemoteError(f"the token in ${self.token_env} was refused by Telegram ({answer.status})", answer.status)
-        description = data.get("description") if isinstance(data.get("description"), str) else None
-        raise RemoteError(self.service.describe(answer, description), answer.status)
+        return self.bot.call(method, idempotent=method == "getUpdates", json=payload)
 
 
 def review_text(post: Post) -> str:

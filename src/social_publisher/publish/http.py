@@ -66,7 +66,18 @@ class RemoteError(PublisherError):
 
 
 class ServiceUnreachable(PublisherError):
-    """Raised when no attempt reached the service (connection refused, DNS, connect timeout)."""
+    """Raised when no attempt reached the service (connection refused, DNS, connect timeout), or
+    no answer came to an idempotent request; `reason` says why in a word ("timed out", "ConnectError")."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
+
+
+def _reason(exc: Exception) -> str:
+    import httpx
+
+    return "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
 
 
 class DeliveryUncertain(PublisherError):
@@ -251,10 +262,12 @@ class Service:
         try:
             response = self.client.request(method, path, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            failure = _Retry(error=ServiceUnreachable(f"{self.label}: could not connect ({type(exc).__name__})"))
+            failure = _Retry(error=ServiceUnreachable(f"{self.label}: could not connect ({type(exc).__name__})",
+                                                      _reason(exc)))
         except httpx.HTTPError as exc:
             if idempotent:
-                failure = _Retry(error=ServiceUnreachable(f"{self.label}: no answer ({type(exc).__name__})"))
+                failure = _Retry(error=ServiceUnreachable(f"{self.label}: no answer ({type(exc).__name__})",
+                                                          _reason(exc)))
             else:
                 failure = DeliveryUncertain(f"{self.label}: the request went out but no answer came back "
                                             f"({type(exc).__name__}); the service may have it")

@@ -11,8 +11,9 @@ messages resumes at the next; one killed during a send leaves that message uncer
 `publish --resolve` (Telegram cannot be asked whether a message arrived). Messages
 are paced to about 1 a second and 20 a minute; a 429 waits Telegram's `retry_after`.
 
-The token lives only in the request path. Errors name the environment variable that holds it,
-never the URL, and a refused token stops the channel for the run after one request.
+Requests go through the Bot API call the review bot uses too (publish/bot_api.py): the token
+lives only in the request path, errors name the environment variable that holds it, never the
+URL, and a refused token stops the channel for the run after one request.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from social_publisher.config import Config
 from social_publisher.errors import BackendUnavailable
 from social_publisher.publish import i18n
 from social_publisher.publish import richtext as rt
+from social_publisher.publish.bot_api import BotApi, TokenRefused
 from social_publisher.publish.channel import Digest, PublishContext, register
 from social_publisher.publish.content import cover_source, post_url
 from social_publisher.publish.http import Answer, HttpChannel, Pacer, RemoteError, secret_from_env
@@ -68,9 +70,17 @@ def plan(post: Post, config: Config, store: Store) -> list[Message]:
     cover = cover_source(store, config, post)
     if cover is None:
         return [Message(rt.to_html(runs)) for runs in rt.append_block(rt.pack([title, *blocks]), link)]
-    caption, rest = rt.take([title, *blocks], rt.CAPTION_LIMIT)
+    parts = [title, *blocks]
+    caption, rest = rt.take(parts, rt.CAPTION_LIMIT)
     if not caption:  # a title longer than a caption
         caption, rest = rt.first_piece(title, rt.CAPTION_LIMIT), blocks
+    else:
+        shown = len(parts) - len(rest)  # whole blocks in the caption
+        if not rest and shown > 1 and not rt.fits([*caption, rt.BLOCK_BREAK, *link], rt.CAPTION_LIMIT):
+            shown -= 1  # the link does not fit: the last block goes on with it, never the link alone
+        while shown > 1 and tuple(parts[shown - 1]) == rt.RULE:
+            shown -= 1  # a rule opens what follows it, it never ends the caption
+        caption, rest = rt.joined(parts[:shown], rt.BLOCK_BREAK), parts[shown:]
     texts = rt.pack(rest)
     if texts:
         texts = rt.append_block(texts, link)
@@ -92,6 +102,7 @@ class TelegramChannel(HttpChannel):
         self.token_env = settings.token_env
         self.token = secret_from_env(settings.token_env, "the bot token @BotFather gave you")
         self.service = self.connect("Telegram", settings.api_base, (self.token,), retry_after=_retry_after)
+        self.bot = BotApi(self.service, self.token, self.token_env)
         self.pacer = Pacer(RATE_LIMITS, self.clock)
         self.refused: RemoteError | None = None
 
@@ -132,14 +143,8 @@ class TelegramChannel(HttpChannel):
         return str(answer["message_id"])
 
     def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
-        answer = self.service.request("POST", f"/bot{self.token}/{method}", idempotent=False, **kwargs)
-        data = answer.data if isinstance(answer.data, dict) else {}
-        if answer.ok and data.get("ok") and isinstance(data.get("result"), dict):
-            return data["result"]
-        description = data.get("description") if isinstance(data.get("description"), str) else None
-        if answer.status in (401, 404):  # Telegram answers 404 to a malformed token
-            self.refused = RemoteError(
-                f"the token in ${self.token_env} was refused by Telegram ({answer.status}); "
-                f"set ${self.token_env} to the token @BotFather gave the bot", answer.status)
-            raise self.refused
-        raise RemoteError(self.service.describe(answer, description), answer.status)
+        try:
+            return self.bot.call(method, result=dict, **kwargs)
+        except TokenRefused as exc:
+            self.refused = RemoteError(f"{exc}; set ${self.token_env} to the token @BotFather gave the bot", exc.status)
+            raise self.refused from None

@@ -23,6 +23,7 @@ from social_publisher.store import Store
 from social_publisher.write import write
 from social_publisher.write.offline import make_plan, render
 from social_publisher.write.offline.actions import mark_code
+from social_publisher.write.offline.plan import without_numbers
 from social_publisher.write.offline.prose import capital
 from post_figures import figures
 from test_write_telling import read_as_a_reader
@@ -190,3 +191,19 @@ def test_no_sentence_repeats_from_post_to_post_of_one_project(history) -> None:
     found = figures(posts)
     assert (found["repeated_sentences"], found["file_dumps"], found["ru_under_85"]) == ({"en": 0, "ru": 0}, 0, 0)
     assert found["published_in_one_language_only"] == 0
+
+
+def test_a_subject_keeps_its_call_whole_and_the_project_its_spelling() -> None:
+    from social_publisher.records import Brief
+
+    assert without_numbers("table.create(..., replace=True / ignore = True) closes #568", frozenset()) == (
+        "table.create(..., replace=True / ignore = True)")  # the issue number goes, the call stays whole
+    facts = {"project": P, "category": "feature", "tags": [], "headline": "Add pluggy and a first hook",
+             "actions": [{"text": "Add pluggy and a first hook", "source": "commit"},
+                         {"text": "Sqlite-utils install -e", "source": "commit"},
+                         {"text": "table.create(..., replace=True / ignore = True) closes #568", "source": "commit"}],
+             "files": [DB], "commit_notes": ["Sqlite-utils rename-table is a new command for renaming tables."]}
+    en = render(make_plan(Brief(1, facts)), "en").body_md
+    assert re.search(r"^- sqlite-utils install `-e`$", en, re.MULTILINE), en
+    assert "sqlite-utils rename-table is a new command" in en and "Sqlite-utils" not in en
+    assert "table.create(..., replace=True / ignore = True)\n" in en and "#568" not in en

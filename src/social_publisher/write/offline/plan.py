@@ -24,7 +24,7 @@ from social_publisher.enrich import jokes
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
-from social_publisher.write.offline.actions import Action, head_of, parse, whole_note
+from social_publisher.write.offline.actions import Action, head_of, parse, whole_note, without_references
 from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.offline.metrics import labelled_values, metric_label, tellable_number
 from social_publisher.write.offline.phrases import KIND_OF_CATEGORY
@@ -148,7 +148,7 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
     if not colon:
         head, tail = "", text
     clauses = re.split(r"(?<=[,;])\s+", tail)
-    if len(clauses) > 1:
+    if len(clauses) > 1 and all(c.count("(") == c.count(")") for c in clauses):  # not inside "f(a, b)"
         kept = [c.rstrip(",;") for c in clauses if not measure.numbers(c) - allowed]
         if kept and not measure.numbers(head) - allowed:
             return (f"{head}: " if colon else "") + ", ".join(kept)
@@ -157,7 +157,7 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
     for word in text.split():
         if measure.numbers(word) - allowed:
             while kept_words and kept_words[-1].lower() in ("at", "to", "from", "of", "by", "with", "in", "on", "for",
-                                                            "#"):
+                                                            "#", "closes", "fixes", "refs", "see"):
                 kept_words.pop()
             dropped = True
             continue
@@ -179,13 +179,16 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     def told(key: str, cap_key: str | None = None) -> list[str]:
         limit = quotes[cap_key or key]
         cap = caps[cap_key or key]
-        chosen = [s for s in facts.get(key, []) if s and quotable(s) and (key != "commit_notes" or whole_note(s))]
+        chosen = [without_references(s) for s in facts.get(key, []) if s and quotable(s)]
+        chosen = [s for s in chosen if key != "commit_notes" or whole_note(s)]
         return chosen[: cap if limit is None else min(cap, limit)]
 
-    headline = parse(facts["headline"]) if facts.get("headline") and quotable(facts["headline"]) else None
+    headline = (parse(without_references(facts["headline"])) if facts.get("headline") and quotable(facts["headline"])
+                else None)
     problem = facts.get("problem") if facts.get("problem") and quotable(facts["problem"].get("text", "")) else None
     goal = facts.get("goal") if facts.get("goal") and quotable(facts["goal"]) else None
-    actions = _distinct_actions([parse(a["text"]) for a in facts.get("actions", []) if quotable(a.get("text", ""))])
+    actions = _distinct_actions([parse(without_references(a["text"])) for a in facts.get("actions", [])
+                                 if quotable(a.get("text", ""))])
     if not quotes["unknown_actions"]:
         actions = [a for a in actions if a.known or head_of(a.original) != a.original] or actions[:2]
     commands = facts.get("commands", [])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from social_publisher.write.offline import russian
-from social_publisher.write.offline.actions import VERBS, Action, mark_code, past
+from social_publisher.write.offline.actions import VERBS, Action, mark_code, past, without_references
 from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
 from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
 from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, join_words, own_words,
@@ -141,10 +141,18 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
     return [frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"), *paragraphs]
 
 
+def named(plan: Plan, text: str) -> str:
+    """The project's name as it is spelled, where a sentence start capitalised it ("Sqlite-utils install -e")."""
+    name = plan.project
+    if name and name != name.capitalize() and text.startswith(name.capitalize()):
+        return name + text[len(name):]
+    return text
+
+
 def _commit_notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
     """What the commit messages explain: their sentences as a paragraph, their list items as a list."""
     subjects = {_bare(a.original) for a in plan.actions} | {_bare(plan.headline.original) if plan.headline else ""}
-    notes = [capital(mark_code(n.strip())) for n in plan.commit_notes
+    notes = [named(plan, capital(mark_code(n.strip()))) for n in plan.commit_notes
              if tells(plan, lang, n) and _bare(n) not in subjects]  # a body that repeats its subject says it once
     if not notes:
         return []
@@ -168,7 +176,7 @@ def _change_items(plan: Plan, lang: str) -> list[str]:
         items.append(f"{phrase}")
     if not own and len(foreign) == 1 and not _identifiers(foreign):
         return []  # one change, its kind already in the opening: the list would repeat it
-    return [capital(item) for item in items]
+    return [named(plan, capital(item)) for item in items]
 
 
 # Topics a kind of change names by itself: "одна правка документации: документация" says it twice.
@@ -368,7 +376,7 @@ def _numbers(plan: Plan, lang: str, frames: Frames) -> list[str]:
 
 def _bare(sentence: str) -> str:
     """A sentence compared as told: no list marker, no full stop, any case."""
-    return sentence.lstrip("-*• ").strip().rstrip(".").lower()
+    return without_references(sentence.lstrip("-*• ").strip()).rstrip(".").lower()
 
 
 def _merged(bullets: list[str]) -> list[str]:

@@ -55,7 +55,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "аннотации типов"),
     (r"\bplugins?\b", "плагины"),
     (r"\bwarnings?\b", "предупреждения"),
-    (r"\bdefaults?\b", "значения по умолчанию"),
+    (r"\bdefault values?\b|\bdefaults\b", "значения по умолчанию"),
     (r"\bmigrat\w*", "миграции базы"),
     (r"\bsqlite\b|\bdatabase\b|\bstore\b|\bdb\b", "хранилище"),
     (r"\bcli\b|\bcommand[- ]line\b|\bsubcommand|\bflags?\b", "командная строка"),

@@ -124,6 +124,7 @@ def test_identifiers_keep_their_case_and_one_code_span_covers_each() -> None:
         "I added `db.begin()`, `db.commit()` and `db.rollback()` methods")
     assert mark_code("foreign_keys= accepts mixed objects") == "`foreign_keys=` accepts mixed objects"
     assert mark_code("the `execute()`-prefixed-BEGIN test") == "the `execute()`-prefixed-BEGIN test"
+    assert mark_code("such as pragma journal_mode=wal, refuse") == "such as pragma `journal_mode=wal`, refuse"
     for text in ("add_foreign_keys() errors", "db.query() now runs", "upsert() now requires", "enable_wal() and",
                  "test_query_executes_eagerly failed", "foreign_keys= accepts", "p95 latency", "--fmt now implies"):
         assert capital(text) == text and capitalize(text) == text

@@ -179,7 +179,7 @@ _FILE = (r"(?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp
 _DOTTED = r"\.?(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*"  # "db.query", ".convert", "Table.pks"
 # A call with its arguments when they hold no space-separated prose ("insert(pk=, alter=True)").
 _CALL = rf"{_DOTTED}\((?:[^()\s]|, ){{0,60}}\)"
-_SNAKE = r"\.?(?:[A-Za-z_]\w*\.)*\w*[A-Za-z\d]_\w+(?:\.\w+)*=?"  # "foreign_keys=", "table.foreign_keys"
+_SNAKE = r"\.?(?:[A-Za-z_]\w*\.)*\w*[A-Za-z\d]_\w+(?:\.\w+)*(?:=[\w.]*)?"  # "foreign_keys=", "journal_mode=wal"
 _FLAG = r"(?<![^\s(\[\"'/])--?[a-z][\w-]*=?"  # "--fmt", "-e"; not the "-prefixed" of "execute()-prefixed"
 _CODEY = re.compile(rf"(?<![`\w.-])({_FILE}|{_CALL}|{_SNAKE}|{_FLAG})(?![`\w(-])")
 _SPAN_OR_CODEY = re.compile(rf"(`[^`\n]*`)|{_CODEY.pattern}")  # a code span is kept; what follows it stays prose

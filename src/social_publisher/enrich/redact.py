@@ -119,6 +119,10 @@ class Redactor:
     def __init__(self, extra_patterns: Iterable[str] = (), private_domains: Iterable[str] = (), key: bytes = b""):
         self.detector = Detector(extra_patterns, private_domains)
         self.key = key
+        # scrub_json's strings and scrub_words' words (select's evidence, tag reasons, signature
+        # words) repeat thousands of times in one run: each is judged once.
+        self._scrubbed: dict[str, str] = {}
+        self._word_kept: dict[str, bool] = {}
 
     @classmethod
     def for_config(cls, config: Any, store: Any = None) -> "Redactor":
@@ -218,8 +222,14 @@ class Redactor:
         """Space-separated words (select's duplicate signature) without those that are a secret or
         look like one out of context: a provider key, a random value, a long run mixing letters and
         digits ("hunter2hunter2"; "sqlite3" and "gsm8k" stay)."""
-        return " ".join(word for word in words.split(" ")
-                        if not (self.detector.spans(word) or looks_random(word) or _MIXED_SEGMENT.search(word)))
+        return " ".join(word for word in words.split(" ") if self._keeps_word(word))
+
+    def _keeps_word(self, word: str) -> bool:
+        kept = self._word_kept.get(word)
+        if kept is None:
+            kept = not (self.detector.spans(word) or looks_random(word) or _MIXED_SEGMENT.search(word))
+            _remember(self._word_kept, word, kept)
+        return kept
 
     def scrub_json(self, value: Any, skip: frozenset[str] = frozenset()) -> Any:
         """A JSON-like value with every string masked (credential talk replaced by its mask);
@@ -227,13 +237,28 @@ class Redactor:
         if isinstance(value, str):
             if not value:
                 return value
-            masked = self.mask(value)
-            return mask("credential talk") if _credential_talk(masked) or credential_path(masked) else masked
+            scrubbed = self._scrubbed.get(value)
+            if scrubbed is None:
+                masked = self.mask(value)
+                scrubbed = mask("credential talk") if _credential_talk(masked) or credential_path(masked) else masked
+                if len(value) <= _REMEMBERED_LENGTH:
+                    _remember(self._scrubbed, value, scrubbed)
+            return scrubbed
         if isinstance(value, dict):
             return {k: v if k in skip else self.scrub_json(v, skip) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.scrub_json(v, skip) for v in value]
         return value
+
+
+_REMEMBERED_LENGTH = 300  # longer strings rarely come back
+_REMEMBERED = 50_000
+
+
+def _remember(memo: dict, key: str, value: Any) -> None:
+    if len(memo) >= _REMEMBERED:
+        memo.clear()
+    memo[key] = value
 
 
 _MIXED_SEGMENT = re.compile(r"(?=[^_]*\d)(?=[^_]*[^\W\d_])[^_]{8,}")

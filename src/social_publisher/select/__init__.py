@@ -1,7 +1,8 @@
 """Stage 2, select: turn new activity into a few stories worth reading, explainably.
 
     activity (unconsidered) -> groups (grouping.py) -> candidates (candidates.py: facts.py,
-    tags.py, features.py, categories.py; on every core for large inputs: parallel.py)
+    tags.py, features.py, categories.py; masked by enrich.redact) -- both steps on every core
+    for large inputs: parallel.py
     -> decisions (dedupe.py + the daily cap, below) -> stories (status "selected" or
     "dropped") + activity marked considered
 
@@ -52,8 +53,7 @@ from social_publisher.records import STORY_DROPPED, STORY_SELECTED, Story
 from social_publisher.select.candidates import Built, CandidateBuilder, signature_of
 from social_publisher.select.dedupe import DuplicateIndex, Signature, cross_language_similarity
 from social_publisher.select.facts import reverted_hashes, row_facts
-from social_publisher.select.grouping import group_activity
-from social_publisher.select.parallel import build_all
+from social_publisher.select.parallel import group_and_build
 from social_publisher.select.report import DROPPED, HELD, KEPT, TRIVIAL, Candidate, SelectReport
 from social_publisher.store import Store
 
@@ -93,19 +93,18 @@ def _select(store: Store, config: Config) -> SelectReport:
     known_tags: dict[str, set[str]] = {}
     for story in stored:
         known_tags.setdefault(story.project, set()).update(story.tags)
-    builder = CandidateBuilder(rows, known_tags)
+    redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
+    builder = CandidateBuilder(rows, known_tags, redactor)
 
     decided: list[Built] = []
     held: list[Candidate] = []
     unreadable: list = []
-    groups = group_activity(rows, gap, unreadable=unreadable, split=settings.split_topics)
+    built_groups = group_and_build(builder, rows, gap, unreadable=unreadable, split=settings.split_topics)
     if unreadable:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
                                f"activity {first.id} ({first.source}, {first.project}): occurred_at={first.occurred_at!r}")
-    redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
-    for group, built in zip(groups, build_all(builder, groups)):
-        _redact(built, redactor)
+    for group, built in built_groups:
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
             built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
@@ -126,16 +125,6 @@ def _select(store: Store, config: Config) -> SelectReport:
     report.activity_considered = len(considered)
     report.candidates = [b.candidate for b in _decision_order(decided)] + held
     return report
-
-
-def _redact(built: Built, redactor: Redactor) -> None:
-    """Mask secrets and private values in a candidate's texts before they are decided, stored or
-    printed, and leave secret-looking words out of the signature that is stored with it."""
-    c = built.candidate
-    c.headline = redactor.scrub_json(c.headline)
-    c.features = redactor.scrub_json(c.features)
-    c.tag_evidence = redactor.scrub_json(c.tag_evidence)
-    built.signature = Signature.from_key(redactor.scrub_words(built.signature.stored_key))
 
 
 def _decision_order(built: list[Built]) -> list[Built]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from social_publisher.enrich.redact import Redactor
 from social_publisher.records import NOTE, SESSION, fingerprint
 from social_publisher.select.categories import classify
 from social_publisher.select.dedupe import Signature
@@ -33,9 +34,10 @@ class CandidateBuilder:
     """Builds candidates in time order, remembering per project which technologies it has seen,
     so "new technologies" means new to that project."""
 
-    def __init__(self, all_rows, known_tags: dict[str, set[str]]):
+    def __init__(self, all_rows, known_tags: dict[str, set[str]], redactor: Redactor | None = None):
         self._reverted = reverted_hashes(all_rows)
         self._known_tags = known_tags
+        self._redactor = redactor
 
     def build(self, group: Group) -> Built:
         facts = [row_facts(row, self._reverted) for row in group.rows]
@@ -70,7 +72,20 @@ class CandidateBuilder:
             considered_ids=[row.id for row in group.rows if row.id is not None],
             excluded=dict(sorted(excluded.items())),
         )
-        return Built(candidate, signature_of(substance, features, words), bool(substance))
+        built = Built(candidate, signature_of(substance, features, words), bool(substance))
+        if self._redactor is not None:
+            _redact(built, self._redactor)
+        return built
+
+
+def _redact(built: Built, redactor: Redactor) -> None:
+    """Mask secrets and private values in a candidate's texts before they are decided, stored or
+    printed, and leave secret-looking words out of the signature that is stored with it."""
+    c = built.candidate
+    c.headline = redactor.scrub_json(c.headline)
+    c.features = redactor.scrub_json(c.features)
+    c.tag_evidence = redactor.scrub_json(c.tag_evidence)
+    built.signature = Signature.from_key(redactor.scrub_words(built.signature.stored_key))
 
 
 def _human_texts(substance: list[RowFacts]) -> list[str]:

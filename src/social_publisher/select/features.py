@@ -56,6 +56,7 @@ _PROBLEM_TEXT_RE = WordPattern(r"problem|bug|error|issue|failure|failing|broke|b
 _SOLUTION_TEXT_RE = WordPattern(r"fixed|solved|solution|the fix|resolved|turned out|root cause|workaround",
                                 r"решени|исправ|помогл|оказалось|причина")
 _TESTS_FAILED_RE = WordPattern(r"\d+ (?:tests? )?failed|tests? fail(?:ed|ing|s)?")
+_TESTS_FAILED_WORDS = ("failed", "test fail", "tests fail")  # every match of _TESTS_FAILED_RE holds one
 _TESTS_PASSED_RE = re.compile(r"\b\d+ passed\b(?![^\n]*\bfailed\b)|\ball (?:\d+ )?tests? pass")
 GOAL_RE = WordPattern(
     r"i want|i'd like|i need|we need|need to|goal|so that|make (?:it|the|sure)|implement|add|build|create|fix|"
@@ -133,14 +134,15 @@ def _numbers(rows: list[RowFacts]) -> list[Feature]:
         for text in (row.human, row.prose):
             if not text or not _DIGIT_RE.search(text):
                 continue
+            sentences = SENTENCE_BREAK.split(text)
             # Only sentences with an arrow, "from" or "с" can hold a before/after pair.
             if _PAIR_HINT_RE.search(text):
-                hinted = list(filter(_PAIR_HINT_RE.search, SENTENCE_BREAK.split(text)))
+                hinted = list(filter(_PAIR_HINT_RE.search, sentences))
                 for before, after in before_after_pairs("\n".join(hinted)):  # dates, versions blanked there
                     if before != after and (before, after) not in pairs:
                         pairs.append((before, after))
             # measurements reads sentence by sentence and stops at the limit.
-            for measured in measurements(text, limit=_ENOUGH_VALUES):
+            for measured in measurements(text, limit=_ENOUGH_VALUES, sentences=sentences):
                 if measured.value not in values:
                     values.append(measured.value)
     in_pairs = {_bare(v) for pair in pairs for v in pair}
@@ -172,7 +174,8 @@ def _problem(rows: list[RowFacts]) -> Feature | None:
                     solved.append(f"`{_short(open_failures.pop(key))}` failed, then passed")
             prose = row.prose.lower()
             # Substring checks first: the regexes below only run on prose that can match them.
-            failed_tests = "fail" in prose and (_TESTS_FAILED_RE.search(prose) or "FAILED" in row.prose)
+            failed_tests = "fail" in prose and (any(words in prose for words in _TESTS_FAILED_WORDS)
+                                                and _TESTS_FAILED_RE.search(prose) or "FAILED" in row.prose)
             passed_tests = "pass" in prose and _TESTS_PASSED_RE.search(prose)
             if failed_tests and not passed_tests:
                 open_failures.setdefault("tests", "tests")

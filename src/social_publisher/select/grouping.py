@@ -62,6 +62,16 @@ def group_activity(rows: Iterable[Activity], gap: timedelta, *, unreadable: list
     A row whose `occurred_at` is not an ISO date-time belongs to no group; it is appended to
     `unreadable` when a list is given.
     """
+    by_project = rows_by_project(rows, unreadable)
+    groups: list[Group] = []
+    for project in sorted(by_project):
+        groups.extend(project_groups(project, by_project[project], gap, split))
+    groups.sort(key=group_order)
+    return groups
+
+
+def rows_by_project(rows: Iterable[Activity], unreadable: list[Activity] | None = None) -> dict[str, list[Activity]]:
+    """The rows with a readable time, per project (the others are appended to `unreadable`)."""
     by_project: dict[str, list[Activity]] = {}
     for row in rows:
         try:
@@ -71,14 +81,16 @@ def group_activity(rows: Iterable[Activity], gap: timedelta, *, unreadable: list
                 unreadable.append(row)
             continue
         by_project.setdefault(row.project, []).append(row)
-    groups: list[Group] = []
-    for project in sorted(by_project):
-        groups.extend(_project_groups(project, by_project[project], gap, split))
-    groups.sort(key=lambda g: (g.start, g.project, g.rows[0].fingerprint))
-    return groups
+    return by_project
 
 
-def _project_groups(project: str, rows: list[Activity], gap: timedelta, split: bool) -> list[Group]:
+def group_order(group: Group):
+    """The order groups come in: start, project, first row."""
+    return (group.start, group.project, group.rows[0].fingerprint)
+
+
+def project_groups(project: str, rows: list[Activity], gap: timedelta, split: bool) -> list[Group]:
+    """The groups of one project's rows (readable times only), not yet in group order."""
     notes = [r for r in rows if r.kind == NOTE]
     work = sorted((r for r in rows if r.kind != NOTE), key=lambda r: (r.occurred_at, r.id or 0, r.fingerprint))
 

@@ -208,3 +208,17 @@ def test_error_lines_are_chosen_for_what_they_tell() -> None:
               "Bash: Exit code 47\ncurl: (47) Maximum (50) redirects followed"]
     facts, _ = build_facts(story, [session("p", "Make the router tests pass please", [], errors=errors)], Redactor())
     assert facts["problem"] == {"kind": "error", "text": "AssertionError: assert 0.3 >= 0.6"}
+
+
+def test_the_headline_names_the_work_not_its_tests_and_subjects_lose_their_issue_references() -> None:
+    """A real sqlite-utils day: the biggest "Added…" commit only adds a test; the story is the memory command."""
+    story = Story("sqlite-utils", "2026-11-20T10:00:00+00:00", "2026-11-20T12:00:00+00:00", 1.0, "feature", [], [])
+    facts, _ = build_facts(story, [
+        commit("sqlite-utils", "Added test, formatted with Black - refs #276, #277", [("tests/test_cli.py", 240, 3)]),
+        commit("sqlite-utils", "Sqlite-utils memory command for directly querying CSV/JSON data",
+               [("sqlite_utils/cli.py", 90, 4), ("docs/cli.rst", 40, 0)]),
+        commit("sqlite-utils", "--encoding option for sqlite-utils memory, closes #280", [("sqlite_utils/cli.py", 12, 2)]),
+    ], Redactor())
+    assert facts["headline"].lower() == "sqlite-utils memory command for directly querying csv/json data"
+    assert [a["text"] for a in facts["actions"]][::2] == ["Added test, formatted with Black",
+                                                          "--encoding option for sqlite-utils memory"]

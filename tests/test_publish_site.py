@@ -126,6 +126,25 @@ def test_cover_is_on_the_page_in_listings_and_in_social_cards_with_absolute_urls
     assert "og:image" not in no_cover.meta and no_cover.meta["twitter:card"] == ["summary"]
 
 
+def test_each_language_page_shows_the_card_with_its_own_title(store, config, three_days, tmp_path):
+    """The write stage makes a card per post with the post's own title: the Russian page shows the
+    Russian card (never the English headline), in the page, its listing and its social card."""
+    story_card = png(tmp_path / "covers" / "story.png")
+    cards = {lang: png(tmp_path / "covers" / f"story-{lang}.png", width=100 + 20 * (lang == "ru")) for lang in ("en", "ru")}
+    story = three_days["second-story"]
+    store.save_brief(Brief(story_id=story, facts={}, image_path=str(story_card)))
+    store.set_brief_covers(story, {lang: str(path) for lang, path in cards.items()})
+    publish(store, config)
+    site = config.site.out_dir
+    for lang, page in (("en", "en/second-post.html"), ("ru", "ru/vtoraya-zapis.html")):
+        media = f"media/story-{story}-{lang}.png"
+        assert (site / media).read_bytes() == cards[lang].read_bytes()
+        assert parse(site / page).meta["og:image"] == [BASE_URL + media]
+        assert f'src="../{media}"' in (site / page).read_text(encoding="utf-8")
+        assert f'src="../{media}"' in (site / lang / "index.html").read_text(encoding="utf-8")
+    assert not (site / f"media/story-{story}.png").exists()  # no page shows the story's own card
+
+
 def test_post_shows_date_category_project_reading_time_and_tags(store, config, three_days):
     long_body = " ".join(["word"] * 1000)
     story = add_story(store, "long", tags=("rust",), category="bug_fix", ended_at="2026-11-23T12:00:00+00:00")

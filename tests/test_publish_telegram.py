@@ -87,6 +87,27 @@ def test_a_post_is_its_cover_then_text_parts_the_last_ending_with_the_link(store
     assert len(telegram.messages) == 1 + len(texts)
 
 
+def test_a_post_that_just_fits_its_caption_never_sends_the_link_alone(store, config, tmp_path):
+    """Around the caption's limit, the last block (the sources footer with its rule) goes on with
+    the link: no message is a lone "Read more", nothing is lost, every message fits."""
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n fake image bytes")
+    footer = "---\n\n*Источники: `demo` · 2026-11-20 · коммиты `b17c371`, `45af93d`*"
+    shapes = set()
+    for size in range(700, 1000, 7):
+        body = f"{'слово ' * (size // 6)}конец.\n\n{footer}"
+        post_id = approved_post(store, f"fit-{size}", body=body, cover=cover)
+        messages = plan(store.posts(story_id=store.posts()[-1].story_id)[0], config, store)
+        assert store.posts()[-1].id == post_id
+        texts = [parse_html(message.html) for message in messages]
+        assert units(texts[0]) <= 1024 and all(units(text) <= 4096 for text in texts[1:])
+        assert not any(text.strip() == "Читать дальше" for text in texts), (size, texts)
+        assert texts[-1].rstrip().endswith("Читать дальше") and "конец." in "".join(texts)
+        assert not texts[0].rstrip().endswith("———")
+        shapes.add(len(messages))
+    assert shapes == {1, 2}  # both sides of the limit were met
+
+
 def test_without_a_cover_the_title_opens_the_first_message(store, config, telegram):
     approved_post(store, "a", title="Короткий пост", body="Один абзац с `кодом` и **жирным**.")
     publish(store, config)

@@ -12,6 +12,8 @@ import secrets
 import sqlite3
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -296,6 +298,18 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+PAGE_SIZE = 16384
+_ROWS_PER_INSERT = 64  # 9 values each: well under SQLite's 32,766 bound parameters
+
+
+@lru_cache(maxsize=_ROWS_PER_INSERT)
+def _insert_activity_sql(rows: int) -> str:
+    return ("INSERT OR IGNORE INTO activity"
+            " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at) VALUES "
+            # meta_json is bound as orjson's UTF-8 bytes and stored as the same text (no str round trip)
+            + ", ".join(["(?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"] * rows))
+
+
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -313,6 +327,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
+            # A new store gets 16 KB pages (an existing one keeps its own): activity rows are a few KB
+            # of JSON each, which 4 KB pages would spread over overflow chains, written page by page.
+            self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -372,17 +389,17 @@ class Store:
         """
         collected_at = clock.iso(clock.now())
         before = self.db.total_changes
+        rows = iter(rows)
         with self.transaction():
-            self.db.executemany(
-                "INSERT OR IGNORE INTO activity"
-                " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, _dumps(a.meta),
-                     a.fingerprint, collected_at)
-                    for a in rows
-                ),
-            )
+            # Many rows per statement: SQLite inserts them in one step with the GIL released, so a
+            # collector's parsing thread runs meanwhile (one step per row would hand the GIL back
+            # and forth for each). Rows go in in the order given, each as INSERT OR IGNORE would.
+            while chunk := list(islice(rows, _ROWS_PER_INSERT)):
+                self.db.execute(_insert_activity_sql(len(chunk)), [
+                    value for a in chunk
+                    for value in (a.source, a.project, a.kind, a.occurred_at, a.author, a.text, orjson.dumps(a.meta),
+                                  a.fingerprint, collected_at)
+                ])
         return self.db.total_changes - before
 
     def activity(self, *, unconsidered: bool = False, ids: Iterable[int] | None = None) -> list[Activity]:
@@ -484,10 +501,12 @@ class Store:
                      wiki=_loads(row["wiki_json"]), joke_id=row["joke_id"], image_path=row["image_path"],
                      covers=_loads(row["covers_json"]) or {})
 
-    def image_paths(self) -> dict[int, str]:
-        """story id -> the cover image its brief names, for every brief that has one (one query)."""
-        return {row[0]: row[1] for row in self.db.execute(
-            "SELECT story_id, image_path FROM briefs WHERE image_path IS NOT NULL AND image_path != ''")}
+    def cover_cards(self) -> dict[int, tuple[str | None, dict[str, str]]]:
+        """story id -> (the story's cover image, the per-language cards of its posts), for every
+        brief that has one or the other (one query)."""
+        return {row[0]: (row[1] or None, _loads(row[2]) or {}) for row in self.db.execute(
+            "SELECT story_id, image_path, covers_json FROM briefs"
+            " WHERE (image_path IS NOT NULL AND image_path != '') OR covers_json != '{}'")}
 
     def wiki_topics(self) -> set[str]:
         """The technologies earlier briefs already told a Wikipedia fact about."""

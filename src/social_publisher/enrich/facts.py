@@ -201,6 +201,9 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
 # -- per kind -------------------------------------------------------------------
 
 
+# Issue and pull-request references at the end of a subject: "…, refs #14", "… (#57)", "- closes #3, #4".
+ISSUE_REFERENCES = re.compile(r"(?:[\s,;.–—-]*\b(?:refs?|closes?|closed|fix(?:es|ed)?|resolves?|see|re)\b:?\s*#\d+"
+                              r"(?:\s*(?:,|and|&)\s*#\d+)*|\s*\(#\d+\))+\s*$", re.IGNORECASE)
 _BULK_SUBJECT = re.compile(r"^(?:import|initial|init\b|vendor|scaffold|bootstrap|copy|move .* from|add .* from)",
                            re.IGNORECASE)
 _KIND_OF_COMMIT = (("bug_fix", r"^(?:fix|repair|resolve|handle|honou?r|prevent|guard)"),
@@ -210,11 +213,20 @@ _KIND_OF_COMMIT = (("bug_fix", r"^(?:fix|repair|resolve|handle|honou?r|prevent|g
                    ("experiment", r"^(?:record|measure|benchmark|train|tune|try|compare|evaluate)"))
 
 
-def _headline_weight(subject: str, kind: str, lines: int, category: str) -> int:
+# Subjects about the tests or the formatting of a change, not the change: they name no story.
+_UPKEEP_SUBJECT = re.compile(r"^(?:(?:add(?:ed)?|more|new|fix(?:ed)?|updated?) )?(?:a |the )?(?:failing |unit )?tests?\b"
+                             r"|^(?:appl(?:y|ied) |ran |run )?black\b|^(?:formatt|lint|typo|flake8|mypy)",
+                             re.IGNORECASE)
+
+
+def _headline_weight(subject: str, kind: str, lines: int, category: str, tests_only: bool = False) -> int:
     """How well a commit names the story: its category's kind of change first, then size;
-    bulk imports and initial commits last, however many lines they add."""
+    commits that only touch tests or formatting next to last, bulk imports and initial commits
+    last, however many lines they add."""
     if _BULK_SUBJECT.match(subject):
         return 100
+    if (tests_only or _UPKEEP_SUBJECT.match(subject)) and category not in ("test", "refactor"):
+        return 500 + min(lines, 499)
     matches = any(category == name and (re.match(pattern, subject, re.IGNORECASE) or kind == name.split("_")[-1])
                   for name, pattern in _KIND_OF_COMMIT)
     return (100_000 if matches else 1000) + lines
@@ -244,10 +256,14 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     match = read.CONVENTIONAL_PREFIX.match(subject_raw)
     kind = match.group("type").lower() if match else ""
     subject = clean(subject_raw[match.end():] if match else subject_raw, "message").rstrip(".")
+    subject = ISSUE_REFERENCES.sub("", subject).rstrip(" .") or subject  # "…, refs #14", "… (#57)": for the tracker
     body = clean(body_raw, "message")
     if subject:
         got.actions.append({"text": read.capitalize(subject), "source": "commit"})
-        got.headline_candidates.append((_headline_weight(subject, kind, weight, got.category), read.capitalize(subject)))
+        tests_only = bool(files) and all(re.search(r"(?:^|/)tests?/|(?:^|/)test_[^/]*$|_test\.\w+$", str(f.get("path", "")))
+                                         for f in files)
+        got.headline_candidates.append((_headline_weight(subject, kind, weight, got.category, tests_only),
+                                        read.capitalize(subject)))
         if kind == "fix" or re.match(r"(?i)fix(?:ed|es)?\b", subject):
             got.problems.append({"kind": "fix", "text": read.capitalize(subject)})
     got.measured_texts.append(f"{subject}. {body}".strip())

@@ -137,17 +137,15 @@ def site_posts(store: Store, config: Config) -> list[SitePost]:
     tag_slugs = assign_tag_slugs(str(tag) for story in stories.values() for tag in story.tags)
     project_slugs = {project: _slug(project, tag=True) or f"project-{fingerprint(project)[:8]}"
                      for project in sorted({story.project for story in stories.values() if story.project})}
-    images = store.image_paths()
-    covers: dict[int, Cover | None] = {}
+    cards = store.cover_cards()
     items = []
     for post in posts:
         story = stories.get(post.story_id)
-        if post.story_id not in covers:
-            covers[post.story_id] = _cover_from(config, post.story_id, images.get(post.story_id))
         tags = _unique_tags([str(tag) for tag in story.tags] if story else [], tag_slugs)
         items.append(SitePost(
             post=post, story=story, path=paths[post.id], date=post_date(post, story), tags=tags,
-            project_slug=project_slugs.get(story.project, "") if story else "", cover=covers[post.story_id],
+            project_slug=project_slugs.get(story.project, "") if story else "",
+            cover=post_cover(config, post, *cards.get(post.story_id, (None, {}))),
         ))
     by_story: dict[int, list[SitePost]] = {}
     for item in items:
@@ -242,10 +240,10 @@ def _unique_tags(names: list[str], slugs: dict[str, str]) -> list[Tag]:
 def _cover(store: Store, config: Config, story_id: int) -> Cover | None:
     """The cover of one story, from its brief."""
     brief = store.brief(story_id)
-    return _cover_from(config, story_id, brief.image_path if brief else None)
+    return _cover_from(config, f"story-{story_id}", brief.image_path if brief else None)
 
 
-def _cover_from(config: Config, story_id: int, image_path: str | None) -> Cover | None:
+def _cover_from(config: Config, name: str, image_path: str | None) -> Cover | None:
     if not image_path:
         return None
     source = Path(image_path).expanduser()
@@ -254,15 +252,21 @@ def _cover_from(config: Config, story_id: int, image_path: str | None) -> Cover 
     suffix = source.suffix.lower()
     if suffix not in COVER_SUFFIXES or not source.is_file():
         return None
-    return Cover(source=source, path=f"media/story-{story_id}{suffix}")
+    return Cover(source=source, path=f"media/{name}{suffix}")
+
+
+def post_cover(config: Config, post: Post, image_path: str | None, cards: dict[str, str]) -> Cover | None:
+    """The cover of a post: the card with its own title in its language, else its story's card (as
+    enrich.covers.cover_for picks it, without loading Pillow), None when there is none. A Russian
+    page never shows the English headline."""
+    own = _cover_from(config, f"story-{post.story_id}-{post.lang}", cards.get(post.lang))
+    return own or _cover_from(config, f"story-{post.story_id}", image_path)
 
 
 def cover_source(store: Store, config: Config, post: Post) -> Path | None:
-    """The cover image file of a post: the card with its own title, else its story's (as
-    enrich.covers.cover_for picks it, without loading Pillow), None when there is none."""
+    """The cover image file of a post (`post_cover`)."""
     brief = store.brief(post.story_id)
-    image_path = (brief.covers.get(post.lang) or brief.image_path) if brief else None
-    cover = _cover_from(config, post.story_id, image_path)
+    cover = post_cover(config, post, brief.image_path, brief.covers) if brief else None
     return cover.source if cover else None
 
 

@@ -63,6 +63,7 @@ class Run:
 
 Block = list[Run]
 NEWLINE = Run("\n")
+RULE = (Run("———"),)  # a thematic break (`---`) as a block of its own
 BLOCK_BREAK = Run("\n\n")
 
 
@@ -153,7 +154,7 @@ class _Blocks:
                 language = re.sub(r"[^\w+#.-]", "", token.info.split()[0]) if token.info.strip() else ""
                 blocks.append([Run(code, (PRE, Tag(CODE.rank, "code", language)))])
             elif token.type == "hr":
-                blocks.append([Run("———")])
+                blocks.append(list(RULE))
             elif token.nesting == 1:
                 end = _close_index(tokens, index)
                 inner = tokens[index + 1:end]

@@ -70,9 +70,17 @@ def plan(post: Post, config: Config, store: Store) -> list[Message]:
     cover = cover_source(store, config, post)
     if cover is None:
         return [Message(rt.to_html(runs)) for runs in rt.append_block(rt.pack([title, *blocks]), link)]
-    caption, rest = rt.take([title, *blocks], rt.CAPTION_LIMIT)
+    parts = [title, *blocks]
+    caption, rest = rt.take(parts, rt.CAPTION_LIMIT)
     if not caption:  # a title longer than a caption
         caption, rest = rt.first_piece(title, rt.CAPTION_LIMIT), blocks
+    else:
+        shown = len(parts) - len(rest)  # whole blocks in the caption
+        if not rest and shown > 1 and not rt.fits([*caption, rt.BLOCK_BREAK, *link], rt.CAPTION_LIMIT):
+            shown -= 1  # the link does not fit: the last block goes on with it, never the link alone
+        while shown > 1 and tuple(parts[shown - 1]) == rt.RULE:
+            shown -= 1  # a rule opens what follows it, it never ends the caption
+        caption, rest = rt.joined(parts[:shown], rt.BLOCK_BREAK), parts[shown:]
     texts = rt.pack(rest)
     if texts:
         texts = rt.append_block(texts, link)

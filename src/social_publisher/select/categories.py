@@ -87,7 +87,8 @@ _WORD_CAP = 3.0
 _SCOPE_RE = re.compile(r"^[\w./-]{1,20}:\s+")  # "select: group activity ...": the area, then the subject
 _WORK_POINTS = 3.0  # what the whole story's commits are worth, shared out by kind and size
 # The kind of work a commit subject names by its first word (after any conventional prefix).
-_SUBJECT_KINDS = tuple((category, re.compile(pattern, re.IGNORECASE)) for category, pattern in (
+# A word followed by "-", "." or "(" names a command or a function ("Drop-table and drop-view …"), not the work.
+_SUBJECT_KINDS = tuple((category, re.compile(f"(?:{pattern})(?![-.(])", re.IGNORECASE)) for category, pattern in (
     ("docs", r"(?:docs?|document\w*|describe\w*|clarif\w*|readme|changelog|release notes|releas\w*|explain\w*)\b"
              r"|(?:updat|improv|tweak|expand|rewr)\w* (?:the )?(?:readme|docs?|documentation|changelog)\b"),
     ("bug_fix", r"(?:fix\w*|hotfix\w*|repair\w*|resolve\w*|correct\w*|handle\w*|prevent\w*|avoid\w*)\b"),

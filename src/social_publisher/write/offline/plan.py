@@ -151,11 +151,15 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
             return (f"{head}: " if colon else "") + ", ".join(kept)
     kept_words: list[str] = []
     dropped = False
-    for word in text.split():
+    words = text.split()
+    for index, word in enumerate(words):
         if measure.numbers(word) - allowed:
-            while kept_words and kept_words[-1].lower() in ("at", "to", "from", "of", "by", "with", "in", "on", "for",
-                                                            "#"):
-                kept_words.pop()
+            following = words[index + 1] if index + 1 < len(words) else ""
+            modifier = re.fullmatch(r"[a-z][a-z-]{2,}", following) and not re.fullmatch(
+                r"(?:ms|sec|min|px|pt|em|rem|dpi|fps|and|or|to|from|with|for|in|on|at|by)", following)
+            while not modifier and kept_words and kept_words[-1].lower() in (
+                    "at", "to", "from", "of", "by", "with", "in", "on", "for", "#"):
+                kept_words.pop()  # "retry at 30 s" -> "retry"; "subheadings to 4.0rc3 release notes" keeps its "to"
             dropped = True
             continue
         if dropped and re.fullmatch(r"(?:ms|s|sec|min|h|%|[KMGT]B|x|px|pt|em|rem|dpi|fps|k)[,;:]?", word):

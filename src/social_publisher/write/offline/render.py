@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 
+from social_publisher.enrich.facts import ISSUE_REFERENCES
 from social_publisher.write.offline import russian
 from social_publisher.write.offline.actions import Action, mark_code, past
+from social_publisher.write.offline.actions import parse as parse_action
 from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
 from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
 from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, bold, capital, code, join_words, own_words,
@@ -27,6 +29,7 @@ from social_publisher.write.offline.prose import (LEARNED, NEXT_LABEL, Frames, b
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
 from social_publisher.write.offline import worth_knowing
+from social_publisher.write.offline.titles import without_project
 
 MAX_FILES = 3  # files named in the "what changed" section, where none was named yet
 MAX_PATHS = 5  # paths one post may name in all (issue 11: never six or more)
@@ -62,8 +65,14 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
     kind = plan.kind
     headline = plan.headline if plan.headline and plan.headline.lang == lang else None
     if lang == "en":
+        if headline and ISSUE_REFERENCES.search(headline.original):  # "…, refs #142" (briefs made before enrich dropped them)
+            headline = parse_action(ISSUE_REFERENCES.sub("", headline.original))
         told = told_action(plan, "en", headline) if headline else None
         done = past(told, "en") if told else None
+        fix_for = re.match(r"(fix(?:es)?) for (.+)", told.original, re.IGNORECASE) if told and not done else None
+        if fix_for:  # "Fix for missing csv support": "I made a fix for …", never "I fixed for …"
+            made = "fixes" if fix_for.group(1).lower() == "fixes" else "a fix"
+            done = f"made {made} for {mark_code(fix_for.group(2))}"
         if done:  # "In **csvkit** I added CSV export for the report page."
             first = frames.pick("open_done", P=project, done=done)
         elif told:
@@ -103,6 +112,7 @@ def _mid_sentence(text: str) -> str:
 def _topics(plan: Plan) -> list[str]:
     texts = [plan.headline.original] if plan.headline else []
     texts += [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
+    texts = without_project(texts, plan.project)  # "sqlite-utils insert" is not about storage
     return russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
 
 

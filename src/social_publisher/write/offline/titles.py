@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from social_publisher.enrich.facts import ISSUE_REFERENCES
 from social_publisher.write import text as measure
 from social_publisher.write.offline.actions import Action, gerund, parse, past
 from social_publisher.write.offline.metrics import metric_label, shown_value
@@ -32,9 +33,6 @@ _TRAILING_JUNK = {"a", "an", "the", "and", "or", "for", "to", "in", "of", "on", 
 _CUT_BEFORE = {"with", "in", "for", "when", "that", "to", "from", "into", "on", "by", "and", "or", "if", "so",
                "because", "after", "before", "instead", "without", "than", "via", "using", "while", "where",
                "which", "but", "now"}
-# Issue and pull-request references at the end of a subject: "…, refs #14", "… (#57)", "- closes #3, #4".
-ISSUE_TAIL = re.compile(r"(?:[\s,;.–—-]*\b(?:refs?|closes?|closed|fix(?:es|ed)?|resolves?|see|re)\b:?\s*#\d+"
-                        r"(?:\s*(?:,|and|&)\s*#\d+)*|\s*\(#\d+\))+\s*$", re.IGNORECASE)
 EN_WORDS = (4, 12)  # the writer's own bounds for an English title (checks.bad_title allows 3 to 14)
 RU_WORDS = (5, 10)
 
@@ -81,7 +79,9 @@ def _fit(template: str, phrase: str, limit: int = EN_WORDS[1]) -> _Title:
     """Fill `{X}` with `phrase`, shortened where it must be at a place a reader would stop (`_shorten`)."""
     fixed = measure.words(template.replace("{X}", ""))
     all_words = phrase.split()
-    words = _shorten(all_words, limit - fixed)
+    # A reader's words, as the checks count them: "_decode_default_value" is three.
+    room = limit - fixed - sum(max(1, measure.words(word)) - 1 for word in all_words)
+    words = _shorten(all_words, room)
     if not words:
         return _Title("", False)
     return _Title(template.replace("{X}", " ".join(words)), len(words) == len(all_words), len(words))
@@ -152,7 +152,7 @@ def topic_text(text: str) -> str:
     """One topic out of a subject: without issue references, the first clause of a ";" list, the
     first item (two when the first is short) of a long list ("Site channel, channel registry,
     Atom feeds, sitemap, atomic site output" names the site channel)."""
-    text = ISSUE_TAIL.sub("", text.strip()).strip() or text.strip()
+    text = ISSUE_REFERENCES.sub("", text.strip()).strip() or text.strip()
     text = re.split(r"; |\. (?=[A-Z])", text)[0].strip()
     text = re.sub(r"\s*\((?=[^()]*\s)[^()=._]*\)", "", text).strip()  # an aside, "(after the first 100)"; not code
     items = [item.strip() for item in re.split(r",\s+|\s+and\s+", text)]
@@ -170,7 +170,7 @@ def _topic_action(plan: Plan) -> Action | None:
         headline = next((a for a in plan.actions if a.lang == "en"), None)
     if headline is None or headline.lang != "en":
         return None
-    bare = ISSUE_TAIL.sub("", headline.original).strip()  # before the numbers go: no "refs" left behind
+    bare = ISSUE_REFERENCES.sub("", headline.original).strip()  # before the numbers go: no "refs" left behind
     told = told_action(plan, "en", parse(bare) if bare and bare != headline.original else headline)
     one = as_written(topic_text(told.original), plan.project)
     return told if one == told.original else parse(one)
@@ -181,6 +181,7 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
     action = _topic_action(plan)
     g = gerund(action) if action else None
     noun = action.original if action and not action.known else None
+    named = bool(project) and project.lower() in (g or noun or "").lower()
     pair = plan.pairs[0] if plan.pairs else None
     out: list[_Title] = []
     fallbacks: list[str] = []
@@ -197,13 +198,16 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
             out.append(_fit(f"{{X}}: {counted['value']} {label[0]}", g or noun))  # type: ignore[index]
     if g and action:
         past_phrase = past(action, "en") or g
-        out += [_fit("How I {X}", past_phrase), _fit(f"{{X}} in {project}", g),
-                _fit(f"How I {{X}} in {project}", past_phrase)]
-    if noun and noun.lower().startswith(project.lower() + " "):  # "sqlite-utils memory command": named already
-        out.append(_fit("{X}", noun))
+        out.append(_fit("How I {X}", past_phrase))
+        if not named:  # "Adding test for sqlite-utils search" names the project already
+            out += [_fit(f"{{X}} in {project}", g), _fit(f"How I {{X}} in {project}", past_phrase)]
+    if noun and noun.replace("`", "").lower().startswith(project.lower() + " "):  # "sqlite-utils memory command"
+        out.append(_fit("{X}", noun.replace("`", "")))
     elif noun and ": " in noun:  # "Analyze tables options: --common-limit, …": one colon, the project before it
         head, tail = noun.split(": ", 1)
         out += [_fit(f"{head} in {project}: {{X}}", tail), _fit(f"{head}: {{X}}", tail)]
+    elif noun and named:
+        out.append(_fit("{X}", noun))
     elif noun:
         out += [_fit(f"{{X}} in {project}", noun), _fit(f"{project}: {{X}}", noun)]
     if not fallbacks:
@@ -309,13 +313,22 @@ def _title_topics(plan: Plan) -> list[str]:
     if plan.headline and plan.headline.lang == "ru" and not plan.headline.known \
             and measure.words(plan.headline.original) <= 5:
         return [plan.headline.original[:1].lower() + plan.headline.original[1:]]
-    found = russian.topics([plan.headline.original], most=1) if plan.headline else []
-    for more in (russian.topics([a.original for a in plan.actions] + plan.facts.get("note_titles", []), most=3),
+    found = russian.topics(without_project([plan.headline.original], plan.project), most=1) if plan.headline else []
+    texts = [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
+    for more in (russian.topics(without_project(texts, plan.project), most=3),
                  russian.topics(plan.facts.get("files", []), most=2)):
         found += [t for t in more if t not in found]
     if found:
         return found[:2]
     return [f"код на {_LANGUAGE_NAMES[lang]}" for lang in plan.facts.get("languages", []) if lang in _LANGUAGE_NAMES][:1]
+
+
+def without_project(texts: list[str], project: str) -> list[str]:
+    """The texts without the project's name: "sqlite-utils insert …" is not about storage (`\\bsqlite\\b`)."""
+    if not project:
+        return texts
+    pattern = re.compile(re.escape(project), re.IGNORECASE)
+    return [pattern.sub(" ", text) for text in texts]
 
 
 _LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go",

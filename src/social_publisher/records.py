@@ -35,7 +35,7 @@ POST_STATUS_ORDER = (POST_DRAFT, POST_CHECKED, POST_APPROVED, POST_PUBLISHED)
 
 def fingerprint(*parts: object) -> str:
     """A stable identity for a record: sha256 over its identifying parts."""
-    joined = "".join(f"{part}\x1f" for part in parts)
+    joined = "".join([f"{part}\x1f" for part in parts])
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

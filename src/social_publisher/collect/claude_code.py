@@ -20,15 +20,15 @@ import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
+import msgspec
 import orjson
 
 from social_publisher.collect import register
-from social_publisher.collect.background import BackgroundWriter
-from social_publisher.collect.elide import ELIDE_ABOVE, elide
+from social_publisher.collect.elide import ELIDE_ABOVE, elide, ends_of_string
 from social_publisher.collect.sessions import TurnGroup
-from social_publisher.collect.transcripts import Tracker, Transcript, TranscriptSource, file_stat
+from social_publisher.collect.transcripts import BadLine, Batches, Tracker, Transcript, TranscriptSource, file_stat
 from social_publisher.config import Config, SourceConfig
 from social_publisher.store import Store
 
@@ -41,6 +41,70 @@ _NOT_PROMPT_PREFIXES = ("[Request interrupted", "Caveat: The messages below were
 _EDIT_TOOLS = {"Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 _WRITE_TOOLS = {"Write": "file_path"}
 _COMMAND_TOOLS = {"Bash": "command"}
+
+
+# -- the line model ---------------------------------------------------------------------------------
+# A line is decoded straight into these structs: only the fields named here become Python objects;
+# everything else (toolUseResult copies, usage, snapshots, progress payloads, file contents in
+# tool inputs) is skipped unread. Every field takes any JSON value (a union per shape), so an odd
+# but valid line decodes as the dict-based reading did. Tool outputs and thinking blocks stay raw
+# (`msgspec.Raw`) until `_resolve` turns them into what the story keeps.
+
+_Scalar = Union[str, int, float, bool, None]
+_NO_VALUE = msgspec.Raw()
+
+
+class _Input(msgspec.Struct, gc=False):
+    """The tool-call arguments a story reads (see _EDIT_TOOLS, _WRITE_TOOLS, _COMMAND_TOOLS)."""
+
+    command: Any = None
+    file_path: Any = None
+    notebook_path: Any = None
+
+
+class _Block(msgspec.Struct, gc=False):
+    type: Any = None
+    text: Any = None
+    thinking: msgspec.Raw = _NO_VALUE
+    data: msgspec.Raw = _NO_VALUE  # a redacted thought
+    id: Any = None
+    name: Any = None
+    input: Union[_Input, list, _Scalar] = None
+    tool_use_id: Any = None
+    content: msgspec.Raw = _NO_VALUE
+    is_error: Any = None
+    # Set by _resolve (a key of that name in the file is overwritten): a result's kept output and
+    # size, a thought's size.
+    output: Any = msgspec.field(default=None, name="(output)")
+    size: Any = msgspec.field(default=None, name="(size)")
+
+
+class _Message(msgspec.Struct, gc=False):
+    content: Union[list[Union[_Block, list, _Scalar]], dict, _Scalar] = None
+
+
+class Line(msgspec.Struct, gc=False):
+    """What the collector reads of one transcript line."""
+
+    type: Any = None
+    uuid: Any = None
+    timestamp: Any = None
+    cwd: Any = None
+    gitBranch: Any = None  # noqa: N815 - the transcript's own key
+    isSidechain: Any = None  # noqa: N815
+    isMeta: Any = None  # noqa: N815
+    isCompactSummary: Any = None  # noqa: N815
+    isVisibleInTranscriptOnly: Any = None  # noqa: N815
+    isApiErrorMessage: Any = None  # noqa: N815
+    message: Union[_Message, list, _Scalar] = None
+    summary: Any = None
+    leafUuid: Any = None  # noqa: N815
+    level: Any = None
+    content: msgspec.Raw = _NO_VALUE  # a system line's text (decoded by _resolve for errors only)
+    cut: Any = msgspec.field(default=None, name="_cut")  # sizes `elide` cut (the fallback reading)
+
+
+_decode_line = msgspec.json.Decoder(Line).decode
 
 
 @register
@@ -72,7 +136,7 @@ class ClaudeCodeSource(TranscriptSource):
             pending = dict(list(self.summaries.items())[-self.MAX_PENDING_SUMMARIES:])
             store.set_cursor(self._summaries_key, pending)
 
-    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
+    def after_read(self, writer: Batches, tracker: Tracker) -> None:
         if tracker.summary_found:
             session_id, summary = tracker.state.session_id, tracker.state.summary
             writer.submit(lambda store: store.set_session_summary(self.type, session_id, summary))
@@ -104,8 +168,35 @@ class ClaudeCodeSource(TranscriptSource):
         return [Transcript(path, session_id, sides.get(session_id, [])) for path, session_id in mains.items()]
 
     def parse(self, raw: bytes | None) -> Any:
-        """Parse a line; a large one first loses the values a story never needs (see `elide`)."""
-        if raw is not None and len(raw) >= ELIDE_ABOVE and (cut := elide(raw)) is not None:
+        """Decode a line into a `Line`; what a story never reads is skipped, not built.
+
+        A line the typed decoder refuses (invalid JSON, not an object, invalid UTF-8 in a value it
+        reads) is read the plain way (`_parse_whole`), which reports it as before, or, valid after
+        all, is decoded again from that reading. One difference remains, as with `elide`: a defect
+        that lies only inside a value that is skipped (say, an invalid byte in a toolUseResult copy)
+        is read rather than reported.
+        """
+        if raw is None or raw.isspace():
+            return super().parse(raw)
+        try:
+            line = _decode_line(raw)
+            line.cut = None  # a "_cut" key in the file means nothing
+            _resolve(line, len(raw) >= ELIDE_ABOVE)
+            return line
+        except (msgspec.MsgspecError, orjson.JSONDecodeError):
+            pass
+        parsed = self._parse_whole(raw)
+        try:
+            line = _decode_line(orjson.dumps(parsed))
+            _resolve(line, False)
+        except (msgspec.MsgspecError, orjson.JSONDecodeError, TypeError) as exc:
+            raise BadLine(f"unsupported JSON ({exc})") from None
+        return line
+
+    def _parse_whole(self, raw: bytes) -> Any:
+        """The plain reading: orjson into dicts, a large line first losing the values a story never
+        needs (see `elide`); BadLine for a line it cannot use."""
+        if len(raw) >= ELIDE_ABOVE and (cut := elide(raw)) is not None:
             try:
                 parsed = orjson.loads(cut[0])
             except orjson.JSONDecodeError:
@@ -115,20 +206,23 @@ class ClaudeCodeSource(TranscriptSource):
                 return parsed
         return super().parse(raw)
 
-    def handle(self, line: Any, tracker: Tracker, *, sidechain: bool = False) -> None:
-        kind = line.get("type")
+    def timestamp_of(self, line: Any) -> Any:
+        return line.timestamp
+
+    def handle(self, line: Line, tracker: Tracker, *, sidechain: bool = False) -> None:
+        kind = line.type
         if kind == "user" or kind == "assistant":
-            sidechain = sidechain or line.get("isSidechain") is True
+            sidechain = sidechain or line.isSidechain is True
             if not sidechain:
                 _note_place(line, tracker)
-            message = line.get("message")
-            content = message.get("content") if isinstance(message, dict) else None
+            message = line.message
+            content = message.content if type(message) is _Message else None
             if kind == "user":
                 _user(line, content, tracker, sidechain)
             else:
                 _assistant(line, content, tracker, sidechain)
         elif kind == "summary":
-            summary, leaf = line.get("summary"), line.get("leafUuid")
+            summary, leaf = line.summary, line.leafUuid
             if not (isinstance(summary, str) and summary.strip()):
                 return
             if type(leaf) is not str or leaf == tracker.state.last_uuid:
@@ -136,15 +230,66 @@ class ClaudeCodeSource(TranscriptSource):
             else:  # it names the session holding message `leaf`: this file's, later, or another one
                 self.summaries[leaf] = summary.strip()
         elif kind == "system":
-            tracker.seen_at(line.get("timestamp"))
-            content = line.get("content")
-            if line.get("level") == "error" and isinstance(content, str):
+            tracker.seen_at(line.timestamp)
+            content = line.content
+            if line.level == "error" and isinstance(content, str):
                 tracker.group.add_error(content)
         # Other kinds (file-history-snapshot, progress, attachment, ...) carry nothing a story needs.
 
 
-def _note_place(line: dict, tracker: Tracker) -> None:
-    uuid = line.get("uuid")
+def _resolve(line: Line, large: bool) -> None:
+    """Turn the raw values the handler reads into Python values; a decoding error is raised here,
+    before the line has changed anything.
+
+    In a `large` line (>= ELIDE_ABOVE bytes) the first tool result's text output keeps only its head
+    and tail and each thought is measured, unparsed, in the transcript's (escaped) bytes: what `elide`
+    cuts, counted the way it counts. Otherwise values are decoded whole, and sizes are characters
+    (or the sizes `elide` reported, on the plain reading).
+    """
+    if line.type == "system":
+        line.content = _value(line.content) if line.level == "error" else None
+        return
+    message = line.message
+    if type(message) is not _Message or type(message.content) is not list:
+        return
+    cut, first_result = line.cut, True
+    for block in message.content:
+        if type(block) is not _Block:
+            continue
+        kind = block.type
+        if kind == "tool_result":
+            raw = block.content
+            kept = ends_of_string(bytes(raw)) if large and first_result else None
+            if kept is not None:
+                block.output, block.size = orjson.loads(kept), len(raw) - 2
+            else:
+                output = _value(raw)
+                if isinstance(output, list):
+                    output = "\n".join(part["text"] for part in output
+                                       if isinstance(part, dict) and isinstance(part.get("text"), str))
+                block.output = output if isinstance(output, str) else ""
+                block.size = _cut_size(cut, "tool_result") if first_result else None
+            first_result = False
+        elif kind == "thinking" or kind == "redacted_thinking":
+            raw = block.thinking
+            if large and len(raw) > 2 and _is_string(raw):
+                block.size = len(raw) - 2
+            else:
+                thought = _value(raw) or _value(block.data)
+                block.size = _cut_size(cut, "thinking") or (len(thought) if isinstance(thought, str) else 0)
+
+
+def _is_string(raw: msgspec.Raw) -> bool:
+    return memoryview(raw)[0] == 0x22
+
+
+def _value(raw: msgspec.Raw) -> Any:
+    """A raw value decoded; None when the key was absent."""
+    return orjson.loads(memoryview(raw)) if len(raw) else None
+
+
+def _note_place(line: Line, tracker: Tracker) -> None:
+    uuid = line.uuid
     if type(uuid) is str:
         if tracker.group.uuid is None:
             tracker.group.uuid = uuid  # a group that began without a prompt is known by its first line
@@ -152,74 +297,68 @@ def _note_place(line: dict, tracker: Tracker) -> None:
         if tracker.source.summaries and uuid in tracker.source.summaries:
             tracker.state.summary = tracker.source.summaries.pop(uuid)
             tracker.summary_found = True
-    state, cwd, branch = tracker.state, line.get("cwd"), line.get("gitBranch")
+    state, cwd, branch = tracker.state, line.cwd, line.gitBranch
     if cwd != state.cwd and isinstance(cwd, str) and cwd:  # new groups start from the state's place
         state.cwd = tracker.group.cwd = cwd
     if branch != state.git_branch and isinstance(branch, str) and branch:
         state.git_branch = tracker.group.git_branch = branch
 
 
-def is_prompt(line: dict, text: str) -> bool:
+def is_prompt(line: Line, text: str) -> bool:
     """True for what the user typed; False for meta lines, command wrappers and interruptions."""
-    if line.get("isMeta") or line.get("isCompactSummary") or line.get("isVisibleInTranscriptOnly"):
+    if line.isMeta or line.isCompactSummary or line.isVisibleInTranscriptOnly:
         return False
     stripped = text.strip()
     return bool(stripped) and not stripped.startswith(_NOT_PROMPT_PREFIXES) and not _WRAPPER.match(stripped)
 
 
-def _user(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> None:
-    timestamp = line.get("timestamp")
+def _user(line: Line, content: Any, tracker: Tracker, sidechain: bool) -> None:
+    timestamp = line.timestamp
     text = content if isinstance(content, str) else None
-    if isinstance(content, list):
+    if type(content) is list:
         texts, has_result = [], False
-        cut_size = _cut_size(line, "tool_result")  # the first result's output was cut
         for block in content:
-            if not isinstance(block, dict):
+            if type(block) is not _Block:
                 continue
-            block_type = block.get("type")
+            block_type = block.type
             if block_type == "tool_result":
-                _result(block, tracker.group, None if has_result else cut_size)
+                tracker.group.add_result(block.tool_use_id, failed=block.is_error is True, output=block.output,
+                                         size=block.size)
                 has_result = True
-            elif block_type == "text" and isinstance(block.get("text"), str):
-                texts.append(block["text"])
+            elif block_type == "text" and isinstance(block.text, str):
+                texts.append(block.text)
         text = None if has_result else "\n".join(texts)
     if text is not None and not sidechain and is_prompt(line, text):
-        uuid = line.get("uuid")
+        uuid = line.uuid
         tracker.begin_turn(text.strip(), timestamp, uuid if type(uuid) is str else None)
     else:
         tracker.seen_at(timestamp)
 
 
-def _cut_size(line: dict, what: str) -> int | None:
-    """Size of a value `parse` cut out of the line (a line in the file could hold "_cut" too: checked)."""
-    cut = line.get("_cut")
+def _cut_size(cut: Any, what: str) -> int | None:
+    """Size of a value `elide` cut out of the line, from the plain reading's "_cut" sizes."""
     size = cut.get(what) if type(cut) is dict else None
     return size if type(size) is int else None
 
 
-def _result(block: dict, group: TurnGroup, cut_size: int | None) -> None:
-    content = block.get("content")
-    if isinstance(content, list):
-        content = "\n".join(part["text"] for part in content
-                            if isinstance(part, dict) and isinstance(part.get("text"), str))
-    output = content if isinstance(content, str) else ""
-    group.add_result(block.get("tool_use_id"), failed=block.get("is_error") is True, output=output, size=cut_size)
-
-
-def _assistant(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> None:
-    tracker.seen_at(line.get("timestamp"))
+def _assistant(line: Line, content: Any, tracker: Tracker, sidechain: bool) -> None:
+    tracker.seen_at(line.timestamp)
     group = tracker.group
+    api_error = line.isApiErrorMessage is True
     if isinstance(content, str):
-        content = [{"type": "text", "text": content}]
-    if not isinstance(content, list):
+        if api_error:
+            group.add_error(content)
+        elif not sidechain:
+            group.add_prose(content)
         return
-    api_error = line.get("isApiErrorMessage") is True
+    if type(content) is not list:
+        return
     for block in content:
-        if not isinstance(block, dict):
+        if type(block) is not _Block:
             continue
-        block_type = block.get("type")
+        block_type = block.type
         if block_type == "text":
-            text = block.get("text")
+            text = block.text
             if isinstance(text, str):
                 if api_error:
                     group.add_error(text)
@@ -228,22 +367,23 @@ def _assistant(line: dict, content: Any, tracker: Tracker, sidechain: bool) -> N
         elif block_type == "tool_use":
             _tool_use(block, group)
         elif block_type in ("thinking", "redacted_thinking"):
-            thought = block.get("thinking") or block.get("data")
-            group.thinking_bytes += _cut_size(line, "thinking") or (len(thought) if isinstance(thought, str) else 0)
+            group.thinking_bytes += block.size
 
 
-def _tool_use(block: dict, group: TurnGroup) -> None:
-    name = block.get("name") if isinstance(block.get("name"), str) else "unknown"
-    arguments = block.get("input") if isinstance(block.get("input"), dict) else {}
-    call_id = block.get("id")
-    if name in _COMMAND_TOOLS and isinstance(arguments.get(_COMMAND_TOOLS[name]), str):
-        group.add_command(arguments[_COMMAND_TOOLS[name]], call_id, name)
-        return
+def _tool_use(block: _Block, group: TurnGroup) -> None:
+    name = block.name if isinstance(block.name, str) else "unknown"
+    arguments = block.input if type(block.input) is _Input else None
+    call_id = block.id
+    if name in _COMMAND_TOOLS:
+        command = getattr(arguments, _COMMAND_TOOLS[name], None)
+        if isinstance(command, str):
+            group.add_command(command, call_id, name)
+            return
     group.add_call(name, call_id)
     if name in _EDIT_TOOLS:
-        group.edited(_relative(arguments.get(_EDIT_TOOLS[name]), group.cwd))
+        group.edited(_relative(getattr(arguments, _EDIT_TOOLS[name], None), group.cwd))
     elif name in _WRITE_TOOLS:
-        group.written(_relative(arguments.get(_WRITE_TOOLS[name]), group.cwd))
+        group.written(_relative(getattr(arguments, _WRITE_TOOLS[name], None), group.cwd))
 
 
 def _relative(path: Any, cwd: str | None) -> Any:

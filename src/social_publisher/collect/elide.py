@@ -16,7 +16,9 @@ shortcut, and the caller parses the whole line; so does a parse error after a cu
 difference remains: a line whose only defect lies inside a value that is cut (say, a stray
 invalid byte in a tool output) is read rather than reported.
 
-`elide(line)` returns (smaller line, {what was cut: its size in bytes}) or None.
+`elide(line)` returns (smaller line, {what was cut: its size in bytes}) or None. `ends_of_string`
+keeps the same head and tail of one raw string value (the collector's typed decoder hands over a
+large tool output raw, unparsed), so both ways store the same output.
 """
 
 from __future__ import annotations
@@ -151,6 +153,13 @@ def _tool_use(line: bytes) -> tuple[bytes, dict[str, int]] | None:
     if not cut:
         return None
     return line[:path] + b"".join(parts) + line[rest:], {"tool_input": cut}
+
+
+def ends_of_string(value: bytes) -> bytes | None:
+    """A raw JSON string (quotes included) cut as `elide` cuts a tool output; None for another value."""
+    if len(value) < 2 or value[0] != _QUOTE or value[-1] != _QUOTE:
+        return None
+    return b'"' + _ends(value, 1, len(value) - 1) + b'"'
 
 
 def _ends(line: bytes, start: int, end: int) -> bytes:

@@ -194,11 +194,12 @@ def group_activity(source: str, state: SessionState, group: TurnGroup, project: 
     Its fingerprint is the group's first message uuid where the transcript has one (a resumed
     Claude Code session copies earlier messages, uuids included, into a new file: they are the
     same turns, stored once), else (source, session id, turn index)."""
-    session_start = _iso(state.started_at, None) or clock.iso(clock.now())
+    session_start = _session_start(state.started_at)
     started = _iso(group.started_at, session_start)
     cwd = group.cwd or state.cwd
     prompt = group.prompt or ""
     prose = group.prose
+    body = "\n\n".join(prose)
     meta = {
         "session_id": state.session_id, "turn_index": state.turn, "cwd": cwd,
         "git_branch": group.git_branch or state.git_branch,
@@ -211,8 +212,24 @@ def group_activity(source: str, state: SessionState, group: TurnGroup, project: 
     }
     if group.omitted_chars:
         meta["assistant_text_omitted_chars"] = group.omitted_chars
-    text = "\n\n".join(part for part in [prompt, "\n\n".join(prose)] if part)
     return Activity(source=source, project=project or project_of_cwd(cwd),
-                    kind=SESSION, occurred_at=started, author="", text=text, meta=meta,
+                    kind=SESSION, occurred_at=started, author="",
+                    text=f"{prompt}\n\n{body}" if prompt and body else prompt or body, meta=meta,
                     fingerprint=fingerprint(source, "uuid", group.uuid) if group.uuid
                     else fingerprint(source, state.session_id, state.turn))
+
+
+_session_starts: dict[str | None, str] = {}  # transcript timestamp -> stored form
+
+
+def _session_start(started_at: str | None) -> str:
+    """A session's start as stored (the same for each of its groups: worked out once)."""
+    known = _session_starts.get(started_at)
+    if known is None:
+        known = _iso(started_at, None)
+        if known is None:
+            return clock.iso(clock.now())
+        if len(_session_starts) >= 1024:
+            _session_starts.clear()
+        _session_starts[started_at] = known
+    return known

@@ -25,8 +25,10 @@ being loaded, so memory stays flat whatever the file holds.
 
 from __future__ import annotations
 
+import gc
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -180,7 +182,7 @@ class CompanionStream:
                 if parsed is None:  # a blank line
                     self.offset, self.line_no = end, line_no
                     continue
-                timestamp = parsed.get("timestamp") if isinstance(parsed, dict) else None
+                timestamp = self.source.timestamp_of(parsed)
                 self.peeked = (line_no, end, parsed, timestamp)
                 break
         return self.peeked
@@ -201,6 +203,19 @@ class CompanionStream:
     def close(self) -> None:
         if self.file is not None:
             self.file.close()
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Reading makes many short-lived containers and no reference cycles: the cyclic collector,
+    which would otherwise run every few hundred lines and walk them all, waits until the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def file_stat(path: Path) -> tuple[int, int]:
@@ -246,6 +261,10 @@ class TranscriptSource(Source):
             raise BadLine(f"not a JSON object ({type(parsed).__name__})")
         return parsed
 
+    def timestamp_of(self, line: Any) -> Any:
+        """The timestamp of a line `parse` returned (side files are merged by it)."""
+        return line.get("timestamp") if isinstance(line, dict) else None
+
     def whole_line(self, raw: bytes) -> bool:
         """Whether an unterminated last line of an idle file is complete: a whole JSON object."""
         try:
@@ -253,7 +272,7 @@ class TranscriptSource(Source):
         except orjson.JSONDecodeError:
             return False
 
-    def after_read(self, writer: BackgroundWriter, tracker: Tracker) -> None:
+    def after_read(self, writer: "Batches", tracker: Tracker) -> None:
         """Called once a transcript has been read and its rows handed to `writer` (a hook for subclasses)."""
 
     def cursor_key(self, path: Path) -> str:
@@ -293,11 +312,13 @@ class TranscriptSource(Source):
         if not work:
             return
         with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar, \
-                BackgroundWriter(store.path) as writer:
+                BackgroundWriter(store.path) as background, _no_cycle_collection():
+            writer = Batches(background)
             for transcript, cursor, _ in work:
                 self._read(transcript, cursor, store, writer, report, bar)
+            writer.flush()
 
-    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, writer: BackgroundWriter,
+    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, writer: "Batches",
               report: SourceReport, bar) -> None:
         """Read one transcript from its cursor; closed groups go to `writer`, `store` is only read."""
         path = transcript.path
@@ -351,7 +372,7 @@ class TranscriptSource(Source):
             for companion in tracker.companions:
                 companion.close()
 
-    def _flush(self, writer: BackgroundWriter, report: SourceReport, tracker: Tracker, reported: int, size: int,
+    def _flush(self, writer: "Batches", report: SourceReport, tracker: Tracker, reported: int, size: int,
                mtime: int) -> None:
         """Hand the closed groups and the cursors (main file and side files) to the writer: one
         transaction, with the cursors as they are now."""
@@ -367,7 +388,36 @@ class TranscriptSource(Source):
             for key, position in cursors:
                 store.set_cursor(key, position)
 
-        writer.submit(job)
+        writer.submit(job, rows=len(rows))
+
+
+class Batches:
+    """Hands jobs to a `BackgroundWriter` a few together, once they hold about FLUSH_GROUPS rows (or
+    at `flush`): one transaction then covers several short transcripts, which writes far fewer
+    pages than one each. Order is kept, and each job still carries the cursors that follow its rows,
+    so a run killed between two batches resumes where the last one left off."""
+
+    def __init__(self, writer: BackgroundWriter):
+        self.writer = writer
+        self.jobs: list[Callable[[Store], None]] = []
+        self.rows = 0
+
+    def submit(self, job: Callable[[Store], None], rows: int = 0) -> None:
+        self.jobs.append(job)
+        self.rows += rows
+        if self.rows >= FLUSH_GROUPS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.jobs:
+            return
+        jobs, self.jobs, self.rows = self.jobs, [], 0
+
+        def batch(store: Store) -> None:
+            for job in jobs:
+                job(store)
+
+        self.writer.submit(batch)
 
 
 def _json_reason(raw: bytes, exc: Exception) -> str:

@@ -87,7 +87,8 @@ def fetcher_story(store: Store) -> int:
 def test_enrich_briefs_each_selected_story_once(store: Store) -> None:
     first, second = fetcher_story(store), add_story(store, [commit("csvkit", "Add CSV export", [("export.py", 40, 0)])])
     report = enrich(store, _config())
-    assert report.briefs == 2 and report.jokes == 2
+    assert report.briefs == 2 and report.jokes == 1  # the one-commit story is too thin to be written: no joke
+    assert store.brief(second).joke_id is None and store.brief(first).joke_id is not None
     assert {s.status for s in store.stories()} == {"briefed"}
     assert store.brief(first) is not None and store.brief(second) is not None
     again = enrich(store, _config())
@@ -156,9 +157,22 @@ def test_configured_redact_patterns_apply(store: Store, write_config) -> None:
     assert "Globex" not in json.dumps(store.brief(story_id).facts)
 
 
+# A commit body that explains the change: enough material for a post, so the story gets a joke.
+BODY = ("\n\nReading the whole git log on every run took most of the start-up time on large repositories, "
+        "because each call walked the history from the first commit again. The reader now keeps the entries it has "
+        "parsed next to the store and only reads the commits that are newer than the last one it saw.")
+
+
+def test_a_story_too_thin_to_be_written_gets_no_joke(store: Store) -> None:
+    thin = add_story(store, [commit("x", "Add a feature", [("a.py", 1, 0)])])
+    told = add_story(store, [commit("y", f"Add a cache for the git log reader{BODY}", [("git_log.py", 5, 1)])])
+    report = enrich(store, _config())
+    assert store.brief(thin).joke_id is None and store.brief(told).joke_id is not None and report.jokes == 1
+
+
 def test_jokes_never_repeat_and_match_tags(store: Store) -> None:
     for index in range(3):
-        add_story(store, [commit(f"repo{index}", "Add a cache for the git log reader", [("git_log.py", 5, 1)])],
+        add_story(store, [commit(f"repo{index}", f"Add a cache for the git log reader{BODY}", [("git_log.py", 5, 1)])],
                   tags=("git",))
     enrich(store, _config())
     chosen = [store.brief(s.id).joke_id for s in store.stories()]
@@ -171,7 +185,7 @@ def test_when_every_joke_is_used_the_brief_has_none_and_a_warning(store: Store) 
         used = add_story(store, [commit("old", f"Add feature {joke.id}", [("b.py", 1, 0)])])
         store.save_brief(Brief(story_id=used, facts={}, joke_id=joke.id))
         store.set_story_status(used, "briefed")
-    last = add_story(store, [commit("new", "Add the last feature", [("c.py", 1, 0)])])
+    last = add_story(store, [commit("new", f"Add the last feature{BODY}", [("c.py", 1, 0)])])
     report = enrich(store, _config())
     assert report.briefs == 1 and report.jokes == 0
     assert store.brief(last).joke_id is None

@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from fakes.bluesky_server import BlueskyServer
 from fakes.clock import clock_fixture  # noqa: F401  (the `clock` fixture)
 from fakes.mastodon_server import MastodonServer
 from fakes.posts import approved_post, stored_digest
@@ -17,6 +18,7 @@ from fakes.telegram_server import TelegramServer
 from social_publisher import store as store_module
 from social_publisher.cli import cli, main
 from social_publisher.publish import CHANNELS, Channel, PublishContext, publish
+from social_publisher.publish.bluesky import digest_record_key
 from social_publisher.records import PUBLISHES_DIGEST, Digest, Post, PublicationKey
 from social_publisher.store import Store
 
@@ -119,6 +121,33 @@ def test_a_digest_sent_and_recorded_but_not_finished_is_finished_without_sending
     assert telegram.requests == []
     row = store.digest_publication(digest.id, "telegram")
     assert (row.status, row.remote_id) == ("published", "777") and report.digests_published == 2  # and the site
+
+
+# -- Bluesky: a digest left pending by an older version is looked up under its fixed key --------------
+
+@pytest.fixture
+def bluesky(monkeypatch):
+    monkeypatch.setenv("BLUESKY_HANDLE", "dev.example.social")
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop")
+    with BlueskyServer("dev.example.social", "abcd-efgh-ijkl-mnop") as server:
+        yield server
+
+
+@pytest.mark.parametrize("made_before", [True, False])
+def test_a_bluesky_digest_an_old_version_left_pending_is_looked_up_then_made_once(store, write_config, bluesky,
+                                                                                 clock, made_before):
+    config = write_config(f'[digest]\nenabled = false\n[site]\nbase_url = "https://blog.example/"\n'
+                          f'[bluesky]\nenabled = true\nservice = "{bluesky.url}"\nlanguages = ["ru"]\n')
+    digest = crashed_digest_send(store, "bluesky", "")  # as migration 8 marks it: sending, no key yet
+    rkey = digest_record_key(digest)
+    if made_before:
+        bluesky.records[rkey] = {"text": "made before the upgrade"}
+    report = publish(store, config)
+    assert len(bluesky.received("com.atproto.repo.getRecord")) == 1  # it looked first
+    created = bluesky.received("com.atproto.repo.createRecord")
+    assert [request.json["rkey"] for request in created] == ([] if made_before else [rkey])
+    assert len(bluesky.records) == 1 and report.uncertain == 0
+    assert store.digest_publication(digest.id, "bluesky").remote_id.endswith(rkey)
 
 
 # -- a channel that records no parts: the user's word on a plain pending digest ----------------------

@@ -113,8 +113,14 @@ def test_a_brief_without_a_joke_is_written_too(briefed: Store) -> None:
     told = [jokes.get(brief.joke_id) for brief in map(briefed.brief, (1, 2))]
     briefed.db.execute("UPDATE briefs SET joke_id = NULL")
     report = write(briefed, Config())
-    assert (report.posts, report.rejected) == (4, 0)
+    # the rich story is written in both languages; the other, without a joke, falls short in Russian
+    # (it tells the English commits' topics and numbers, not their sentences) and is dropped whole,
+    # never published in English alone and never padded with a closing line of filler
+    assert (report.posts, report.rejected, report.thin) == (2, 0, 1)
+    assert {(p.story_id, p.lang) for p in briefed.posts()} == {(1, "en"), (1, "ru")}
+    assert any(w.startswith("story 2 dropped: too thin for a post in Russian") for w in report.warnings)
     assert all(joke.text(post.lang) not in post.body_md for joke in told for post in briefed.posts())
+    assert all("😄" not in post.body_md for post in briefed.posts())
 
 
 def test_rerunning_write_adds_nothing(briefed: Store) -> None:

@@ -145,3 +145,19 @@ def test_every_title_names_its_topic_and_the_titles_are_not_one_template() -> No
                 skeletons["ru"][_skeleton(post.title, topic_words, project)] += 1
     for lang, counts in skeletons.items():  # no one shape for most titles
         assert counts.most_common(1)[0][1] <= len(STORIES) // 3, (lang, counts.most_common(3))
+
+
+def test_the_opening_and_the_section_heads_follow_the_category() -> None:
+    fix_words = ("I fixed a bug", "A fix I made", "## How I fixed it", "исправлял ошибку", "чинил ошибку",
+                 "## Как я исправил")
+    for index, (project, category, subjects) in enumerate(STORIES):
+        posts = {lang: draft(facts(project, category, subjects), lang, story_id=index + 1) for lang in ("en", "ru")}
+        text = posts["en"].body_md + posts["ru"].body_md
+        if category == "bug_fix":
+            continue
+        assert not any(words in text for words in fix_words), (category, text)
+        heads = [line for line in posts["en"].body_md.splitlines() if line.startswith("## ")]
+        if category == "docs" and heads:
+            assert heads[0] in EN["head_work:docs"], heads
+        if category == "feature" and heads:
+            assert heads[0] in EN["head_work:feature"], heads

@@ -295,13 +295,14 @@ def strip_trailers(message: str) -> str:
 
 # Where one sentence ends and the next begins: after . ! ? and whitespace, or at a line break.
 # The one definition for select, enrich and the redactor. Not after an abbreviation ("e.g.",
-# "i.e.", "vs.", "т. е."; "etc." only before a lower-case word) nor inside parentheses on one line.
+# "i.e.", "vs.", "т. е."; "etc." only before a lower-case word), nor after an ellipsis ("FOREIGN KEY ...
+# REFERENCES" elides code), nor inside parentheses on one line.
 # The cheap tests come first ("after . ! ? and before whitespace"), so the abbreviation
 # lookbehinds run only where a sentence may end: 4x faster on long prose, the same splits.
 SENTENCE_BREAK = re.compile(
     r"(?<=[.!?])(?=\s)"
     r"(?<!\b(?i:e\.g|i\.e)\.)(?<!\b(?i:vs|cf)\.)(?<!\bт\.)(?<!\bт\.е\.)(?<!\bт\. е\.)(?<!\bт\.к\.)(?<!\bт\. к\.)"
-    r"(?:(?<=etc\.)(?=\s+[A-ZА-ЯЁ\d])|(?<!etc\.))(?![^()\n]*\))\s+|\n+"
+    r"(?<!\.\.\.)(?:(?<=etc\.)(?=\s+[A-ZА-ЯЁ\d])|(?<!etc\.))(?![^()\n]*\))\s+|\n+"
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from social_publisher.config import Config
 from social_publisher.enrich import covers, jokes, wikipedia
+from social_publisher.write import checks
 from social_publisher.enrich.facts import build_facts
 from social_publisher.enrich.redact import Redactor
 from social_publisher.records import STORY_BRIEFED, STORY_SELECTED, Brief
@@ -56,7 +57,8 @@ def enrich(store: Store, config: Config) -> EnrichReport:
         log: list[tuple[int | None, str, str, str]] = []
         facts, redactions = build_facts(story, store.activity(ids=story.activity_ids), redactor, log)
         joke = None
-        if config.enrich.jokes:
+        # a story `write` will drop as too thin gets no joke: the shipped ones run out on a long history
+        if config.enrich.jokes and not checks.thin_story(facts, config.writer.min_words):
             joke = jokes.pick(jokes.story_terms(facts), used_jokes, seed=story.fingerprint or str(story.id))
             if joke is None:
                 out_of_jokes = True

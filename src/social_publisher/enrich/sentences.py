@@ -138,8 +138,20 @@ def split_sentences(text: str) -> list[str]:
 
 
 
+_CODE_START = re.compile(r"`|[a-z][\w.]*(?:[_(=`]|\.\w|\d)|[a-z]+[A-Z]|\.\w|--?\w")
+
+
+def starts_with_code(text: str) -> bool:
+    """Whether the text starts with an identifier ("db.query()", "add_foreign_keys()", "p95", "iOS", "--flag")."""
+    return bool(_CODE_START.match(text.split(" ", 1)[0]))
+
+
 def capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """The first letter upper-cased, unless the text starts with an identifier ("db.query() now…",
+    "add_foreign_keys() errors…", "p95 latency…"): a name's case is never changed."""
+    if not text or starts_with_code(text):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 

@@ -9,12 +9,14 @@ registers itself exactly as a third-party one would:
         name = "mastodon"
         def publish(self, post, context): ...; return status_id
 
-The stage, not the channel, keeps the publications table: it claims a
-(post, channel) row before `publish` and records the returned id or the error
-after it, so a channel never needs to know about retries or duplicates.
+The stage, not the channel, keeps the publications table (publish/once.py): it
+claims a (post, channel) row before `publish` and records the returned id or the
+error after it, so a channel never needs to know about retries or duplicates.
 
 A channel that also carries the daily digest sets `takes_digest = True` and
-implements `publish_digest` the same way (the stage keeps exactly-once for it).
+implements `publish_digest` the same way: the stage keeps exactly-once for a
+digest as for a post, and a channel with `records_parts` sends either through
+`parts.send_parts`.
 """
 
 from __future__ import annotations

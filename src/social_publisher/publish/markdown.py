@@ -22,7 +22,6 @@ replaced atomically. Nothing is ever deleted: the tree belongs to the user's blo
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from social_publisher.errors import BackendUnavailable
 from social_publisher.publish import digest_text, digests, feeds
 from social_publisher.publish.channel import Channel, PublishContext, register
 from social_publisher.publish.content import Cover, SitePost, site_posts
+from social_publisher.publish.output import write_if_changed
 from social_publisher.records import Digest, Post
 
 MARKDOWN_CHANNEL = "markdown"
@@ -104,16 +104,6 @@ def _without_title_heading(body_md: str, title: str) -> str:
     return body_md
 
 
-def _write(target: Path, content: bytes) -> None:
-    """Replace a file atomically, unless it already holds these bytes."""
-    if target.is_file() and target.read_bytes() == content:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, target)
-
-
 def _slug(post: SitePost) -> str:
     return post.path.rsplit("/", 1)[-1].removesuffix(".html")
 
@@ -178,7 +168,7 @@ class MarkdownChannel(Channel):
         if cover is None:
             return None
         relative = f"{self.layout.covers}/{Path(cover.path).name}"
-        _write(self.out_dir / self.layout.static / relative, cover.source.read_bytes())
+        write_if_changed(self.out_dir / self.layout.static / relative, cover.source.read_bytes())
         return f"/{relative}"
 
     def _post_file(self, post: SitePost) -> str:
@@ -199,7 +189,7 @@ class MarkdownChannel(Channel):
         path = self._post_file(item)
         body = _without_title_heading(item.post.body_md, item.title).rstrip("\n") + "\n"
         body = self.layout.verbatim(body, values)
-        _write(self.out_dir / path, (front_matter(values) + "\n" + body).encode("utf-8"))
+        write_if_changed(self.out_dir / path, (front_matter(values) + "\n" + body).encode("utf-8"))
         return path
 
     def _write_digest(self, digest: Digest, posts: dict[int, SitePost], config: Config) -> str:
@@ -220,5 +210,5 @@ class MarkdownChannel(Channel):
         }
         path = self.layout.digest(digest.lang, digest.day)
         body = digest_text.body(digest.numbers, entries, digest.lang)
-        _write(self.out_dir / path, (front_matter(values) + "\n" + body).encode("utf-8"))
+        write_if_changed(self.out_dir / path, (front_matter(values) + "\n" + body).encode("utf-8"))
         return path

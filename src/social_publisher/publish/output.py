@@ -30,6 +30,18 @@ class SiteOutputError(PublisherError):
     """Raised when the site folder cannot be written."""
 
 
+def write_if_changed(target: Path, content: bytes) -> bool:
+    """Replace a file atomically (a temporary file beside it, renamed over it), unless it already
+    holds these bytes; whether it was written."""
+    if target.is_file() and target.read_bytes() == content:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, target)
+    return True
+
+
 class SiteOutput:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
@@ -52,13 +64,8 @@ class SiteOutput:
         target = self.out_dir / relative
         self.written[relative] = key
         self.made.append(relative)
-        if target.is_file() and target.read_bytes() == content:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(content)
-        os.replace(temporary, target)
-        self.changed += 1
+        if write_if_changed(target, content):
+            self.changed += 1
 
     def is_current(self, relative: str, key: str) -> bool:
         """Whether the file is there and was made from inputs with this key in the last build."""

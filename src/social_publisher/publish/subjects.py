@@ -11,6 +11,7 @@ channel method sends them, and how the user names one to `publish --resolve`: a 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,11 +23,11 @@ from social_publisher.records import (PUBLISHES_DIGEST, PUBLISHES_POST, POST_APP
                                       PublicationKey)
 from social_publisher.store import Store
 
-_DIGEST_REF = re.compile(r"digest:(\d{4}-\d{2}-\d{2}):([a-z]{2,3})")
+_DIGEST_REF = re.compile(r"digest:(\d{4}-\d{2}-\d{2}):([\w-]+)")
 REF_HELP = "a post id (a number) or a digest (digest:YYYY-MM-DD:LANG)"
 
 
-class Kind:
+class Kind(ABC):
     """Posts or digests: how the exactly-once loop treats one kind of publication."""
 
     name: ClassVar[str]  # PublicationKey.kind
@@ -34,26 +35,29 @@ class Kind:
     published_counter: ClassVar[str]  # the PublishReport fields this kind counts in
     failed_counter: ClassVar[str]
 
+    @abstractmethod
     def offered(self, store: Store, config: Config, channel_class: type[Channel]) -> list[Post | Digest]:
         """What may go to this channel at all (already published there or not)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def is_new(self, item: Post | Digest) -> bool:
         """Whether an item the channel never had goes to it (others only to a backfilling channel)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def send(self, channel: Channel, item: Post | Digest, context: PublishContext) -> str:
-        raise NotImplementedError
+        """Publish the item with the channel's method for its kind; the channel's id for it."""
 
+    @abstractmethod
     def name_of(self, item: Post | Digest) -> str:
-        raise NotImplementedError
+        """The item in a list of failures: "post 12", "en digest of 2026-11-21"."""
 
     def label_of(self, item: Post | Digest) -> str:
         """The item as a sentence names it."""
         return self.name_of(item)
 
+    @abstractmethod
     def ref_of(self, item: Post | Digest) -> str:
-        raise NotImplementedError
+        """How the user names it to `publish --resolve`."""
 
 
 class Posts(Kind):

@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from social_publisher.records import COMMIT, NOTE, SESSION
 from social_publisher.select.facts import RowFacts
@@ -111,6 +112,12 @@ class Classification:
                 "evidence": self.evidence.get(self.category, [])}
 
 
+@lru_cache(maxsize=65536)  # the same paths come back in story after story
+def _file_kind(path: str) -> tuple[bool, bool]:
+    """(a deployment/CI file, a documentation file): deploy/README.md is both."""
+    return _INFRA_FILES_RE.search(path) is not None, _DOC_FILES_RE.search(path) is not None
+
+
 def classify(rows: list[RowFacts], features: list[Feature], tags: list[str],
              words: Counter[str] | None = None) -> Classification:
     """Pick the category; `words` are the counted words of the rows' human text (word_counts), when at hand."""
@@ -154,8 +161,9 @@ def classify(rows: list[RowFacts], features: list[Feature], tags: list[str],
 
     paths = [f.path for r in rows for f in r.files if not f.generated]
     if paths:
-        infra = sum(1 for p in paths if _INFRA_FILES_RE.search(p))
-        docs = sum(1 for p in paths if _DOC_FILES_RE.search(p))
+        kinds = [_file_kind(p) for p in paths]
+        infra = sum(1 for is_infra, _ in kinds if is_infra)
+        docs = sum(1 for _, is_docs in kinds if is_docs)
         if infra / len(paths) >= 0.5:
             add("infrastructure", 2.0, f"{infra} of {len(paths)} files are deployment/CI files")
         if docs / len(paths) >= 0.8:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Iterable
 
 from social_publisher.clock import iso, parse_iso
@@ -112,10 +113,14 @@ def project_groups(project: str, rows: list[Activity], gap: timedelta, split: bo
 
     orphans: dict[date, list[tuple[Activity, datetime, datetime]]] = {}
     keys: dict[int, set[str]] = {}  # group index -> its keys, built when a note first needs them
+    on_day: dict[date, list[int]] = {}  # day -> indices of the groups on it, in order
+    for index, group in enumerate(groups):
+        for day in group.days:
+            on_day.setdefault(day, []).append(index)
     for note in sorted(notes, key=lambda r: (r.occurred_at, r.id or 0, r.fingerprint)):
         when = parse_iso(note.occurred_at)
         day = _note_day(note, when)
-        home = _nearest_group(groups, day, when, note, keys)
+        home = _nearest_group(groups, on_day.get(day, []), when, note, keys)
         if home is None:
             orphans.setdefault(day, []).append((note, when, when))
         else:
@@ -172,10 +177,11 @@ def _make_group(project: str, members: list[tuple[Activity, datetime, datetime]]
                  end=max(m[2] for m in members), days=days)
 
 
-def _nearest_group(groups: list[Group], day: date, when: datetime, note: Activity,
+def _nearest_group(groups: list[Group], same_day: list[int], when: datetime, note: Activity,
                    keys: dict[int, set[str]]) -> Group | None:
-    """The group of the note's day sharing most keys with the note, then the nearest in time."""
-    candidates = [(index, group) for index, group in enumerate(groups) if day in group.days]
+    """The group of the note's day (`same_day`: their indices) sharing most keys with the note,
+    then the nearest in time."""
+    candidates = [(index, groups[index]) for index in same_day]
     if not candidates:
         return None
     shared: dict[int, int] = {}
@@ -217,11 +223,20 @@ def _note_day(note: Activity, when: datetime) -> date:
 
 def _local_date(row: Activity, when: datetime) -> date | None:
     offset = row.meta.get("tz")
-    if not isinstance(offset, str) or len(offset) < 6 or offset[0] not in "+-":
+    if not isinstance(offset, str):
+        return None
+    zone = _zone(offset)
+    return when.astimezone(zone).date() if zone is not None else None
+
+
+@lru_cache(maxsize=256)
+def _zone(offset: str) -> timezone | None:
+    """The time zone of a "+03:00" offset, or None when it is not one."""
+    if len(offset) < 6 or offset[0] not in "+-":
         return None
     try:
         hours, minutes = int(offset[1:3]), int(offset[4:6])
     except ValueError:
         return None
     sign = 1 if offset[0] == "+" else -1
-    return when.astimezone(timezone(sign * timedelta(hours=hours, minutes=minutes))).date()
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))

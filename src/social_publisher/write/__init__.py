@@ -9,8 +9,9 @@ is stored as "rejected" with its reasons and is never published. Passing posts a
 "checked", then "approved" when `[review] auto_approve` is on. Every post gets the
 sources footer (`provenance.py`) after its checks.
 
-A story whose sources are too thin for a post (`checks.thin_story`) is dropped
-with that reason before anything is written. A story's posts are stored together in one transaction, or not at all: when the
+A story whose sources are too thin for a post (`checks.thin_story`), or that the writer
+cannot tell at the checked length in every language without padding (`Writer.too_thin`), is
+dropped with that reason before anything is written. A story's posts are stored together in one transaction, or not at all: when the
 writer fails (`WriteFailed`: backend error, broken answer) the story stays
 "briefed" with the reason (shown by `status`), and when today's LLM budget is spent
 (`BudgetSpent`) it and the stories after it wait for a later run. Re-running the
@@ -88,6 +89,8 @@ def write(store: Store, config: Config) -> WriteReport:
             report.warnings.append(f"story {story.id} has no brief; run `social-publisher enrich`")
             continue
         thin = checks.thin_story(brief.facts, config.writer.min_words)
+        if not thin and not store.posts(story_id=story.id):
+            thin = writer.too_thin(brief, config.writer.languages)
         if thin:
             report.thin += 1
             report.warnings.append(f"story {story.id} dropped: {thin}")

@@ -79,6 +79,13 @@ class Writer(ABC):
         reasons = sorted({reason for found in (feedback or {}).values() for reason in found})
         return {lang: self.draft(brief, lang, attempt=attempt, feedback=reasons) for lang in langs}
 
+    def too_thin(self, brief: Brief, langs: Sequence[str]) -> str | None:
+        """Why this writer cannot tell the story in every language of `langs` at the length the checks
+        ask without padding, or None. The stage then drops the story before writing anything (like
+        `checks.thin_story`), so a story is published in all its languages or in none. A writer that
+        cannot know before it writes (an LLM) returns None."""
+        return None
+
     def draft(self, brief: Brief, lang: str, *, attempt: int = 0, feedback: Sequence[str] = ()) -> Draft:
         """Write the post for `brief` in `lang` ("en" or "ru").
 

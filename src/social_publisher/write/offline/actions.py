@@ -98,7 +98,7 @@ VERBS: dict[str, tuple[str, str, str, str, str]] = {
     "throttle": ("throttled", "throttling", "притормозил", "притормозить", "perf"),
     "wrap": ("wrapped", "wrapping", "обернул", "обернуть", "refactor"),
     "cap": ("capped", "capping", "ограничил", "ограничить", "fix"),
-    "raise": ("raised", "raising", "поднял", "поднять", "perf"),
+    "raise": ("raised", "raising", "поднял", "поднять", "other"),  # a limit, or an exception: no kind of its own
     "catch": ("caught", "catching", "перехватил", "перехватить", "fix"),
     "ignore": ("ignored", "ignoring", "стал игнорировать", "игнорировать", "fix"),
     "filter": ("filtered", "filtering", "отфильтровал", "отфильтровать", "feature"),
@@ -174,8 +174,15 @@ _PHRASAL = {"speed up": "speed", "set up": "set", "clean up": "clean", "tidy up"
             "sped up": "speed", "cleaned up": "clean", "wired up": "wire", "tidied up": "tidy"}
 # Russian past forms -> base, so a Russian subject can still be classified.
 _RU_PAST = {ru: base for base, (_, _, ru, _, _) in VERBS.items() if " " not in ru and ":" not in ru}
-_CODEY = re.compile(r"(?<![`\w])((?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|"
-                    r"toml|yaml|yml|json|md|txt|cfg|ini|html|css|lock)|(?:\w+\.)*\w+_\w+(?:\.\w+)*|\w+\(\)|--?[a-z][\w-]*)(?![`\w-])")
+_FILE = (r"(?:[\w.-]+/)*[\w-]+\.(?:py|js|ts|tsx|jsx|go|rs|rb|java|kt|c|h|cpp|hpp|cs|php|sh|sql|toml|yaml|yml|json|md|"
+         r"txt|cfg|ini|html|css|lock|rst)")
+_DOTTED = r"\.?(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*"  # "db.query", ".convert", "Table.pks"
+# A call with its arguments when they hold no space-separated prose ("insert(pk=, alter=True)").
+_CALL = rf"{_DOTTED}\((?:[^()\s]|, ){{0,60}}\)"
+_SNAKE = r"\.?(?:[A-Za-z_]\w*\.)*\w*[A-Za-z\d]_\w+(?:\.\w+)*(?:=[\w.]*)?"  # "foreign_keys=", "journal_mode=wal"
+_FLAG = r"(?<![^\s(\[\"'/])--?[a-z][\w-]*=?"  # "--fmt", "-e"; not the "-prefixed" of "execute()-prefixed"
+_CODEY = re.compile(rf"(?<![`\w.-])({_FILE}|{_CALL}|{_SNAKE}|{_FLAG})(?![`\w(-])")
+_SPAN_OR_CODEY = re.compile(rf"(`[^`\n]*`)|{_CODEY.pattern}")  # a code span is kept; what follows it stays prose
 
 
 @dataclass(frozen=True)
@@ -304,8 +311,10 @@ def head_of(text: str, max_words: int = 6) -> str:
 
 
 def mark_code(text: str) -> str:
-    """Wrap file names and identifiers in backticks so they read (and are checked) as code."""
-    return _CODEY.sub(r"`\1`", text)
+    """Wrap file names and identifiers in backticks so they read (and are checked) as code: a code
+    span covers the whole name ("`db.begin()`", "`foreign_keys=`", "`add_foreign_keys()`"), and
+    text already in backticks is left as it is."""
+    return _SPAN_OR_CODEY.sub(lambda m: m.group(1) or f"`{m.group(2)}`", text)
 
 
 def past(action: Action, lang: str) -> str | None:
@@ -327,3 +336,40 @@ def gerund(action: Action) -> str | None:
     if not action.known or action.lang != "en":
         return None
     return f"{VERBS[action.verb][1]}{' up' if action.verb == 'speed' else ''} {action.obj}"  # type: ignore[index]
+
+
+_REFERENCES_ONLY = re.compile(r"(?i)^(?:(?:closes|close|fixes|fixed|refs?|see|resolves|part of)\s+"
+                              r"(?:#\d+|https?://\S+|[\w.-]+/[\w.-]+#\d+)[,.;\s]*)+$")
+_CODE_MARKS = re.compile(r"[\[\]{}()\"=<>]")
+
+
+def whole_note(text: str) -> bool:
+    """Whether a sentence of a commit body can be told on its own: not the lead-in of a list or code
+    block the post does not show ("… in the existing tuple forms:"), not cut ("… FOREIGN KEY ..."),
+    not code itself (`foreign_keys=[(["a", "b"], "departments")]`) and not only references
+    ("Closes #559 Closes #235")."""
+    text = text.strip()
+    if not text or text.endswith((":", "...", "…", ",", ";")) or _REFERENCES_ONLY.match(text):
+        return False
+    return len(_CODE_MARKS.findall(text)) * 8 <= len(text)
+
+
+_REFERENCE = re.compile(
+    r"\s*\((?:(?:closes|fixes|fixed|refs?|see)\s+)?#\d+(?:,\s*#\d+)*\)"  # "(#719)", "(closes #834)"
+    r"|[,;]?\s*\b(?:closes|fixes|refs?|see)\s+#\d+(?:,?\s*#\d+)*\b\s*(?:[-–—:]\s*)?"  # ", closes #834", "Refs #172 - "
+    r"|\s*\bper\s+https?://\S+",  # "per https://github.com/…#issuecomment-…"
+    re.IGNORECASE)
+
+
+def without_references(text: str) -> str:
+    """The sentence without its issue and pull-request references ("(#719)", "closes #834", "Refs #172 -"):
+    an issue number is no fact a reader can use, and the other language could not carry it."""
+    if not _REFERENCE.search(text):
+        return text
+    stripped = _REFERENCE.sub(" ", text)
+    stripped = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,;")
+    if not stripped or stripped == text.strip():
+        return text
+    if text.rstrip().endswith(".") and not stripped.endswith((".", "!", "?")):
+        stripped += "."  # the full stop went with a URL
+    return stripped[:1].upper() + stripped[1:] if text[:1].isupper() else stripped

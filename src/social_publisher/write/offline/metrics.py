@@ -108,6 +108,10 @@ def labelled_values(sentence: str) -> list[tuple[str, tuple[str, str]]] | None:
         found.append((match.group(1), ("HTTP status", "код ответа")))
         rest = rest.replace(match.group(0), " ", 1)
     for written in re.finditer(rf"(?<![\w.,])\d+(?:[.,]\d+)*(?:[kM](?![A-Za-z]))?{_UNIT_AFTER}", rest):
+        if re.search(r"[A-Za-z]-$", rest[:written.start()]):
+            continue  # "UTF-8": a name with a number, told as code (plan.numbered_names)
+        if rest[:written.start()].endswith("#"):
+            return None  # "(#719)": an issue or PR number, never a count of what the sentence names
         value = written.group(0).strip()
         if not measure.numbers(value) or not measure.numbers(value) <= measure.numbers(rest):
             continue  # a date, a clock time or a version: not a number the checks count

@@ -24,16 +24,19 @@ from social_publisher.enrich import jokes
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
-from social_publisher.write.offline.actions import Action, head_of, parse
+from social_publisher.write.offline.actions import Action, head_of, parse, whole_note, without_references
 from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.offline.metrics import labelled_values, metric_label, tellable_number
 from social_publisher.write.offline.phrases import KIND_OF_CATEGORY
 
-# Per detail level: how much of the brief is told. Level 1 is used when level 0 is too short.
+# Per detail level: how much of the brief is told. A higher level is used when a lower one is too short.
 CAPS = ({"actions": 6, "files": 4, "numbers": 4, "pairs": 3, "lessons": 2, "commands": 2, "next": 2, "notes": 4,
          "commit_notes": 3},
         {"actions": 10, "files": 8, "numbers": 8, "pairs": 5, "lessons": 4, "commands": 4, "next": 3, "notes": 8,
-         "commit_notes": 5})
+         "commit_notes": 5},
+        # more of what explains the work (commit bodies, notes, lessons), never more subjects or files
+        {"actions": 10, "files": 8, "numbers": 8, "pairs": 5, "lessons": 6, "commands": 4, "next": 3, "notes": 12,
+         "commit_notes": 10})
 # How much of the sources' own words a plan quotes: 0 all it can, 1 less, 2 only what names the work.
 QUOTING = (
     {"notes": None, "commit_notes": None, "lessons": None, "next": None, "contexts": True, "unknown_actions": True},
@@ -122,9 +125,9 @@ def carried_numbers(plan: Plan) -> frozenset[str]:
     for sentence in own_sentences(plan):
         for value, _ in labelled_values(sentence) or []:
             found |= measure.numbers(value)
-    for action in plan.actions:  # the Russian list shows them as code names
-        if action.lang == "en":
-            for name in numbered_names(action.original):
+    for text in [*(a.original for a in plan.actions), *plan.commit_notes, *plan.lessons]:
+        if language_of(text) == "en":  # the Russian post shows them as code names
+            for name in numbered_names(text):
                 found |= measure.numbers(name)
     return frozenset(found)
 
@@ -145,7 +148,7 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
     if not colon:
         head, tail = "", text
     clauses = re.split(r"(?<=[,;])\s+", tail)
-    if len(clauses) > 1:
+    if len(clauses) > 1 and all(c.count("(") == c.count(")") for c in clauses):  # not inside "f(a, b)"
         kept = [c.rstrip(",;") for c in clauses if not measure.numbers(c) - allowed]
         if kept and not measure.numbers(head) - allowed:
             return (f"{head}: " if colon else "") + ", ".join(kept)
@@ -158,7 +161,7 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
             modifier = re.fullmatch(r"[a-z][a-z-]{2,}", following) and not re.fullmatch(
                 r"(?:ms|sec|min|px|pt|em|rem|dpi|fps|and|or|to|from|with|for|in|on|at|by)", following)
             while not modifier and kept_words and kept_words[-1].lower() in (
-                    "at", "to", "from", "of", "by", "with", "in", "on", "for", "#"):
+                    "at", "to", "from", "of", "by", "with", "in", "on", "for", "#", "closes", "fixes", "refs", "see"):
                 kept_words.pop()  # "retry at 30 s" -> "retry"; "subheadings to 4.0rc3 release notes" keeps its "to"
             dropped = True
             continue
@@ -180,13 +183,16 @@ def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:
     def told(key: str, cap_key: str | None = None) -> list[str]:
         limit = quotes[cap_key or key]
         cap = caps[cap_key or key]
-        chosen = [s for s in facts.get(key, []) if s and quotable(s)]
+        chosen = [without_references(s) for s in facts.get(key, []) if s and quotable(s)]
+        chosen = [s for s in chosen if key != "commit_notes" or whole_note(s)]
         return chosen[: cap if limit is None else min(cap, limit)]
 
-    headline = parse(facts["headline"]) if facts.get("headline") and quotable(facts["headline"]) else None
+    headline = (parse(without_references(facts["headline"])) if facts.get("headline") and quotable(facts["headline"])
+                else None)
     problem = facts.get("problem") if facts.get("problem") and quotable(facts["problem"].get("text", "")) else None
     goal = facts.get("goal") if facts.get("goal") and quotable(facts["goal"]) else None
-    actions = _distinct_actions([parse(a["text"]) for a in facts.get("actions", []) if quotable(a.get("text", ""))])
+    actions = _distinct_actions([parse(without_references(a["text"])) for a in facts.get("actions", [])
+                                 if quotable(a.get("text", ""))])
     if not quotes["unknown_actions"]:
         actions = [a for a in actions if a.known or head_of(a.original) != a.original] or actions[:2]
     commands = facts.get("commands", [])

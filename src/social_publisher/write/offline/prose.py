@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from social_publisher.enrich.sentences import starts_with_code
 from social_publisher.write.offline.actions import mark_code
 from social_publisher.write.offline.phrases import PHRASES
 
@@ -71,8 +72,9 @@ def join_words(items: list[str], lang: str) -> str:
 
 
 def capital(text: str) -> str:
-    """The first letter upper-cased, unless the text starts with code or a name with a digit ("p95")."""
-    if not text or text.startswith("`") or re.match(r"[a-z]+\d", text):
+    """The first letter upper-cased, unless the text starts with code or a name: an identifier's case
+    is never changed ("db.query()", "foreign_keys=", "p95", "iOS")."""
+    if not text or starts_with_code(text):
         return text
     return text[:1].upper() + text[1:]
 

@@ -20,7 +20,7 @@ import re
 
 from social_publisher.enrich.facts import ISSUE_REFERENCES
 from social_publisher.write.offline import russian
-from social_publisher.write.offline.actions import Action, mark_code, past
+from social_publisher.write.offline.actions import VERBS, Action, mark_code, past, without_references
 from social_publisher.write.offline.actions import parse as parse_action
 from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
 from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
@@ -33,6 +33,8 @@ from social_publisher.write.offline.titles import without_project
 
 MAX_FILES = 3  # files named in the "what changed" section, where none was named yet
 MAX_PATHS = 5  # paths one post may name in all (issue 11: never six or more)
+MAX_TOPICS = 3  # Russian topics the opening names
+MAX_NAMES = 4  # code names of the explanations the Russian post adds
 _PATH = re.compile(r"`([^`\s]*(?:/[^`\s]*|\.[A-Za-z]{1,5}))`")
 
 
@@ -46,12 +48,9 @@ def render_body(plan: Plan, lang: str) -> str:
     parts += _numbers(plan, lang, frames)
     parts += _lessons(plan, lang, frames)
     parts += _next(plan, lang, frames)
-    parts.append(_left_to_other(plan, lang))
     parts.append(worth_knowing.paragraph(plan.wiki, lang) or "")
-    if plan.joke:
+    if plan.joke:  # without one the post just ends: a closing line of its own would be the same in every post
         parts.append(f"{plan.joke.text(lang)} 😄")
-    else:
-        parts.append(frames.pick("no_joke", P=bold(plan.project)))
     body = "\n\n".join(part.strip() for part in parts if part and part.strip())
     body = re.sub(r"[ \t]+\n", "\n", body)
     return body + "\n"
@@ -81,10 +80,9 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
         else:
             first = frames.pick(f"open_bare:{kind}", P=project)
     else:
-        first = frames.pick(f"open:{kind}", P=project)
         subjects = _topics(plan)
-        if subjects:
-            first += " " + frames.pick("topic", t=join_words(subjects, "ru"))
+        first = (frames.pick(f"open_topic:{kind}", P=project, t=join_words(subjects, "ru")) if subjects
+                 else frames.pick(f"open:{kind}", P=project))
     paragraphs = [first]
     goal = plan.goal if plan.goal in own_sentences(plan) else None
     if goal and tells(plan, lang, goal):
@@ -110,10 +108,21 @@ def _mid_sentence(text: str) -> str:
 
 
 def _topics(plan: Plan) -> list[str]:
+    """What the story is about in Russian: the topics of its subjects first, then of its explanations
+    (commit messages, lessons) written in English, at most MAX_TOPICS."""
     texts = [plan.headline.original] if plan.headline else []
     texts += [a.original for a in plan.actions] + plan.facts.get("note_titles", [])
     texts = without_project(texts, plan.project)  # "sqlite-utils insert" is not about storage
-    return russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
+    found = russian.topics(texts) or russian.topics(plan.facts.get("files", []), most=1)
+    explained = russian.topics(without_project(_explanations(plan), plan.project), most=MAX_TOPICS)
+    return (found + [t for t in explained if t not in found])[:MAX_TOPICS]
+
+
+def _explanations(plan: Plan) -> list[str]:
+    """The English sentences that explain the work (commit messages, lessons): the Russian post names
+    their topics and code names."""
+    texts = [s for s in [*plan.commit_notes, *plan.lessons] if language_of(s) == "en"]
+    return [_PATH.sub(" ", mark_code(s)) for s in texts]  # "README.md" in a sentence is a file, not a topic
 
 
 def _other_language(plan: Plan, lang: str) -> list[str]:
@@ -130,10 +139,7 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
     paragraphs: list[str] = []
     if items:
         paragraphs.append("\n".join(f"- {item}" for item in items))
-    commit_notes = [n for n in plan.commit_notes if tells(plan, lang, n)]
-    if commit_notes:
-        notes = [capital(mark_code(n.strip())) for n in commit_notes]
-        paragraphs.append(frames.pick("commit_notes") + "\n\n" + "\n".join(f"- {n}" for n in notes))
+    paragraphs += _commit_notes(plan, lang, frames)
     paragraphs += _run(plan, lang, frames)
     files = _files(plan)
     if files:
@@ -142,29 +148,107 @@ def _changes(plan: Plan, lang: str, frames: Frames) -> list[str]:
         paragraphs.append(frames.pick("tool", tool=plan.tool))
     if not paragraphs:
         return []
-    return [frames.pick(f"head_work:{plan.kind if plan.kind in ('fix', 'perf') else 'other'}"), *paragraphs]
+    return [frames.pick(f"head_work:{plan.kind}"), *paragraphs]  # the story's kind names the section
+
+
+def named(plan: Plan, text: str) -> str:
+    """The project's name as it is spelled, where a sentence start capitalised it ("Sqlite-utils install -e")."""
+    name = plan.project
+    if name and name != name.capitalize() and text.startswith(name.capitalize()):
+        return name + text[len(name):]
+    return text
+
+
+def _commit_notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
+    """What the commit messages explain: their sentences as a paragraph, their list items as a list."""
+    subjects = {_bare(a.original) for a in plan.actions} | {_bare(plan.headline.original) if plan.headline else ""}
+    notes = [named(plan, capital(mark_code(n.strip()))) for n in plan.commit_notes
+             if tells(plan, lang, n) and _bare(n) not in subjects]  # a body that repeats its subject says it once
+    if not notes:
+        return []
+    prose = [n for n in notes if n.endswith((".", "!", "?"))]
+    items = [n for n in notes if n not in prose]
+    return [frames.pick("commit_notes"), *([" ".join(prose)] if prose else []),
+            *(["\n".join(f"- {n}" for n in items)] if items else [])]
 
 
 def _change_items(plan: Plan, lang: str) -> list[str]:
     """The list of what went in: the commit subjects written in the post's language as written,
-    the others counted by kind of change (with their topics and code names in Russian)."""
+    the others retold by their code names and counted by kind of change (`_retold_ru`)."""
     opened = plan.headline.original if plan.headline and plan.headline.lang == lang == "en" else None
     actions = [a for a in plan.actions if a.original != opened]  # the opening told the headline
     own = [a for a in actions if a.lang == lang]
     items = list(dict.fromkeys(capital(mark_code(told_action(plan, lang, a).original)) for a in own))
     foreign = [a for a in actions if a.lang != lang]
-    for kind, n, phrase in (russian.kind_counts(foreign) if lang == "ru" else _kind_counts_en(foreign)):
-        detail = []
-        if lang == "ru":
-            of_kind = [a for a in foreign if (a.kind if a.kind in russian.KIND_NOUNS else "other") == kind]
-            detail = russian.topics([a.original for a in of_kind]) + _identifiers(of_kind)
-        if lang == "ru" and not detail:
-            continue  # "одно исправление" alone tells nothing: the English version has the subjects
-        prefix = ("ещё " if lang == "ru" else "") if kind == "other" and items else ""
-        items.append(f"{prefix}{phrase}" + (f": {', '.join(detail)}" if detail else ""))
+    if lang == "ru":
+        return items + _retold_ru(plan, foreign, bool(items))
+    for kind, n, phrase in _kind_counts_en(foreign):
+        items.append(f"{phrase}")
     if not own and len(foreign) == 1 and not _identifiers(foreign):
-        return []  # one change, its kind and topic already in the opening: the list would repeat it
-    return [capital(item) for item in items]
+        return []  # one change, its kind already in the opening: the list would repeat it
+    return [named(plan, capital(item)) for item in items]
+
+
+# Topics a kind of change names by itself: "одна правка документации: документация" says it twice.
+_KIND_TOPIC = {"docs": "документация", "test": "тесты", "perf": "скорость работы", "refactor": "чистка кода"}
+
+
+def _retold_ru(plan: Plan, foreign: list[Action], after: bool) -> list[str]:
+    """English subjects told in Russian without quoting them: one line per subject that names code
+    ("Исправил `delete_where()`", "Изменение: `db.query()`"), then the rest counted by kind, with
+    the topics the opening has not told ("ещё два исправления и одна правка документации")."""
+    items: list[str] = []
+    shown: set[str] = set()
+    rest: list[Action] = []
+    for action in foreign:
+        names = [n for n in _identifiers([action], most=3) if n not in shown]
+        if not names:
+            rest.append(action)
+            continue
+        shown |= set(names)
+        renamed = re.search(r"`([^`]+)`\s+(?:to|into|with|->|→)\s+`([^`]+)`", mark_code(action.obj or action.original))
+        if renamed and len(names) == 2 and {code(renamed.group(1)), code(renamed.group(2))} == set(names):
+            items.append(f"{_russian_verb(action)} {names[0]} → {names[1]}")  # "Rename a to b": not "a и b"
+        else:
+            items.append(f"{_russian_verb(action)} {join_words(names, 'ru')}")
+    if not items and len(rest) <= 1:
+        return _explained_names(plan, shown)  # one change, its kind and topic already in the opening
+    if rest:
+        counts = join_words([phrase for _, _, phrase in russian.kind_counts(rest)], "ru")
+        told_topics = set(_topics(plan)) | {_KIND_TOPIC.get(a.kind, "") for a in rest}
+        new_topics = [t for t in russian.topics([a.original for a in rest]) if t not in told_topics]
+        line = ("ещё " if items or after else "") + counts
+        if new_topics:
+            line += f" ({'темы' if len(new_topics) > 1 else 'тема'} — {join_words(new_topics, 'ru')})"
+        items.append(capital(line))
+    return items + _explained_names(plan, shown)
+
+
+def _explained_names(plan: Plan, shown: set[str]) -> list[str]:
+    """The code names the commit messages and lessons add to the subjects' ("`transform()`", "`IntegrityError`")."""
+    names = [n for n in code_names(_explanations(plan)) if n not in shown][:MAX_NAMES]
+    told = [t for t in [*plan.commit_notes, *plan.lessons] if language_of(t) == "en" and tells(plan, "en", t)]
+    names += [code(n) for t in told for n in numbered_names(t) if code(n) not in {*shown, *names}]  # their numbers
+    names = list(dict.fromkeys(names))
+    if not names:
+        return []
+    lead = "Описания коммитов называют также" if plan.commit_notes else "В объяснениях упомянуты также"
+    return [f"{lead} {join_words(names, 'ru')}"]
+
+
+# Verbs whose Russian reads right with a bare code name as object ("Исправил `delete_where()`");
+# others mean something else beside code ("Raise InvalidColumns" is not "Поднял", "Migrate --list" names a command).
+_CODE_VERBS = {"add", "implement", "introduce", "fix", "rename", "remove", "delete", "drop", "document", "describe",
+               "rewrite", "simplify", "refactor", "cache", "optimize", "optimise", "speed"}
+
+
+def _russian_verb(action: Action) -> str:
+    """The Russian for what a subject did to the code it names: its verb ("Исправил", "Убрал"),
+    or else the kind of change ("Изменение:")."""
+    if action.known and action.lang == "en" and action.verb in _CODE_VERBS:
+        return capital(VERBS[action.verb][2])  # type: ignore[index]
+    kind = action.kind if action.kind in russian.KIND_NOUNS and action.verb in (None, *_CODE_VERBS) else "other"
+    return capital(russian.KIND_NOUNS[kind][1]) + ":"
 
 
 _EN_KINDS = {"fix": ("fix", "fixes"), "feature": ("new feature", "new features"), "perf": ("speed-up", "speed-ups"),
@@ -187,13 +271,33 @@ def _kind_counts_en(actions: list[Action]) -> list[tuple[str, int, str]]:
 def _identifiers(actions: list[Action], most: int = 2) -> list[str]:
     """Code names in the subjects (identifiers, not paths): language-neutral, so Russian may show them;
     every name with a number in it ("UTF-16") is shown, since both posts must carry its number."""
+    found = code_names([action.original for action in actions], camel=False)
+    numbered = [code(name) for action in actions for name in numbered_names(action.original)]
+    return found[:most] + list(dict.fromkeys(numbered))
+
+
+_CAMEL = re.compile(r"(?<![\w`])[A-Z][a-z]+(?:[A-Z][a-z]+)+(?![\w`])")  # "IntegrityError", "ForeignKey"
+_NOT_CODE = {"GitHub", "JavaScript", "TypeScript", "YouTube", "LinkedIn", "WordPress", "PowerShell", "MacBook",
+             "DevOps", "OpenAI", "ChatGPT", "FastAPI", "PyTorch", "TensorFlow", "NumPy", "SciPy"}
+
+
+def code_names(texts: list[str], camel: bool = True) -> list[str]:
+    """The code names in English texts, as code spans, without paths or digits (a digit would be a
+    number the other post does not carry): identifiers, calls, flags, and (`camel`) CamelCase class
+    names, which a subject's verb may not take ("Add SpatiaLite helpers" adds helpers, not SpatiaLite).
+    A name told with and without its call parentheses is told once."""
     found: list[str] = []
-    for action in actions:
-        for name in re.findall(r"`([^`]+)`", mark_code(action.original)):
+    for text in texts:
+        marked = mark_code(text)
+        for name in re.findall(r"`([^`]+)`", marked):
             if not _PATH.fullmatch(f"`{name}`") and not re.search(r"\d", name):
                 found.append(code(name))
-    numbered = [code(name) for action in actions for name in numbered_names(action.original)]
-    return list(dict.fromkeys(found))[:most] + list(dict.fromkeys(numbered))
+        if camel:
+            found += [code(n) for n in _CAMEL.findall(re.sub(r"`[^`]*`", " ", marked)) if n not in _NOT_CODE]
+    kept: dict[str, str] = {}
+    for name in found:
+        kept.setdefault(re.sub(r"\(\)`$", "`", name), name)
+    return list(kept.values())
 
 
 def _run(plan: Plan, lang: str, frames: Frames) -> list[str]:
@@ -236,22 +340,6 @@ def _next(plan: Plan, lang: str, frames: Frames) -> list[str]:
     if not shown:
         return []
     return [frames.pick("head_next"), " ".join(capital(own_words(s, lang, strip=NEXT_LABEL)) for s in shown)]
-
-
-def _left_to_other(plan: Plan, lang: str) -> str:
-    """How much of the sources this post leaves to the other language's version, said in its own."""
-    sentences = [s for s in [plan.goal or "", *plan.commit_notes, *plan.note_points, *plan.lessons, *plan.next]
-                 if s and language_of(s) != lang]
-    subjects = [a for a in plan.actions if a.lang != lang]
-    if lang == "ru":
-        if sentences:
-            return f"{capital(russian.counted(len(sentences), russian.NOUNS['sentence']))} — в английской версии."
-        return "Названия коммитов — в английской версии." if subjects else ""
-    if sentences:
-        n = len(sentences)
-        count = _EN_COUNTS[n].capitalize() if n < len(_EN_COUNTS) else "More than ten"
-        return f"{count} {'sentence' if n == 1 else 'sentences'}: Russian version only."
-    return "Commit subjects: Russian version only." if subjects else ""
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -298,7 +386,7 @@ def _numbers(plan: Plan, lang: str, frames: Frames) -> list[str]:
 
 def _bare(sentence: str) -> str:
     """A sentence compared as told: no list marker, no full stop, any case."""
-    return sentence.lstrip("-*• ").strip().rstrip(".").lower()
+    return without_references(sentence.lstrip("-*• ").strip()).rstrip(".").lower()
 
 
 def _merged(bullets: list[str]) -> list[str]:

@@ -73,7 +73,7 @@ COMPOUND = [
      "specified as lists of column names in the existing tuple forms:\n\n    foreign_keys=[\n"
      "        ([\"campus_name\", \"dept_code\"], \"departments\"),\n    ]\n\nThe two-item form guesses the compound "
      "primary key of the other table.\n\nCloses #559 Closes #235", DB),
-    ("Documentation for compound foreign key support", DOCS),
+    ("Documentation for compound foreign key support\n\n    sqlite-utils json db.db \"select * from table\"\n", DOCS),
     ("Table.foreign_keys now handles compound foreign keys\n\nThis is a breaking change, since the return type is now "
      "a dataclass and not a namedtuple.", DB),
 ]
@@ -166,6 +166,7 @@ def test_commit_bodies_are_told_whole_or_not_at_all(history) -> None:
         en = bodies(store, story_id)["en"]
         assert not re.search(r"(?:\.\.\.|…)$", en, re.MULTILINE), en  # no sentence cut at an ellipsis
         assert "Closes #" not in en and "foreign_keys=[" not in en and "tuple forms:" not in en, en
+        assert "select * from table" not in en, en  # a command line of an indented block is not prose
         assert not re.search(r"^REFERENCES", en, re.MULTILINE), en
     en = bodies(store, ids[0])["en"]
     assert "compound FOREIGN KEY ... REFERENCES other was introspected with its referenced columns inverted" in en

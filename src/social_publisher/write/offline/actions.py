@@ -346,11 +346,15 @@ _CODE_MARKS = re.compile(r"[\[\]{}()\"=<>]")
 def whole_note(text: str) -> bool:
     """Whether a sentence of a commit body can be told on its own: not the lead-in of a list or code
     block the post does not show ("… in the existing tuple forms:"), not cut ("… FOREIGN KEY ..."),
-    not code itself (`foreign_keys=[(["a", "b"], "departments")]`) and not only references
+    not code itself (`foreign_keys=[(["a", "b"], "departments")]`, a command line with its quoted
+    argument) and not only references
     ("Closes #559 Closes #235")."""
     text = text.strip()
     if not text or text.endswith((":", "...", "…", ",", ";")) or _REFERENCES_ONLY.match(text):
         return False
+    if not text.endswith((".", "!", "?")) and re.search(r"\"[^\"]*\s[^\"]*\"|^\$ |\s\|\s", text):
+        return False  # a command line from an indented block: 'sqlite-utils json db.db "select * from t"'
+
     return len(_CODE_MARKS.findall(text)) * 8 <= len(text)
 
 

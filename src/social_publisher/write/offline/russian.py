@@ -79,7 +79,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"\bqueues?\b|\bworkers?\b|\bjobs?\b|\bcelery\b", "фоновые задачи"),
     (r"\bthreads?\b|\basync\w*|\bconcurren\w*|\bparallel\w*", "параллельная работа"),
     (r"\bcsv\b|\btsv\b|\bexcel\b|\bspreadsheets?\b|\bxlsx\b", "табличные файлы"),
-    (r"\bfrontend\b|\breact\b|\bvue\b|\bcomponents?\b|\bbuttons?\b|\bforms?\b|\bui\b", "интерфейс"),
+    (r"\bfrontend\b|\breact\b|\bvue\b|\bcomponents?\b|\bbuttons?\b|\bweb forms?\b|\bui\b", "интерфейс"),
     (r"\bi18n\b|\btranslat\w*|\blocali[sz]\w*", "переводы"),
     (r"\bpermissions?\b|\broles?\b|\baccess control\b", "права доступа"),
     (r"\bbackups?\b|\brestore\b", "резервные копии"),

@@ -6,9 +6,9 @@ body, 4 Markdown flattened onto one line, 5 a voice that is not first person,
 6 security-sensitive detail (anything the redactor would remove); plus numbers
 that are not in the brief, en/ru carrying different numbers, the wrong
 language, a length outside the configured bounds, a missing or generic title, an
-LLM answer echoing its prompt or the response schema, and the title repeated as a
-section heading, and links that are not in the brief. A post that fails any check is rejected,
-never published.
+LLM answer echoing its prompt or the response schema, the title repeated as a section
+heading, and a link that is not in the brief. A post that fails any check is rejected, never
+published.
 """
 
 from __future__ import annotations

@@ -153,6 +153,13 @@ _STRONG_RESULT_RE = WordPattern(
     tokens=r"->|→|=>|➜",
 )
 _LETTER_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+# A count that sizes what a run worked on, not what it measured: "Hugo on 1,000 stories",
+# "3x faster on 100k rows", "(100k rows / 20 projects)"; and a label line's count ("Stories: 1,000",
+# "Total: 1,000 stories"), which names no result.
+_WORKLOAD_BEFORE_RE = re.compile(r"\b(?:on|over|across|against|with|for|among)\s+(?:(?:the|a|all|some|about)\s+)?$",
+                                 re.IGNORECASE)
+_WORKLOAD_AFTER_RE = re.compile(r"\s*(?:[^\W\d_]+\s+)?/\s*\d|\s*[^\W\d_]+\s+/\s*\d")
+_LABEL_BEFORE_RE = re.compile(r"^[\W_]*[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}\s*:\s*$")
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,8 @@ def measurements(text: str, *, limit: int = 20, sentences: list[str] | None = No
             if settings and any(start <= match.start() < end for start, end in settings):
                 continue
             if not unit and not _counted_or_metric(sentence, match):
+                continue
+            if unit in ("", "k", "M") and workload_count(sentence, match.start(), match.end()):
                 continue
             written = f"{value}{unit}" if unit in ("%", "x", "×") else f"{value} {unit}".strip()
             if written in seen:
@@ -225,6 +234,16 @@ def _setting_spans(sentence: str) -> list[tuple[int, int]]:
                 end = min(end, found)
         spans.append((match.end(), end + 1))
     return spans
+
+
+def workload_count(sentence: str, start: int, end: int) -> bool:
+    """Whether the count at sentence[start:end] sizes the work rather than reports its result: it
+    follows "on", "over", "with", "for" ("on 1,000 stories"), is one of "N things / M things", or is
+    the value of a label line with no result told strongly ("Stories: 1,000", "Total: 1,000 stories")."""
+    before = sentence[:start]
+    if _WORKLOAD_BEFORE_RE.search(before) or _WORKLOAD_AFTER_RE.match(sentence, end) or before.rstrip().endswith("/"):
+        return True
+    return bool(_LABEL_BEFORE_RE.match(before)) and not _STRONG_RESULT_RE.search(sentence[end:].lower())
 
 
 def _counted_or_metric(sentence: str, match: re.Match[str]) -> bool:

@@ -201,9 +201,6 @@ def build_facts(story: Story, activities: Iterable[Activity], redactor: Redactor
 # -- per kind -------------------------------------------------------------------
 
 
-# Issue and pull-request references at the end of a subject: "…, refs #14", "… (#57)", "- closes #3, #4".
-ISSUE_REFERENCES = re.compile(r"(?:[\s,;.–—-]*\b(?:refs?|closes?|closed|fix(?:es|ed)?|resolves?|see|re)\b:?\s*#\d+"
-                              r"(?:\s*(?:,|and|&)\s*#\d+)*|\s*\(#\d+\))+\s*$", re.IGNORECASE)
 _BULK_SUBJECT = re.compile(r"^(?:import|initial|init\b|vendor|scaffold|bootstrap|copy|move .* from|add .* from)",
                            re.IGNORECASE)
 _KIND_OF_COMMIT = (("bug_fix", r"^(?:fix|repair|resolve|handle|honou?r|prevent|guard)"),
@@ -256,7 +253,7 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     match = read.CONVENTIONAL_PREFIX.match(subject_raw)
     kind = match.group("type").lower() if match else ""
     subject = clean(subject_raw[match.end():] if match else subject_raw, "message").rstrip(".")
-    subject = ISSUE_REFERENCES.sub("", subject).rstrip(" .") or subject  # "…, refs #14", "… (#57)": for the tracker
+    subject = read.without_references(subject).rstrip(" .") or subject  # "…, refs #14", "… (#57)": for the tracker
     body = clean(body_raw, "message")
     if subject:
         got.actions.append({"text": read.capitalize(subject), "source": "commit"})
@@ -270,7 +267,8 @@ def _from_commit(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
     _lessons_and_next(body, got.commit_lessons, got, note=True)
     for sentence in read.split_sentences(body):
         if 4 <= len(sentence.split()) <= 45 and not sentence.startswith(("#", "|", "```")):
-            got.commit_points.append(sentence.lstrip("-*• ").strip())
+            if not read.only_references(sentence):
+                got.commit_points.append(read.without_references(sentence.lstrip("-*• ").strip()))
 
 
 def _from_session(activity: Activity, clean: _Cleaner, got: _Collected) -> None:
@@ -398,7 +396,9 @@ def _lessons_and_next(text: str, into: list[str], got: _Collected, *, note: bool
         words = len(sentence.split())
         if not 5 <= words <= 45 or read.CHATTER.match(sentence) or sentence.lstrip().startswith(("#", "|", "`")):
             continue
-        sentence = sentence.lstrip("-*• ").strip()
+        sentence = read.without_references(sentence.lstrip("-*• ").strip())
+        if sentence.endswith(":"):
+            continue  # the lead-in of a block the post does not show ("… the command was this:")
         labelled = read.LESSON_LABEL.match(sentence) is not None
         if read.NEXT_MARKERS.search(sentence):
             got.next_steps.append(sentence)

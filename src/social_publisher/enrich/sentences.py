@@ -138,11 +138,50 @@ def split_sentences(text: str) -> list[str]:
 
 
 
-_CODE_START = re.compile(r"`|[a-z][\w.]*(?:[_(=`]|\.\w|\d)|[a-z]+[A-Z]|\.\w|--?\w")
+# Issue and pull-request references: "(#719)", "(closes #834)", ", refs #14", "Refs #172 - ",
+# "- closes #3, #4", "… fixes #12" at the end, "per https://github.com/…#issuecomment-…".
+_REFERENCE_WORDS = r"refs?|closes?|closed|fix(?:es|ed)?|resolves?|resolved|see|re|part of"
+_REFERENCE_NUMBERS = r"#\d+(?:\s*(?:,|and|&)\s*#\d+)*"
+_REFERENCE = re.compile(
+    rf"\s*\((?:(?:{_REFERENCE_WORDS})\b:?\s*)?{_REFERENCE_NUMBERS}\)"
+    rf"|(?:\s+[-–—]|[,;])?\s*\b(?:closes|closed|fixes|refs?|see|resolves)\b:?\s*{_REFERENCE_NUMBERS}\b\s*(?:[-–—:]\s*)?"
+    rf"|[\s,;.–—-]*\b(?:{_REFERENCE_WORDS})\b:?\s*{_REFERENCE_NUMBERS}\s*$"
+    r"|\s*\bper\s+https?://\S+",
+    re.IGNORECASE)
+
+
+def without_references(text: str) -> str:
+    """The text without its issue and pull-request references ("(#719)", "closes #834", "Refs #172 -",
+    "…, refs #14"): an issue number is no fact a reader can use, and the other language could not
+    carry it. A text that is nothing but a reference is returned as it was."""
+    if "#" not in text and "http" not in text or not _REFERENCE.search(text):
+        return text
+    stripped = _REFERENCE.sub(" ", text)
+    stripped = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,;")
+    if not stripped or stripped == text.strip():
+        return text
+    if text.rstrip().endswith(".") and not stripped.endswith((".", "!", "?")):
+        stripped += "."  # the full stop went with a URL
+    return stripped[:1].upper() + stripped[1:] if text[:1].isupper() else stripped
+
+
+_POINTER = re.compile(r"^\W*(?:see|refs?|cf\.?)\s+#\d+\b", re.IGNORECASE)
+
+
+def only_references(text: str) -> bool:
+    """Whether the text says nothing but issue references ("Closes #559 Closes #235") or only points
+    at one ("See #566 for the design discussion")."""
+    if _POINTER.match(text):
+        return True
+    return bool(_REFERENCE.search(text)) and not _REFERENCE.sub(" ", text).strip(" ,;.:-")
+
+
+_CODE_START = re.compile(r"`|[a-z][\w.]*(?:[_(=`/]|\.\w|\d)|[a-z]+[A-Z]|\.\w|--?\w")
 
 
 def starts_with_code(text: str) -> bool:
-    """Whether the text starts with an identifier ("db.query()", "add_foreign_keys()", "p95", "iOS", "--flag")."""
+    """Whether the text starts with an identifier or a path ("db.query()", "add_foreign_keys()", "p95", "iOS",
+    "--flag", "bench/site.py")."""
     return bool(_CODE_START.match(text.split(" ", 1)[0]))
 
 

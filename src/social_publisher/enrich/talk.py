@@ -75,11 +75,18 @@ def may_name_credential(lowered: str) -> bool:
     return any(stem in lowered for stem in _STEMS)
 
 
+# A credential word made into what lacks or withstands one ("secret-free errors", "token-less",
+# "password-safe logs"): it names no credential, it says there is none.
+_WITHOUT_ONE = re.compile(r"(?<![\w/.-])[^\W\d_]+-(?:free|less|safe|proof)\b")
+
+
 def credential_term(sentence: str) -> str | None:
     """The credential a sentence names ("root token", "password"), or None."""
     lowered = sentence.lower()
     if not may_name_credential(lowered):
         return None
+    if "-" in lowered:
+        lowered = _WITHOUT_ONE.sub(" ", lowered)
     words = _words(lowered)
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""

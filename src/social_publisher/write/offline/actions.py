@@ -356,24 +356,3 @@ def whole_note(text: str) -> bool:
         return False  # a command line from an indented block: 'sqlite-utils json db.db "select * from t"'
 
     return len(_CODE_MARKS.findall(text)) * 8 <= len(text)
-
-
-_REFERENCE = re.compile(
-    r"\s*\((?:(?:closes|fixes|fixed|refs?|see)\s+)?#\d+(?:,\s*#\d+)*\)"  # "(#719)", "(closes #834)"
-    r"|[,;]?\s*\b(?:closes|fixes|refs?|see)\s+#\d+(?:,?\s*#\d+)*\b\s*(?:[-–—:]\s*)?"  # ", closes #834", "Refs #172 - "
-    r"|\s*\bper\s+https?://\S+",  # "per https://github.com/…#issuecomment-…"
-    re.IGNORECASE)
-
-
-def without_references(text: str) -> str:
-    """The sentence without its issue and pull-request references ("(#719)", "closes #834", "Refs #172 -"):
-    an issue number is no fact a reader can use, and the other language could not carry it."""
-    if not _REFERENCE.search(text):
-        return text
-    stripped = _REFERENCE.sub(" ", text)
-    stripped = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,;")
-    if not stripped or stripped == text.strip():
-        return text
-    if text.rstrip().endswith(".") and not stripped.endswith((".", "!", "?")):
-        stripped += "."  # the full stop went with a URL
-    return stripped[:1].upper() + stripped[1:] if text[:1].isupper() else stripped

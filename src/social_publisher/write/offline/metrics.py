@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from social_publisher import signals
 from social_publisher.write import text as measure
 from social_publisher.write.offline.phrases import (COUNTED, EN_UNITS, METRICS, RU_UNITS, RU_WORD_UNITS, SIZE_UNITS,
                                                    TIME_UNITS)
@@ -115,8 +116,17 @@ def labelled_values(sentence: str) -> list[tuple[str, tuple[str, str]]] | None:
         value = written.group(0).strip()
         if not measure.numbers(value) or not measure.numbers(value) <= measure.numbers(rest):
             continue  # a date, a clock time or a version: not a number the checks count
-        label = metric_label(rest, value, strict=True) or _BY_KIND.get(value_kind(value))
+        if value_kind(value) == "count" and signals.workload_count(rest, written.start(), written.end()):
+            return None  # "on 1,000 stories", "100k rows / 20 projects": what the work ran on, no result
+        label = metric_label(rest, value, strict=True)
+        if label is None and measure.numbers(value) <= measured(sentence):
+            label = _BY_KIND.get(value_kind(value))  # "took 3.1 s": a time; never "a 1 MB pipe", a setting
         if label is None:
             return None
         found.append((value, label))
     return found
+
+
+def measured(sentence: str) -> set[str]:
+    """The numbers `signals.measurements` reads as results in the sentence."""
+    return {n for m in signals.measurements(sentence) for n in measure.numbers(m.value)}

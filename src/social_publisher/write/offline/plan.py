@@ -24,7 +24,8 @@ from social_publisher.enrich import jokes
 from social_publisher.records import SESSION_TOOLS, Brief
 from social_publisher.write import text as measure
 from social_publisher.write.text import language_of
-from social_publisher.write.offline.actions import Action, head_of, parse, whole_note, without_references
+from social_publisher.enrich.sentences import without_references
+from social_publisher.write.offline.actions import Action, head_of, parse, whole_note
 from social_publisher.write.checks import quotable as _check_quotable
 from social_publisher.write.offline.metrics import labelled_values, metric_label, tellable_number
 from social_publisher.write.offline.phrases import KIND_OF_CATEGORY
@@ -93,11 +94,13 @@ def told(plan: Plan, lang: str, items: list[str]) -> list[str]:
     return [item for item in items if tells(plan, lang, item)]
 
 
-def told_action(plan: Plan, lang: str, action: Action) -> Action:
-    """The action as a post tells it: whole, or without the numbers the posts do not both carry."""
+def told_action(plan: Plan, lang: str, action: Action) -> Action | None:
+    """The action as a post tells it: whole, or without the numbers the posts do not both carry;
+    None when it cannot lose them and still say what it said ("older than 3.35", "Python 3.7")."""
     if measure.numbers(action.original) <= plan.carried:
         return action
-    return parse(without_numbers(action.original, plan.carried))
+    kept = without_numbers(action.original, plan.carried)
+    return parse(kept) if kept else None
 
 
 def own_sentences(plan: Plan) -> list[str]:
@@ -140,36 +143,93 @@ def numbered_names(text: str) -> list[str]:
     return _NUMBERED_NAME.findall(text)
 
 
+# Words whose object a number is: without it the phrase says something else or nothing
+# ("older than 3.35", "at least 3 retries", "about 3.8 and deterministic", "first 100 rows").
+_NEEDS_ITS_NUMBER = frozenset(("than", "least", "most", "over", "under", "below", "above", "since", "until", "before",
+                               "after", "between", "about", "around", "upto", "first", "last", "top", "only", "every",
+                               "each", "per", "exactly", "nearly", "almost", "version", "v"))
+_PREPOSITIONS = ("at", "to", "from", "of", "by", "with", "in", "on", "for", "#", "closes", "fixes", "refs", "see")
+_ARGUMENT_PREPOSITIONS = ("at", "to", "from", "of", "by", "with", "in", "on", "for", "against", "into", "than")
+_UNIT_WORD = re.compile(r"(?:ms|s|sec|min|h|%|[KMGT]B|x|px|pt|em|rem|dpi|fps|k)[,;:]?")
+_VERSION = re.compile(r"\(?v?\d+\.\d+[\w.+-]*[,;:)]?")  # "3.7", "3.12+", "3.15-dev", "20.8b1"
+
+
 def without_numbers(text: str, allowed: frozenset[str]) -> str:
     """The text without what holds a number outside `allowed`: the clause of a list that holds it
-    ("CLI tests: one-line messages, exit 2, help" -> "CLI tests: one-line messages, help"), or else
-    the word ("Telegram 429 responses" -> "Telegram responses", no dangling "to" or unit left)."""
+    ("CLI tests: one-line messages, exit 2, help" -> "CLI tests: one-line messages, help"), an
+    aside in parentheses ("Benchmark (100k rows / 20 projects) and speed-ups" -> "Benchmark and
+    speed-ups"), or else the word ("Telegram 429 responses" -> "Telegram responses", no dangling
+    "to" or unit left). "" when the text cannot lose the number and still say what it said: the
+    number is what a word compares with ("older than 3.35"), a version of a name after a
+    preposition ("support for Python 3.7", "on SQLite 3.35"), a name with its bound ("Ruff>=0.16.0"),
+    or the object of a preposition with the sentence going on after it ("about 3.8 and …")."""
     head, colon, tail = text.partition(": ")
     if not colon:
         head, tail = "", text
     clauses = re.split(r"(?<=[,;])\s+", tail)
     if len(clauses) > 1 and all(c.count("(") == c.count(")") for c in clauses):  # not inside "f(a, b)"
-        kept = [c.rstrip(",;") for c in clauses if not measure.numbers(c) - allowed]
-        if kept and not measure.numbers(head) - allowed:
-            return (f"{head}: " if colon else "") + ", ".join(kept)
+        reduced = [c if not measure.numbers(c) - allowed else _without_modifiers(c, allowed) for c in clauses]
+        kept = [c for c in reduced if c]
+        if kept and not measure.numbers(head) - allowed:  # each clause keeps its own "," or ";"
+            return (f"{head}: " if colon else "") + " ".join(kept).rstrip(",;")
+    asides = re.sub(r"\s*\((?=[^()]*\s)[^()]*\)", lambda m: "" if measure.numbers(m.group(0)) - allowed else m.group(0),
+                    text)
+    if asides != text and asides.strip():
+        return without_numbers(asides, allowed)
     kept_words: list[str] = []
     dropped = False
     words = text.split()
     for index, word in enumerate(words):
         if measure.numbers(word) - allowed:
+            previous = kept_words[-1] if kept_words else ""
+            if previous.lower().strip("(") in _NEEDS_ITS_NUMBER or re.search(r"[A-Za-z][<>=~!]=?\d", word):
+                return ""
             following = words[index + 1] if index + 1 < len(words) else ""
             modifier = re.fullmatch(r"[a-z][a-z-]{2,}", following) and not re.fullmatch(
                 r"(?:ms|sec|min|px|pt|em|rem|dpi|fps|and|or|to|from|with|for|in|on|at|by)", following)
-            while not modifier and kept_words and kept_words[-1].lower() in (
-                    "at", "to", "from", "of", "by", "with", "in", "on", "for", "#", "closes", "fixes", "refs", "see"):
+            if _VERSION.fullmatch(word) and re.fullmatch(r"[A-Z][\w.+-]*", previous) and (
+                    modifier or len(kept_words) > 1 and kept_words[-2].lower() in _ARGUMENT_PREPOSITIONS):
+                return ""  # "support for Python 3.7", "Python 3.12+ connections": the version is the claim
+            if not modifier and previous.lower() in _ARGUMENT_PREPOSITIONS:
+                rest = words[index:]
+                if len(rest) > 1 and _UNIT_WORD.fullmatch(rest[1]):
+                    rest = rest[1:]
+                if len(rest) > 1 and not re.search(r"[,;:]$", rest[0]):
+                    return ""  # "about 3.8 and deterministic": the sentence goes on from the number
+            while not modifier and kept_words and kept_words[-1].lower() in _PREPOSITIONS:
                 kept_words.pop()  # "retry at 30 s" -> "retry"; "subheadings to 4.0rc3 release notes" keeps its "to"
             dropped = True
             continue
-        if dropped and re.fullmatch(r"(?:ms|s|sec|min|h|%|[KMGT]B|x|px|pt|em|rem|dpi|fps|k)[,;:]?", word):
+        if dropped and _UNIT_WORD.fullmatch(word):
             continue  # the unit of the number just left out
         dropped = False
         kept_words.append(word)
-    return " ".join(kept_words).rstrip(" ,;:") or text
+    return " ".join(kept_words).rstrip(" ,;:")
+
+
+def _without_modifiers(clause: str, allowed: frozenset[str]) -> str | None:
+    """The clause without numbers that only size the noun after them ("through a 1 MB pipe" ->
+    "through a pipe"), or None when a number is more than that ("exit 2", "older than 3.35")."""
+    words = clause.split()
+    kept: list[str] = []
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            if _UNIT_WORD.fullmatch(word):
+                continue
+        if measure.numbers(word) - allowed:
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if _UNIT_WORD.fullmatch(following):
+                following = words[index + 2] if index + 2 < len(words) else ""
+            previous = kept[-1].lower() if kept else ""
+            if (not re.fullmatch(r"[a-z][a-z-]{2,}[,;]?", following) or previous in _NEEDS_ITS_NUMBER
+                    or previous in _ARGUMENT_PREPOSITIONS or _VERSION.fullmatch(word)):
+                return None
+            skip = True
+            continue
+        kept.append(word)
+    return " ".join(kept)
 
 
 def build_plan(brief: Brief, attempt: int, level: int, quoting: int) -> Plan:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from social_publisher.enrich.facts import ISSUE_REFERENCES
+from social_publisher.enrich.sentences import without_references
 from social_publisher.write.offline import russian
-from social_publisher.write.offline.actions import VERBS, Action, mark_code, past, without_references
+from social_publisher.write.offline.actions import VERBS, Action, mark_code, past
 from social_publisher.write.offline.actions import parse as parse_action
 from social_publisher.write.offline.metrics import labelled_values, metric_label, shown_value
 from social_publisher.write.offline.plan import Plan, numbered_names, own_sentences, quotable, tells, told_action
@@ -64,8 +64,8 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
     kind = plan.kind
     headline = plan.headline if plan.headline and plan.headline.lang == lang else None
     if lang == "en":
-        if headline and ISSUE_REFERENCES.search(headline.original):  # "…, refs #142" (briefs made before enrich dropped them)
-            headline = parse_action(ISSUE_REFERENCES.sub("", headline.original))
+        if headline and without_references(headline.original) != headline.original:  # briefs made before enrich dropped them
+            headline = parse_action(without_references(headline.original))
         told = told_action(plan, "en", headline) if headline else None
         done = past(told, "en") if told else None
         fix_for = re.match(r"(fix(?:es)?) for (.+)", told.original, re.IGNORECASE) if told and not done else None
@@ -178,7 +178,8 @@ def _change_items(plan: Plan, lang: str) -> list[str]:
     opened = plan.headline.original if plan.headline and plan.headline.lang == lang == "en" else None
     actions = [a for a in plan.actions if a.original != opened]  # the opening told the headline
     own = [a for a in actions if a.lang == lang]
-    items = list(dict.fromkeys(capital(mark_code(told_action(plan, lang, a).original)) for a in own))
+    told = [t for t in (told_action(plan, lang, a) for a in own) if t is not None]
+    items = list(dict.fromkeys(capital(mark_code(t.original)) for t in told))
     foreign = [a for a in actions if a.lang != lang]
     if lang == "ru":
         return items + _retold_ru(plan, foreign, bool(items))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from social_publisher.enrich.facts import ISSUE_REFERENCES
+from social_publisher.enrich.sentences import without_references
 from social_publisher.write import text as measure
 from social_publisher.write.offline.actions import Action, gerund, parse, past
 from social_publisher.write.offline.metrics import metric_label, shown_value
@@ -152,7 +152,7 @@ def topic_text(text: str) -> str:
     """One topic out of a subject: without issue references, the first clause of a ";" list, the
     first item (two when the first is short) of a long list ("Site channel, channel registry,
     Atom feeds, sitemap, atomic site output" names the site channel)."""
-    text = ISSUE_REFERENCES.sub("", text.strip()).strip() or text.strip()
+    text = without_references(text.strip()).strip()
     text = re.split(r"; |\. (?=[A-Z])", text)[0].strip()
     text = re.sub(r"\s*\((?=[^()]*\s)[^()=._]*\)", "", text).strip()  # an aside, "(after the first 100)"; not code
     items = [item.strip() for item in re.split(r",\s+|\s+and\s+", text)]
@@ -170,8 +170,10 @@ def _topic_action(plan: Plan) -> Action | None:
         headline = next((a for a in plan.actions if a.lang == "en"), None)
     if headline is None or headline.lang != "en":
         return None
-    bare = ISSUE_REFERENCES.sub("", headline.original).strip()  # before the numbers go: no "refs" left behind
+    bare = without_references(headline.original).strip()  # before the numbers go: no "refs" left behind
     told = told_action(plan, "en", parse(bare) if bare and bare != headline.original else headline)
+    if told is None:
+        return None
     one = as_written(topic_text(told.original), plan.project)
     return told if one == told.original else parse(one)
 

@@ -16,9 +16,15 @@ Two shapes, each against its own orjson loop:
 
   large-lines   16 files of long turns with large lines (default 1 GB)
   short-turns   69 sessions of many short turns, as real transcripts have them: about 4 lines
-                and 25 KB a turn group (default 200 MB: about 35,000 lines, 8,600 turn groups)
+                and 14 KB a turn group (default 200 MB: 57,364 lines, 14,890 turn groups)
 
 Goals: our rate >= 75% of the orjson loop on both; peak RSS under 200 MB.
+
+Measured 2026-12-02 (2 cores shared with other work; --rounds 5-7, best of each; load average given):
+  large-lines   548 MB/s vs 423 MB/s, 130%, 78 MB RSS (load 0.7-0.9)
+  short-turns   302 MB/s vs 421 MB/s, 72%, 51 MB RSS (load 0.2; 61% for the code before the
+                writer's batches were merged and its switch interval shortened); on a busy machine
+                (load 2-8) 58-66%: the store's SQLite work then shares the one core left with parsing
 
     .venv/bin/python bench/collect_claude.py                       # both shapes, full size
     .venv/bin/python bench/collect_claude.py --scale 0.1           # both, a tenth of the size

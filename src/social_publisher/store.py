@@ -299,7 +299,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 
 PAGE_SIZE = 16384
-_ROWS_PER_INSERT = 512  # 9 values each: well under SQLite's 32,766 bound parameters
+_ROWS_PER_INSERT = 64  # 9 values each, all copied by SQLite (a large turn group's row is ~100 KB): a few MB a statement
 
 
 @lru_cache(maxsize=32)

@@ -47,7 +47,8 @@ from social_publisher.store import Store
 IDLE_MINUTES = 30
 MAX_LINE_BYTES = 16 << 20
 FLUSH_GROUPS = 200  # closed groups of one transcript handed to the writer (with its cursor) at once
-BATCH_ROWS = 1000  # rows (of one or more transcripts) the writer stores in one transaction
+BATCH_ROWS = 200  # rows (of one or more transcripts) the writer stores in one transaction (a large
+# turn group's row holds up to ~100 KB: four batches queued stay well under the RSS goal)
 BATCH_JOBS = 500  # or that many jobs (transcripts without new rows still move their cursors)
 _BUFFER = 1 << 20
 

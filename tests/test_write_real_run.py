@@ -109,6 +109,7 @@ def briefs_of(store: Store, project: str) -> list[dict]:
     "Don't attempt tui stuff on Python 3.7",
     "Reject Python 3.12+ autocommit connections in the Database constructor",
     "Sleep for 2 s before the retry",
+    "Programming Language :: Python :: 3.13",
 ])
 def test_a_subject_that_cannot_lose_its_number_is_not_told(subject) -> None:
     assert without_numbers(subject, frozenset()) == ""

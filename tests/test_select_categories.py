@@ -125,8 +125,9 @@ def test_new_technology_for_a_project_scores(store):
 
 def test_a_feature_day_with_one_small_fix_commit_is_a_feature_day(store):
     """A real day of sqlite-utils (commits as written): options, a TUI and completion docs, plus a
-    two-line "Fix for ..." in the docs. The category follows most of the work, not the word "fix"."""
-    story = only_story(store, [
+    two-line "Fix for ..." in the docs. The category follows most of the work, not the word "fix".
+    The completion docs share no file with the rest: they are a story of their own."""
+    store.add_activity([
         commit("sqlite-utils", at(21, 9), "Analyze tables options: --common-limit, --no-most, --no-least\n\nCloses #544",
                [("docs/cli-reference.rst", 7, 4), ("docs/cli.rst", 7, 3), ("docs/python-api.rst", 20, 5),
                 ("sqlite_utils/cli.py", 16, 3), ("sqlite_utils/db.py", 32, 22), ("tests/test_analyze_tables.py", 96, 3)]),
@@ -144,7 +145,11 @@ def test_a_feature_day_with_one_small_fix_commit_is_a_feature_day(store):
         commit("sqlite-utils", at(21, 13), "Documented bash/zsh completion, closes #552",
                [("docs/installation.rst", 24, 0)]),
     ])
-    assert story.category == "feature", story.explain["category_points"]
+    report = select(store, Config())
+    stories = sorted(store.stories(status="selected"), key=lambda s: -len(s.activity_ids))
+    assert [len(s.activity_ids) for s in stories] == [5, 1], report.explain_text()
+    assert stories[0].category == "feature", stories[0].explain["category_points"]
+    assert stories[1].category == "docs"
 
 
 def test_a_day_of_new_modules_whose_bodies_talk_about_errors_is_a_feature_day(store):
@@ -165,7 +170,8 @@ def test_a_day_of_new_modules_whose_bodies_talk_about_errors_is_a_feature_day(st
 
 
 def test_a_day_of_release_notes_and_docs_is_a_docs_day(store):
-    story = only_story(store, [
+    """Doc clarifications and the release notes (which share no file): every story of it is docs."""
+    store.add_activity([
         commit("sqlite-utils", at(21, 9), "Clarify transaction documentation\n\nExplain when db.query() opens a "
                "transaction, what happens on an error inside one and how to commit by hand.",
                [("docs/python-api.rst", 40, 12)]),
@@ -176,4 +182,7 @@ def test_a_day_of_release_notes_and_docs_is_a_docs_day(store):
                [("docs/changelog.rst", 60, 0)]),
         commit("sqlite-utils", at(21, 12), "Fix typo in test name", [("tests/test_cli.py", 1, 1)]),
     ])
-    assert story.category == "docs", story.explain["category_points"]
+    report = select(store, Config())
+    stories = store.stories(status="selected")
+    assert stories, report.explain_text()
+    assert {s.category for s in stories} == {"docs"}, [s.explain["category_points"] for s in stories]

@@ -86,6 +86,28 @@ def test_unrelated_work_in_one_sitting_splits_into_topics_and_tests_follow_their
     assert len(group_activity(rows, GAP, split=False)) == 1
 
 
+def test_two_commits_sharing_only_the_package_folder_docs_and_a_verb_are_two_topics():
+    """Real shape (httpx, 2019-11-30 and 2020-09-04): squash-merged pull requests in one sitting,
+    every one under the package folder, several touching docs/, two opening with "Drop"."""
+    rows = [
+        commit("httpx", at(20, 9), "Drop nox in favor of vanilla scripts (#566)",
+               [("noxfile.py", 0, 40), ("scripts/test", 12, 0), ("scripts/lint", 9, 0), ("docs/contributing.md", 10, 8)]),
+        commit("httpx", at(20, 10), "Drop MessageLoggerASGIMiddleware. (#573)", [("httpx/dispatch/asgi.py", 2, 60)]),
+        commit("httpx", at(20, 11), "Add Response.is_error (#574)",
+               [("httpx/models.py", 6, 0), ("docs/api.md", 1, 0), ("tests/models/test_responses.py", 12, 0)]),
+        commit("httpx", at(20, 11, 30), "Add Response.stream_lines (#575)",
+               [("httpx/decoders.py", 40, 0), ("httpx/models.py", 8, 0), ("tests/models/test_responses.py", 20, 0)]),
+    ]
+    subjects = sorted(sorted(r.text.split(" (#")[0] for r in g.rows) for g in group_activity(rows, GAP))
+    assert subjects == [["Add Response.is_error", "Add Response.stream_lines"],
+                        ["Drop MessageLoggerASGIMiddleware."], ["Drop nox in favor of vanilla scripts"]]
+    pair = [commit("httpx", at(21, 9), "Drop urllib3 in favor of public gist (#1182)",
+                   [("httpx/_transports/urllib3.py", 0, 90), ("docs/third-party-packages.md", 8, 0)]),
+            commit("httpx", at(21, 9, 20), "Raise a proper type error on invalid URL type (#1259)",
+                   [("httpx/_models.py", 4, 1), ("tests/models/test_url.py", 9, 0)])]
+    assert len(group_activity(pair, GAP)) == 2
+
+
 def test_a_note_joins_the_topic_it_names():
     rows = [commit("p", at(20, 9), "Add full-text search", [("src/app/search.py", 80, 0)]),
             commit("p", at(20, 9, 20), "Generate thumbnails", [("src/app/thumbnails.py", 60, 0)]),

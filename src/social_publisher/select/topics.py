@@ -14,8 +14,9 @@ Units are read in time order. A unit joins the topic whose keys cover the larges
 share of its own (at least `JOIN_SHARE`; keys no topic holds yet count half); otherwise it
 starts a topic. A unit that touched
 files joins only a topic that touched some of the same files or folders (words alone do not
-make one topic of two pieces of work), and in a session of 6 units or more a folder held by
-more than half of them (`src/app/`) names no topic. A commit with no keys
+make one topic of two pieces of work), and a folder held by every unit (the package folder,
+`httpx/`) or, in a session of 6 units or more, by more than half of them (`src/app/`) names no
+topic; nor does `docs/`, which holds every topic's documentation, as `tests/` holds its tests. A commit with no keys
 (or only keys every topic has) joins the topic of the unit before it; one whose keys are all its
 own starts a topic. Trivial commits (merges, bumps, typos; someone else's)
 never start a topic: each follows the nearest real unit before it (or after it). Topics interleave freely: work on search, then images,
@@ -58,7 +59,7 @@ readme docs document version release bump merge branch main master typo style fo
 stuff things misc various tweak tweaks
 добав исправ обнов измен удал сдела тест тесты файл файлы
 """.split())
-_PATH_GENERIC = frozenset("src lib app pkg internal packages test tests spec specs index init main utils util "
+_PATH_GENERIC = frozenset("src lib app pkg internal packages test tests spec specs docs doc index init main utils util "
                           "helpers common core __init__ mod py js ts base types constants models views schemas "
                           "conftest setup layout default".split())
 _HUB_FILES = frozenset("readme.md readme.rst changelog.md pyproject.toml package.json setup.py setup.cfg "
@@ -80,7 +81,9 @@ def split_topics(rows: list[Activity]) -> list[list[Activity]]:
     keys = [unit_keys(unit) for unit in units]
     df: Counter[str] = Counter(k for unit in keys for k in unit)
     n = len(units)
-    hub = n / 2 if n >= _HUB_MIN_UNITS else n  # a folder in more than half the units names no topic
+    # A folder in every unit (the package folder: httpx/), or in more than half of a long session's
+    # units, names no topic.
+    hub = n / 2 if n >= _HUB_MIN_UNITS else n - 1
     factor = {"w": _WORD_WEIGHT, "d": _FOLDER_WEIGHT, "s": _SCOPE_WEIGHT}
     weight = {k: 0.0 if count < 2 or (count > hub and k[0] == "d") else math.log(1 + n / count) * factor.get(k[0], 1.0)
               for k, count in df.items()}
@@ -97,9 +100,10 @@ def split_topics(rows: list[Activity]) -> list[list[Activity]]:
             for k in unit_key:
                 for topic in by_key.get(k, ()):
                     shares[topic] = shares.get(topic, 0.0) + weight[k]
-            if any(k[0] in "fd" and weight[k] > 0 for k in unit_key):
+            if any(k[0] in "fd" for k in unit_key):
                 # A unit that touched files joins only a topic that touched some of the same ones:
-                # shared words alone ("image", "index") do not make one topic of two pieces of work.
+                # shared words alone ("image", "index", "drop") do not make one topic of two pieces
+                # of work, even when none of its files was touched by another unit.
                 shares = {t: v for t, v in shares.items()
                           if any(k[0] in "fd" and weight[k] > 0 and t in by_key.get(k, ()) for k in unit_key)}
             if shares:

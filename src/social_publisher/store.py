@@ -299,10 +299,10 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 
 PAGE_SIZE = 16384
-_ROWS_PER_INSERT = 64  # 9 values each: well under SQLite's 32,766 bound parameters
+_ROWS_PER_INSERT = 512  # 9 values each: well under SQLite's 32,766 bound parameters
 
 
-@lru_cache(maxsize=_ROWS_PER_INSERT)
+@lru_cache(maxsize=32)
 def _insert_activity_sql(rows: int) -> str:
     return ("INSERT OR IGNORE INTO activity"
             " (source, project, kind, occurred_at, author, text, meta_json, fingerprint, collected_at) VALUES "
@@ -773,6 +773,18 @@ class Store:
                 " ON CONFLICT(source) DO UPDATE SET position = excluded.position",
                 (source, _dumps(position)),
             )
+
+    def set_cursors(self, positions: dict[str, Any]) -> None:
+        """`set_cursor` for many keys, a few hundred a statement (a collector's writer thread gets
+        the GIL back after each statement, which can take a switch interval: the fewer, the better)."""
+        items = iter(positions.items())
+        with self.transaction():
+            while chunk := list(islice(items, _ROWS_PER_INSERT)):
+                self.db.execute(
+                    "INSERT INTO cursors (source, position) VALUES " + ", ".join(["(?, ?)"] * len(chunk))
+                    + " ON CONFLICT(source) DO UPDATE SET position = excluded.position",
+                    [value for source, position in chunk for value in (source, _dumps(position))],
+                )
 
     def cursors_with_prefix(self, prefix: str) -> list[tuple[str, Any]]:
         """Every (source key, position) whose key starts with `prefix`."""

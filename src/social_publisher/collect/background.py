@@ -7,11 +7,17 @@ is exactly what a synchronous collector would have stored at the same point — 
 cursor that follows them together. The first error a job raises is raised again in the
 collector's thread by the next `submit` or by `close`; later jobs are then dropped, as a
 synchronous run would have stopped there.
+
+After each statement the writer needs the GIL back, and a parsing thread that never blocks
+hands it over only when the switch interval (5 ms by default) runs out: a writer waiting that
+long a statement falls behind and the collector then waits for it. So while a writer runs the
+interval is WRITER_SWITCH_INTERVAL, and the store's batches are few statements each.
 """
 
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from pathlib import Path
 from typing import Callable
@@ -20,12 +26,15 @@ from social_publisher.store import Store
 
 Job = Callable[[Store], None]
 QUEUED_JOBS = 4  # flushes waiting at most: bounds the memory held by rows not yet written
+WRITER_SWITCH_INTERVAL = 0.001  # seconds
 
 
 class BackgroundWriter:
     def __init__(self, path: Path):
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=QUEUED_JOBS)
         self._error: BaseException | None = None
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, WRITER_SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._run, args=(path,), name="store-writer", daemon=True)
         self._thread.start()
 
@@ -35,8 +44,7 @@ class BackgroundWriter:
 
     def close(self) -> None:
         """Wait until every job is written; raise the first error one of them met."""
-        self._jobs.put(None)
-        self._thread.join()
+        self._stop()
         self._raise_error()
 
     def __enter__(self) -> "BackgroundWriter":
@@ -46,8 +54,12 @@ class BackgroundWriter:
         if kind is None:
             self.close()
         else:  # the collector failed: finish what was handed over, keep the collector's own error
-            self._jobs.put(None)
-            self._thread.join()
+            self._stop()
+
+    def _stop(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+        sys.setswitchinterval(self._switch_interval)
 
     def _raise_error(self) -> None:
         if self._error is not None:

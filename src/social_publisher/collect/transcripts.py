@@ -46,7 +46,9 @@ from social_publisher.store import Store
 
 IDLE_MINUTES = 30
 MAX_LINE_BYTES = 16 << 20
-FLUSH_GROUPS = 200  # closed groups written to the store (with the cursor) in one transaction
+FLUSH_GROUPS = 200  # closed groups of one transcript handed to the writer (with its cursor) at once
+BATCH_ROWS = 1000  # rows (of one or more transcripts) the writer stores in one transaction
+BATCH_JOBS = 500  # or that many jobs (transcripts without new rows still move their cursors)
 _BUFFER = 1 << 20
 
 
@@ -381,25 +383,35 @@ class TranscriptSource(Source):
         """Hand the closed groups and the cursors (main file and side files) to the writer: one
         transaction, with the cursors as they are now."""
         rows, tracker.closed = self.recent(tracker.closed, report), []
-        cursors = [(self.cursor_key(tracker.path), {
+        cursors = {self.cursor_key(tracker.path): {
             "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
             "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
-        })]
-        cursors += [(self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read]
+        }}
+        cursors.update((self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read)
+        writer.submit(Rows(rows, cursors, report), rows=len(rows))
 
-        def job(store: Store) -> None:
-            report.new_activity += store.add_activity(rows)
-            for key, position in cursors:
-                store.set_cursor(key, position)
 
-        writer.submit(job, rows=len(rows))
+@dataclass
+class Rows:
+    """A writer job: closed groups and the cursors that follow them (main file and side files)."""
+
+    rows: list[Activity]
+    cursors: dict[str, Any]
+    report: SourceReport
+
+    def __call__(self, store: Store) -> None:
+        self.report.new_activity += store.add_activity(self.rows)
+        store.set_cursors(self.cursors)
 
 
 class Batches:
-    """Hands jobs to a `BackgroundWriter` a few together, once they hold about FLUSH_GROUPS rows (or
+    """Hands jobs to a `BackgroundWriter` a few together, once they hold about BATCH_ROWS rows (or
     at `flush`): one transaction then covers several short transcripts, which writes far fewer
     pages than one each. Order is kept, and each job still carries the cursors that follow its rows,
-    so a run killed between two batches resumes where the last one left off."""
+    so a run killed between two batches resumes where the last one left off. Consecutive `Rows`
+    jobs are written together (their rows in one insert, their cursors in one upsert, the later of
+    a key winning): the writer thread then takes the GIL back a few times a batch, not a few times
+    a transcript."""
 
     def __init__(self, writer: BackgroundWriter):
         self.writer = writer
@@ -409,19 +421,32 @@ class Batches:
     def submit(self, job: Callable[[Store], None], rows: int = 0) -> None:
         self.jobs.append(job)
         self.rows += rows
-        if self.rows >= FLUSH_GROUPS:
+        if self.rows >= BATCH_ROWS or len(self.jobs) >= BATCH_JOBS:
             self.flush()
 
     def flush(self) -> None:
         if not self.jobs:
             return
-        jobs, self.jobs, self.rows = self.jobs, [], 0
+        jobs, self.jobs, self.rows = _merged(self.jobs), [], 0
 
         def batch(store: Store) -> None:
             for job in jobs:
                 job(store)
 
         self.writer.submit(batch)
+
+
+def _merged(jobs: list[Callable[[Store], None]]) -> list[Callable[[Store], None]]:
+    """Runs of `Rows` jobs of one report become one `Rows` job; other jobs keep their place."""
+    merged: list[Callable[[Store], None]] = []
+    for job in jobs:
+        last = merged[-1] if merged else None
+        if type(job) is Rows and type(last) is Rows and last.report is job.report:  # last is a copy
+            last.rows += job.rows
+            last.cursors.update(job.cursors)
+        else:
+            merged.append(Rows([*job.rows], dict(job.cursors), job.report) if type(job) is Rows else job)
+    return merged
 
 
 def _json_reason(raw: bytes, exc: Exception) -> str:

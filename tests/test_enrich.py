@@ -236,3 +236,19 @@ def test_the_headline_names_the_work_not_its_tests_and_subjects_lose_their_issue
     assert facts["headline"].lower() == "sqlite-utils memory command for directly querying csv/json data"
     assert [a["text"] for a in facts["actions"]][::2] == ["Added test, formatted with Black",
                                                           "--encoding option for sqlite-utils memory"]
+
+
+def test_a_squash_merge_body_that_repeats_the_subjects_adds_no_commit_note() -> None:
+    """Real httpx commits (#666, #2013): a squashed pull request's body lists its commits, the
+    first of them the pull request's own subject. The brief tells each once."""
+    story = Story("httpx", "2026-11-20T10:00:00+00:00", "2026-11-20T12:00:00+00:00", 1.0, "refactor", [], [])
+    facts, _ = build_facts(story, [
+        commit("httpx", "Make 'request' non-optional on responses (#666)\n\n* Make 'request' non-optional on Response\n\n"
+               "* Lint\n\n* Remove remaining mention to null request\n", [("httpx/models.py", 20, 9)]),
+        commit("httpx", "Add charset_normalizer detection (#1791)\n\n* Add charset_normalizer detection\n\n"
+               "* Tweak JSON tests for slightly different charset decoding behaviour\n",
+               [("httpx/_models.py", 30, 4)], when="2026-11-20T11:00:00+00:00"),
+    ], Redactor())
+    notes = [n.lower() for n in facts["commit_notes"]]
+    assert not any("non-optional" in n or "charset_normalizer detection" in n for n in notes), notes
+    assert any("null request" in n for n in notes) and any("json tests" in n for n in notes), notes

@@ -208,6 +208,21 @@ def test_credential_talk_covers_tokens_keys_and_certificates() -> None:
         assert redactor.scrub(plain).text == plain
 
 
+def test_naming_a_setting_or_pinning_a_dependency_is_no_credential_talk() -> None:
+    """Real subjects of an HTTP client's history (httpx): certificates and pins are its vocabulary."""
+    redactor = Redactor()
+    for plain in ("Pin markdown==3.3.7 to prevent mkautodoc loading failure",
+                  "Pin CI version of `click` to resolve mypy error",
+                  "Drop per-request cert/verify/trust_env",
+                  "Fixed test issue regarding `cert_authority` trust of ssl context",
+                  "Forward `cert` param to SSLConf if `verify=False`"):
+        assert redactor.findings(plain) == [], plain
+        assert redactor.scrub(plain).text == plain
+    for talk in ("The deploy key lives in `~/.ssh/deploy`.", "The card PIN is 4921.",
+                 "Moved the bot token to secrets/prod.env.", "The TLS certificate sits in /etc/ssl/private."):
+        assert redactor.scrub(talk).text == "", talk
+
+
 def test_private_domains_from_the_config_are_private_hosts() -> None:
     redactor = Redactor(private_domains=["acme.io"])
     assert redactor.scrub("Deploy to git.acme.io.").text == ""

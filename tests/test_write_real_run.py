@@ -5,7 +5,8 @@ What a reader noticed: subjects that lost their number and were left dangling ("
 "dropped support for Python"), issue references reaching the brief, a benchmark's input size told
 as a result ("Stories: 1,000"), a subject about keeping secrets out of errors rejected as
 credential talk (so the story went out in one language only), and Russian posts much thinner
-than the English ones for commit-only stories.
+than the English ones for commit-only stories (they now tell each subject's kind and topic, and
+call a code name what its subject calls it).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from social_publisher.demo.gitrepo import GitRepo
 from social_publisher.enrich.redact import Redactor
 from social_publisher.enrich.sentences import without_references
 from social_publisher.pipeline import run_stages
+from social_publisher.records import Brief
 from social_publisher.signals import measurements
 from social_publisher.store import Store
 from social_publisher.write import text as measure
 from social_publisher.write.offline.metrics import labelled_values
+from social_publisher.write.offline import make_plan, render
 from social_publisher.write.offline.plan import without_numbers
+from social_publisher.write.offline.russian import MIN_CYRILLIC, cyrillic_share
 
 UTC = timezone.utc
 DAY1 = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
@@ -105,6 +109,7 @@ def briefs_of(store: Store, project: str) -> list[dict]:
     "Don't attempt tui stuff on Python 3.7",
     "Reject Python 3.12+ autocommit connections in the Database constructor",
     "Sleep for 2 s before the retry",
+    "Programming Language :: Python :: 3.13",
 ])
 def test_a_subject_that_cannot_lose_its_number_is_not_told(subject) -> None:
     assert without_numbers(subject, frozenset()) == ""
@@ -210,3 +215,29 @@ def test_every_story_of_the_run_is_published_in_both_languages(run) -> None:
     assert stories
     for story_id, statuses in stories.items():
         assert statuses == {"en": "approved", "ru": "approved"}, (story_id, statuses)
+
+
+
+# -- 5: the Russian post of a commit-only story tells each subject it cannot quote ------------------
+
+def test_the_russian_post_tells_what_each_english_subject_is_about(run) -> None:
+    sqlite_ru = posts_of(run, "sqlite-utils")["ru"].body_md
+    assert re.search(r"^- Изменение: триггеры", sqlite_ru, re.MULTILINE), sqlite_ru  # "… trigger test on SQLite …"
+    publisher_ru = posts_of(run, "social-publisher")["ru"].body_md
+    assert re.search(r"^- Изменение: отправка в Telegram", publisher_ru, re.MULTILINE), publisher_ru
+    for post in (sqlite_ru, publisher_ru):
+        assert len(re.findall(r"^- ", post, re.MULTILINE)) >= 4, post
+        assert cyrillic_share(post) >= MIN_CYRILLIC
+
+
+def test_a_code_name_is_called_what_its_subject_calls_it() -> None:
+    facts = {"project": "sqlite-utils", "category": "feature", "tags": [], "headline": "Add the memory command",
+             "actions": [{"text": "Add the memory command", "source": "commit"},
+                         {"text": "--sniff option for sqlite-utils insert", "source": "commit"},
+                         {"text": "db.quote_fts() method, thanks Mark Neumann", "source": "commit"},
+                         {"text": "db.query() now executes its SQL immediately", "source": "commit"}],
+             "files": ["sqlite_utils/cli.py"]}
+    ru = render(make_plan(Brief(1, facts)), "ru").body_md
+    assert re.search(r"^- Опция `--sniff`$", ru, re.MULTILINE), ru
+    assert re.search(r"^- Метод `db\.quote_fts\(\)`$", ru, re.MULTILINE), ru
+    assert re.search(r"^- Изменение: `db\.query\(\)`$", ru, re.MULTILINE), ru  # no role named: its kind

@@ -68,6 +68,7 @@ MAX_COMMANDS = 8
 MAX_NUMBERS = 12
 MAX_LESSONS = 5
 MAX_NOTE_POINTS = 8
+RETOLD_SHARE = 0.75  # of the longer text's words, shared: a commit note that only retells an action
 
 @dataclass
 class _Cleaner:
@@ -352,11 +353,29 @@ def _headline(got: _Collected) -> str | None:
 
 
 def _unused(got: _Collected, sentences: list[str]) -> list[str]:
-    """Sentences not already told as the goal, the problem, a lesson or a next step."""
+    """Sentences not already told as the goal, the problem, a lesson, a next step or, nearly word
+    for word, as an action (a squash-merged pull request's body repeats its commits' subjects)."""
     used = {s.lower() for s in got.note_goals + got.note_lessons + got.commit_lessons + got.next_steps}
     used |= {p["text"].lower() for p in got.problems}
+    actions = [a["text"].lower() for a in got.actions]
     return read.dedupe([s for s in sentences if read.LESSON_LABEL.sub("", s).lower() not in used
-                    and s.lower() not in used])[:MAX_NOTE_POINTS]
+                        and s.lower() not in used and not _retells(s.lower(), actions)])[:MAX_NOTE_POINTS]
+
+
+def _retells(sentence: str, actions: list[str]) -> bool:
+    """True when an action says nearly the same words as the sentence ("Make 'request'
+    non-optional on responses" for "... on Response"): most words of the longer of the two are
+    in both."""
+    words = _word_stems(sentence)
+    for action in actions:
+        other = _word_stems(action)
+        if words and other and len(words & other) >= RETOLD_SHARE * max(len(words), len(other)):
+            return True
+    return False
+
+
+def _word_stems(text: str) -> set[str]:
+    return {word.rstrip("s") or word for word in re.findall(r"[^\W_]+", text)}
 
 
 def _problem(got: _Collected) -> dict[str, str] | None:

@@ -157,7 +157,7 @@ def without_references(text: str) -> str:
     if "#" not in text and "http" not in text or not _REFERENCE.search(text):
         return text
     stripped = _REFERENCE.sub(" ", text)
-    stripped = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,;")
+    stripped = re.sub(r"\s+([.,;:!?])(?=\s|$)", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,;")
     if not stripped or stripped == text.strip():
         return text
     if text.rstrip().endswith(".") and not stripped.endswith((".", "!", "?")):

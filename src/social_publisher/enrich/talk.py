@@ -28,7 +28,7 @@ def _words(lowered: str) -> list[str]:
 
 # One word that names a credential, in any form listed.
 _TERM_WORDS = frozenset("""
-password passwords passwd passphrase passphrases credential credentials creds secret secrets pin pins
+password passwords passwd passphrase passphrases credential credentials creds secret secrets
 certificate certificates cert certs keystore keystores keychain keychains keyring keyrings username usernames
 """.split())
 # Words that name a credential when followed by "key(s)" / "token(s)" / "certificate(s)".
@@ -43,7 +43,9 @@ slack telegram discord ci service admin hf face id
 _PAIRS = frozenset({("recovery", "code"), ("recovery", "codes"), ("user", "name"), ("user", "names"),
                     ("login", "name"), ("login", "names"), ("key", "pair"), ("key", "pairs"), ("token", "file"),
                     ("token", "files"), ("admin", "user"), ("admin", "users"), ("admin", "account"),
-                    ("admin", "login"), ("administrator", "account"), ("totp", "seed")})
+                    ("admin", "login"), ("administrator", "account"), ("totp", "seed"),
+                    # "pin" alone is mostly a dependency pin ("Pin markdown==3.3.7"): a PIN is named so.
+                    ("pin", "code"), ("pin", "codes"), ("pin", "number"), ("card", "pin"), ("sim", "pin")})
 # Russian: word beginnings, and pairs of beginnings.
 _RU_TERM_STEMS = ("парол", "логин", "сертификат", "администратор")
 _RU_PAIRS = (("учётн", "запис"), ("учетн", "запис"), ("токен", "бот"), ("токен", "доступ"), ("токен", "авториз"),
@@ -65,8 +67,13 @@ _CUE_PAIRS = frozenset({("found", "in"), ("found", "at"), ("found", "under"), ("
                         ("reset", "to"), ("for", "user"), ("belongs", "to"), ("belong", "to"),
                         ("environment", "variable"), ("environment", "variables"), ("secret", "manager")})
 _RU_CUE_STEMS = ("храни", "лежит", "лежат", "находит", "файл", "папк", "каталог", "админ", "переменн")
-# Cues that are characters, not words: a path, code, a quoted token, a value after "is" / ":" / "=".
-_CUE_MARKS = re.compile(r"[/`]|1password|(?<!\w)[\"'][^\"'\s]+[\"']|(?:\bis|\bare|\bwas|\bwere|:|=)\s*[\"'`]?"
+# Cues that are characters, not words: a path (absolute, home, or a file with its extension; not
+# "cert/verify/trust_env"), code other than a bare name (`cert_authority`, `verify=False` name a
+# setting, not where one lives: _BARE_CODE unwraps them first), a quoted token, a value after
+# "is" / ":" / "=".
+_BARE_CODE = re.compile(r"`([\w.]+(?:\(\))?(?:=\w+)?)`")
+_CUE_MARKS = re.compile(r"(?<![\w.])(?:~|\.{1,2})?/[\w.-]|[\w.-]+/[\w./-]*\.[a-z]{1,5}\b|`"
+                        r"|1password|(?<!\w)[\"'][^\"'\s]+[\"']|(?:\bis|\bare|\bwas|\bwere|:|=)\s*[\"'`]?"
                         r"(?=\S*[\d_@#$%^&*!~])|\bпут[ьи]\b")
 
 
@@ -105,6 +112,8 @@ def credential_term(sentence: str) -> str | None:
 def revealing(sentence: str) -> bool:
     """True when a sentence tells where, what or whose: a place, a file, a person, a value."""
     lowered = sentence.lower()
+    if "`" in lowered:
+        lowered = _BARE_CODE.sub(r"\1", lowered)
     words = [w for w in _WORDS.findall(lowered) if "_" not in w and "-" not in w]  # "vault-ops" is a name
     if not _CUE_WORDS.isdisjoint(words) or any(w.startswith(_RU_CUE_STEMS) for w in words):
         return True

@@ -350,8 +350,8 @@ def whole_note(text: str) -> bool:
     argument) and not only references
     ("Closes #559 Closes #235")."""
     text = text.strip()
-    if not text or text.endswith((":", "...", "…", ",", ";")) or _REFERENCES_ONLY.match(text):
-        return False
+    if not re.search(r"[^\W\d_]{2}", text) or text.endswith((":", "...", "…", ",", ";")) or _REFERENCES_ONLY.match(text):
+        return False  # "." is what "Refs #296, closes #246." leaves in a brief made before enrich dropped it
     if not text.endswith((".", "!", "?")) and re.search(r"\"[^\"]*\s[^\"]*\"|^\$ |\s\|\s", text):
         return False  # a command line from an indented block: 'sqlite-utils json db.db "select * from t"'
 

@@ -187,9 +187,12 @@ def without_numbers(text: str, allowed: frozenset[str]) -> str:
             following = words[index + 1] if index + 1 < len(words) else ""
             modifier = re.fullmatch(r"[a-z][a-z-]{2,}", following) and not re.fullmatch(
                 r"(?:ms|sec|min|px|pt|em|rem|dpi|fps|and|or|to|from|with|for|in|on|at|by)", following)
-            if _VERSION.fullmatch(word) and re.fullmatch(r"[A-Z][\w.+-]*", previous) and (
-                    modifier or len(kept_words) > 1 and kept_words[-2].lower() in _ARGUMENT_PREPOSITIONS):
-                return ""  # "support for Python 3.7", "Python 3.12+ connections": the version is the claim
+            named = re.fullmatch(r"[A-Z][\w.+-]*", previous) is not None
+            if _VERSION.fullmatch(word) and (named and (modifier or len(kept_words) > 1 and kept_words[-2].lower()
+                                                        in _ARGUMENT_PREPOSITIONS) or not named and not modifier):
+                return ""  # "support for Python 3.7", "Python 3.12+ connections", "Python :: 3.13": the version
+                # is the claim; a tool's version after its name may go ("Applied Black 20.8b1"), and one
+                # that names which of a thing ("to 4.0rc3 release notes")
             if not modifier and previous.lower() in _ARGUMENT_PREPOSITIONS:
                 rest = words[index:]
                 if len(rest) > 1 and _UNIT_WORD.fullmatch(rest[1]):

@@ -211,18 +211,42 @@ def _retold_ru(plan: Plan, foreign: list[Action], after: bool) -> list[str]:
         if renamed and len(names) == 2 and {code(renamed.group(1)), code(renamed.group(2))} == set(names):
             items.append(f"{_russian_verb(action)} {names[0]} → {names[1]}")  # "Rename a to b": not "a и b"
         else:
-            items.append(f"{_russian_verb(action)} {join_words(names, 'ru')}")
+            items.append(f"{_russian_verb(action, len(names))} {join_words(names, 'ru')}")
     if not items and len(rest) <= 1:
         return _explained_names(plan, shown)  # one change, its kind and topic already in the opening
+    items, rest = _topical(plan, rest, items)
     if rest:
         counts = join_words([phrase for _, _, phrase in russian.kind_counts(rest)], "ru")
         told_topics = set(_topics(plan)) | {_KIND_TOPIC.get(a.kind, "") for a in rest}
-        new_topics = [t for t in russian.topics([a.original for a in rest]) if t not in told_topics]
+        own_topics = russian.topics(without_project([a.original for a in rest], plan.project))
+        new_topics = [t for t in own_topics if t not in told_topics] or own_topics  # the topics tell it apart
         line = ("ещё " if items or after else "") + counts
         if new_topics:
             line += f" ({'темы' if len(new_topics) > 1 else 'тема'} — {join_words(new_topics, 'ru')})"
         items.append(capital(line))
     return items + _explained_names(plan, shown)
+
+
+MAX_TOPICAL = 3  # lines that tell a subject only by its kind and topic: more would read as a list of words
+
+
+def _topical(plan: Plan, rest: list[Action], items: list[str]) -> tuple[list[str], list[Action]]:
+    """One line per subject that names no code but a topic the post has not told yet, with its kind
+    of change ("Исправление: вставка строк"), at most MAX_TOPICAL, after `items`; the subjects left
+    over to be counted."""
+    lines = list(items)
+    said = set(_topics(plan))
+    left: list[Action] = []
+    for action in rest:
+        kind = action.kind if action.kind in russian.KIND_NOUNS else "other"
+        new = [t for t in russian.topics(without_project([action.original], plan.project))
+               if t not in said and t != _KIND_TOPIC.get(kind)]
+        if new and len(lines) - len(items) < MAX_TOPICAL:
+            lines.append(f"{capital(russian.KIND_NOUNS[kind][1])}: {join_words(new, 'ru')}")
+            said |= set(new)
+        else:
+            left.append(action)
+    return lines, left
 
 
 def _explained_names(plan: Plan, shown: set[str]) -> list[str]:
@@ -243,11 +267,26 @@ _CODE_VERBS = {"add", "implement", "introduce", "fix", "rename", "remove", "dele
                "rewrite", "simplify", "refactor", "cache", "optimize", "optimise", "speed"}
 
 
-def _russian_verb(action: Action) -> str:
-    """The Russian for what a subject did to the code it names: its verb ("Исправил", "Убрал"),
-    or else the kind of change ("Изменение:")."""
+# What a code name is, when the subject says it right after the name ("`--sniff` option"): (one, many).
+_ROLES = {"option": ("опция", "опции"), "method": ("метод", "методы"), "command": ("команда", "команды"),
+          "parameter": ("параметр", "параметры"), "argument": ("аргумент", "аргументы"), "flag": ("флаг", "флаги"),
+          "function": ("функция", "функции"), "hook": ("хук", "хуки"), "property": ("свойство", "свойства"),
+          "properties": ("свойство", "свойства"), "exception": ("исключение", "исключения"),
+          "class": ("класс", "классы"), "subcommand": ("подкоманда", "подкоманды")}
+_ROLE_AFTER_CODE = re.compile(r"`\s+(?:plugin\s+)?(option|method|command|parameter|argument|flag|function|hook"
+                              r"|property|properties|exception|class|subcommand)(e?s)?\b", re.IGNORECASE)
+
+
+def _russian_verb(action: Action, names: int = 1) -> str:
+    """The Russian for what a subject did to the code it names: its verb ("Исправил", "Убрал"), what
+    the code is when the subject says it ("Опция" for "the `--sniff` option"), or else the kind of
+    change ("Изменение:")."""
     if action.known and action.lang == "en" and action.verb in _CODE_VERBS:
         return capital(VERBS[action.verb][2])  # type: ignore[index]
+    role = _ROLE_AFTER_CODE.search(mark_code(action.original))
+    if role and action.verb is None:
+        one, many = _ROLES[role.group(1).lower()]
+        return capital(many if names > 1 or role.group(2) else one)
     kind = action.kind if action.kind in russian.KIND_NOUNS and action.verb in (None, *_CODE_VERBS) else "other"
     return capital(russian.KIND_NOUNS[kind][1]) + ":"
 

@@ -30,7 +30,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"\bhash(?:ing|es|ed)?\b|\bhash_id\b", "хеши"),
     (r"\bauth\w*|\blogin\b|\bsign[- ]?in\b|\boauth|\bsso\b", "авторизация"),
     (r"\bsecrets?\b|\bredact\w*|\b(?:api|auth|access|bot|bearer|refresh)[ _-]?tokens?\b|credential", "защита секретов"),
-    (r"\brout(?:er|ing|e)\b", "маршрутизация"),
+    (r"\brout(?:er|ers|ing)\b", "маршрутизация"),  # not the verb: "route the value through quote()"
     (r"\bdifficulty\b", "оценка сложности"),
     (r"\beval\w*|\bbenchmark\w*|\bgsm8k\b|\baccuracy\b", "оценка качества"),
     (r"\btrain(?:ing)?\b|\bfine-?tun\w*|\bcurriculum\b|\bepochs?\b", "обучение модели"),

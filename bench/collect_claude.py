@@ -22,7 +22,7 @@ Goals: our rate >= 75% of the orjson loop on both; peak RSS under 200 MB.
 
 Measured 2026-12-02 (2 cores shared with other work; --rounds 5-7, best of each; load average given):
   large-lines   548 MB/s vs 423 MB/s, 130%, 78 MB RSS (load 0.7-0.9)
-  short-turns   302 MB/s vs 421 MB/s, 72%, 51 MB RSS (load 0.2; 61% for the code before the
+  short-turns   266-302 MB/s vs 401-421 MB/s, 62-72% (MISSED), 51 MB RSS (load 0.01-0.2; 51-61% for the code before the
                 writer's batches were merged and its switch interval shortened); on a busy machine
                 (load 2-8) 58-66%: the store's SQLite work then shares the one core left with parsing
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_NOW
 
 from social_publisher.write import text as measure
 
@@ -17,8 +19,9 @@ from social_publisher.signals import is_trivial_commit
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOCIAL_PUBLISHER_NOW": os.environ.get("SOCIAL_PUBLISHER_NOW", DEMO_NOW)}
     result = subprocess.run([sys.executable, "-m", "social_publisher", *args], capture_output=True, text=True,
-                            timeout=300)
+                            timeout=300, env=env)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -125,8 +128,10 @@ def test_status_reports_counts(workspace: Path):
     assert data["llm_budget"]["used"] == 0
 
 
-def test_a_run_stopped_between_stages_resumes_without_duplicates(tmp_path: Path):
+def test_a_run_stopped_between_stages_resumes_without_duplicates(tmp_path: Path, monkeypatch):
     from social_publisher.demo import make_workspace
+
+    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", DEMO_NOW)
 
     config = str(make_workspace(tmp_path / "ws"))
     assert run_cli("--config", config, "collect").returncode == 0

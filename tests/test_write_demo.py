@@ -22,14 +22,13 @@ from social_publisher.write import text as measure
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Store:
-    patch = pytest.MonkeyPatch()
-    patch.setenv("SOCIAL_PUBLISHER_NOW", DEMO_NOW)
-    config = load_config(make_workspace(tmp_path_factory.mktemp("demo") / "ws"))
-    store = Store(config.store.path)
-    run_stages(store, config, ("collect", "select", "enrich", "write"))
-    store.config = config  # type: ignore[attr-defined]
-    yield store
-    patch.undo()
+    with pytest.MonkeyPatch.context() as patch:  # undone even when building the demo fails
+        patch.setenv("SOCIAL_PUBLISHER_NOW", DEMO_NOW)
+        config = load_config(make_workspace(tmp_path_factory.mktemp("demo") / "ws"))
+        store = Store(config.store.path)
+        run_stages(store, config, ("collect", "select", "enrich", "write"))
+        store.config = config  # type: ignore[attr-defined]
+        yield store
     store.close()
 
 

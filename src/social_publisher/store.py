@@ -775,7 +775,7 @@ class Store:
             )
 
     def set_cursors(self, positions: dict[str, Any]) -> None:
-        """`set_cursor` for many keys, a few hundred a statement (a collector's writer thread gets
+        """`set_cursor` for many keys, _ROWS_PER_INSERT a statement (a collector's writer thread gets
         the GIL back after each statement, which can take a switch interval: the fewer, the better)."""
         items = iter(positions.items())
         with self.transaction():

@@ -64,8 +64,9 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
     kind = plan.kind
     headline = plan.headline if plan.headline and plan.headline.lang == lang else None
     if lang == "en":
-        if headline and without_references(headline.original) != headline.original:  # briefs made before enrich dropped them
-            headline = parse_action(without_references(headline.original))
+        bare = without_references(headline.original) if headline else None
+        if headline and bare != headline.original:  # briefs made before enrich dropped them
+            headline = parse_action(bare)
         told = told_action(plan, "en", headline) if headline else None
         done = past(told, "en") if told else None
         fix_for = re.match(r"(fix(?:es)?) for (.+)", told.original, re.IGNORECASE) if told and not done else None

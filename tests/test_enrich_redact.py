@@ -215,7 +215,8 @@ def test_naming_a_setting_or_pinning_a_dependency_is_no_credential_talk() -> Non
                   "Pin CI version of `click` to resolve mypy error",
                   "Drop per-request cert/verify/trust_env",
                   "Fixed test issue regarding `cert_authority` trust of ssl context",
-                  "Forward `cert` param to SSLConf if `verify=False`"):
+                  "Forward `cert` param to SSLConf if `verify=False`",
+                  "Hash passwords with argon2id tuned: 0.184 s → 0.097 s"):
         assert redactor.findings(plain) == [], plain
         assert redactor.scrub(plain).text == plain
     for talk in ("The deploy key lives in `~/.ssh/deploy`.", "The card PIN is 4921.",

@@ -56,10 +56,3 @@ def no_internet(monkeypatch):
     yield
     assert not attempts, (f"the test tried to reach the internet: {attempts[:3]}; give it a config with "
                           "[enrich] wikipedia = false, or point the URL at a loopback server")
-
-
-# The demo dates its work in the days before "now" (demo/timeline.py). From 2026-12-02 12:40 UTC on,
-# its homelab-auth argon2id story comes out too short (90 of 150 words): a known defect (see the
-# closing note of that day). Until it is fixed, the tests that check every demo post build the demo
-# at a moment where it is whole.
-DEMO_NOW = "2026-12-02T12:00:00+00:00"

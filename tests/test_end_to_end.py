@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -11,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_NOW
 
 from social_publisher.write import text as measure
 
@@ -19,9 +17,8 @@ from social_publisher.signals import is_trivial_commit
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOCIAL_PUBLISHER_NOW": os.environ.get("SOCIAL_PUBLISHER_NOW", DEMO_NOW)}
     result = subprocess.run([sys.executable, "-m", "social_publisher", *args], capture_output=True, text=True,
-                            timeout=300, env=env)
+                            timeout=300)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -128,10 +125,8 @@ def test_status_reports_counts(workspace: Path):
     assert data["llm_budget"]["used"] == 0
 
 
-def test_a_run_stopped_between_stages_resumes_without_duplicates(tmp_path: Path, monkeypatch):
+def test_a_run_stopped_between_stages_resumes_without_duplicates(tmp_path: Path):
     from social_publisher.demo import make_workspace
-
-    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", DEMO_NOW)
 
     config = str(make_workspace(tmp_path / "ws"))
     assert run_cli("--config", config, "collect").returncode == 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import DEMO_NOW
 
 from social_publisher.config import load_config
 from social_publisher.demo import PLANTED_SECRETS, make_workspace
@@ -22,13 +21,11 @@ from social_publisher.write import text as measure
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Store:
-    with pytest.MonkeyPatch.context() as patch:  # undone even when building the demo fails
-        patch.setenv("SOCIAL_PUBLISHER_NOW", DEMO_NOW)
-        config = load_config(make_workspace(tmp_path_factory.mktemp("demo") / "ws"))
-        store = Store(config.store.path)
-        run_stages(store, config, ("collect", "select", "enrich", "write"))
-        store.config = config  # type: ignore[attr-defined]
-        yield store
+    config = load_config(make_workspace(tmp_path_factory.mktemp("demo") / "ws"))
+    store = Store(config.store.path)
+    run_stages(store, config, ("collect", "select", "enrich", "write"))
+    store.config = config  # type: ignore[attr-defined]
+    yield store
     store.close()
 
 

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_NOW
 from click.testing import CliRunner
 
 import llm_fakes
@@ -41,7 +40,7 @@ def bench(tmp_path: Path, monkeypatch) -> llm_fakes.Workbench:
     monkeypatch.setenv("FAKE_LLM_DIR", str(workbench.folder))
     monkeypatch.setenv("ANTHROPIC_API_KEY", TEST_KEY)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", DEMO_NOW)
+    monkeypatch.delenv("SOCIAL_PUBLISHER_NOW", raising=False)
     return workbench
 
 

@@ -11,7 +11,7 @@ from social_publisher.collect import SourceReport
 from social_publisher.collect.background import WRITER_SWITCH_INTERVAL, BackgroundWriter
 from social_publisher.collect.transcripts import Batches, Rows
 from social_publisher.records import SESSION, Activity
-from social_publisher.store import Store
+from social_publisher.store import Store, encode_activity
 
 
 def row(n: int) -> Activity:
@@ -24,10 +24,10 @@ def test_merged_jobs_keep_their_order_and_the_later_cursor_of_a_key(store: Store
     seen: list[int] = []  # rows stored when the job in between ran
     with BackgroundWriter(store.path) as background:
         batches = Batches(background)
-        batches.submit(Rows([row(1), row(2)], {"a": {"offset": 1}, "b": {"offset": 5}}, report), rows=2)
-        batches.submit(Rows([row(3)], {"a": {"offset": 2}}, report), rows=1)
+        batches.submit(Rows([encode_activity(row(1)), encode_activity(row(2))], {"a": {"offset": 1}, "b": {"offset": 5}}, report), rows=2)
+        batches.submit(Rows([encode_activity(row(3))], {"a": {"offset": 2}}, report), rows=1)
         batches.submit(lambda s: seen.append(s.db.execute("SELECT count(*) FROM activity").fetchone()[0]))
-        batches.submit(Rows([row(4), row(1)], {"a": {"offset": 3}}, report), rows=2)
+        batches.submit(Rows([encode_activity(row(4)), encode_activity(row(1))], {"a": {"offset": 3}}, report), rows=2)
         batches.flush()
     texts = [a.text for a in sorted(store.activity(), key=lambda a: a.id)]
     assert texts == ["turn 1", "turn 2", "turn 3", "turn 4"]

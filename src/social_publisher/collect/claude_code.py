@@ -115,30 +115,67 @@ class ClaudeCodeSource(TranscriptSource):
     # writes them into whichever file it has open: often a later session's. Pending ones (leaf
     # uuid -> summary) are credited when the message is read, or to the transcript read earlier
     # whose newest message it is; those still unmatched wait in the store for a later run.
-    summaries: dict[str, str]
+    #
+    # They are the one thing a transcript's reading takes from the transcripts before it, so reads
+    # can run in worker processes (`parallel_reads`): each transcript is read from a copy of the
+    # pending summaries (`summaries`, which records what the read adds and takes), and in the
+    # collecting process `pending` then follows those changes in transcript order. A worker's copy
+    # is the one of when it was forked; a transcript holding a message whose summary has changed
+    # since (added or taken by a transcript before it) is read again here (`same_as_here`).
+    parallel_reads = True
+    summaries: dict[str, str]  # while a transcript is read: its copy of `pending`
+    pending: dict[str, str]
     MAX_PENDING_SUMMARIES = 2000
 
     def __init__(self, config: SourceConfig):
         super().__init__(config)
-        self.summaries = {}
+        self.summaries, self.pending = {}, {}
+        self.uuids: set[str] = set()  # message uuids of the transcript being read
+        self._forked: dict[str, str] | None = None  # `pending` as the workers have it
+        self._changed: set[str] = set()  # leaf uuids whose summary has changed since the fork
 
     @property
     def _summaries_key(self) -> str:
         return f"{self.name}|pending-summaries"
 
     def collect(self, store: Store, report) -> None:
-        self.summaries = dict(store.cursor(self._summaries_key) or {})
-        before = dict(self.summaries)
+        self.pending = dict(store.cursor(self._summaries_key) or {})
+        self._forked, self._changed = None, set()
+        before = dict(self.pending)
         super().collect(store, report)
+        self.summaries = self.pending
         if self.summaries:
             self._credit_earlier_sessions(store)
         if self.summaries != before:
             pending = dict(list(self.summaries.items())[-self.MAX_PENDING_SUMMARIES:])
             store.set_cursor(self._summaries_key, pending)
 
-    def after_read(self, writer: Batches, tracker: Tracker) -> None:
-        if tracker.summary_found:
-            session_id, summary = tracker.state.session_id, tracker.state.summary
+    def begin_file(self) -> None:
+        self.summaries = _Recording(self.pending)
+        self.uuids = set()
+
+    def end_file(self, tracker: Tracker) -> tuple[list[tuple[str, str | None]], set[str], tuple[str, str] | None]:
+        found = (tracker.state.session_id, tracker.state.summary) if tracker.summary_found else None
+        return self.summaries.changes, self.uuids, found
+
+    def before_fork(self) -> None:
+        self._forked = dict(self.pending)
+
+    def same_as_here(self, outcome) -> bool:
+        _, uuids, _ = outcome
+        pending, forked = self.pending, self._forked
+        return all(pending.get(uuid) == forked.get(uuid) for uuid in self._changed.intersection(uuids))
+
+    def after_read(self, writer: Batches, outcome) -> None:
+        changes, _, found = outcome
+        for leaf, summary in changes:  # as the read changed its copy, in the same order
+            if summary is None:
+                self.pending.pop(leaf, None)
+            else:
+                self.pending[leaf] = summary
+            self._changed.add(leaf)
+        if found is not None:
+            session_id, summary = found
             writer.submit(lambda store: store.set_session_summary(self.type, session_id, summary))
 
     def _credit_earlier_sessions(self, store: Store) -> None:
@@ -222,6 +259,7 @@ class ClaudeCodeSource(TranscriptSource):
                     if tracker.group.uuid is None:
                         tracker.group.uuid = uuid  # a group that began without a prompt is known by its first line
                     state.last_uuid = uuid
+                    self.uuids.add(uuid)
                     if self.summaries and uuid in self.summaries:
                         state.summary = self.summaries.pop(uuid)
                         tracker.summary_found = True
@@ -250,6 +288,23 @@ class ClaudeCodeSource(TranscriptSource):
             if line.level == "error" and isinstance(content, str):
                 tracker.group.add_error(content)
         # Other kinds (file-history-snapshot, progress, attachment, ...) carry nothing a story needs.
+
+
+class _Recording(dict):
+    """A copy of the pending summaries that records each change made to it: (leaf, summary) for
+    one added, (leaf, None) for one taken."""
+
+    def __init__(self, pending: dict[str, str]):
+        super().__init__(pending)
+        self.changes: list[tuple[str, str | None]] = []
+
+    def __setitem__(self, leaf: str, summary: str) -> None:
+        super().__setitem__(leaf, summary)
+        self.changes.append((leaf, summary))
+
+    def pop(self, leaf: str, *default: Any) -> Any:
+        self.changes.append((leaf, None))
+        return super().pop(leaf, *default)
 
 
 def _resolve(line: Line, large: bool) -> None:

@@ -26,13 +26,17 @@ being loaded, so memory stays flat whatever the file holds.
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
+import signal
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import orjson
 
@@ -42,7 +46,7 @@ from social_publisher.collect.background import BackgroundWriter
 from social_publisher.collect.sessions import SessionState, TurnGroup, group_activity, is_timestamp, match_timestamp
 from social_publisher.progress import progress_bar
 from social_publisher.records import Activity
-from social_publisher.store import Store
+from social_publisher.store import EncodedActivity, Store, encode_activity
 
 IDLE_MINUTES = 30
 MAX_LINE_BYTES = 16 << 20
@@ -51,6 +55,14 @@ BATCH_ROWS = 200  # rows (of one or more transcripts) the writer stores in one t
 # turn group's row holds up to ~100 KB: four batches queued stay well under the RSS goal)
 BATCH_JOBS = 500  # or that many jobs (transcripts without new rows still move their cursors)
 _BUFFER = 1 << 20
+# Reading in worker processes (sources with `parallel_reads`): used when the work is big enough
+# for two processes to pay for their start (a fork each, ~10 ms); files larger than
+# POOL_MAX_FILE_BYTES are read here as they come, so their rows stream to the store as before.
+POOL_WORKERS = 2
+POOL_MIN_FILES = 4
+POOL_MIN_BYTES = 16 << 20
+POOL_MAX_FILE_BYTES = 256 << 20
+POOL_AHEAD = 2  # transcripts handed to the workers ahead of the one being stored, per worker
 
 
 @dataclass
@@ -278,9 +290,6 @@ class TranscriptSource(Source):
         except orjson.JSONDecodeError:
             return False
 
-    def after_read(self, writer: "Batches", tracker: Tracker) -> None:
-        """Called once a transcript has been read and its rows handed to `writer` (a hook for subclasses)."""
-
     def cursor_key(self, path: Path) -> str:
         return f"{self.name}|{path}"
 
@@ -300,7 +309,34 @@ class TranscriptSource(Source):
         """Whether an open turn group is finished: its last line is IDLE_MINUTES old."""
         return _is_idle(last_seen, mtime_ns)
 
+    # Hooks for what a source keeps across transcripts (Claude Code's summaries): a transcript may be
+    # read in a worker process, and what it finds is merged here, in transcript order.
+
+    parallel_reads: ClassVar[bool] = False  # whether transcripts may be read in worker processes
+
+    def begin_file(self) -> None:
+        """Called before a transcript is read (in the process that reads it)."""
+
+    def end_file(self, tracker: Tracker) -> Any:
+        """Called once a transcript has been read (in the process that read it); the (picklable)
+        value is handed to `after_read` in the collecting process."""
+        return None
+
+    def before_fork(self) -> None:
+        """Called in the collecting process just before the worker processes are made."""
+
+    def same_as_here(self, outcome: Any) -> bool:
+        """Whether a transcript read by a worker (`outcome` from its `end_file`) read as it would
+        have here and now, given what the transcripts before it changed; if not, it is read again here."""
+        return True
+
+    def after_read(self, writer: "Batches", outcome: Any) -> None:
+        """Called in transcript order, once a transcript's rows have been handed to `writer`."""
+
     def collect(self, store: Store, report: SourceReport) -> None:
+        """Read each changed transcript; its rows and cursors are stored in transcript order, one
+        transcript after the other, whichever process read it: what is stored, and where a run killed
+        halfway resumes, is the same as for a read in this process alone."""
         root = self.root(report)
         if root is None:
             return
@@ -313,20 +349,80 @@ class TranscriptSource(Source):
             changed = (size, mtime) != (cursor.get("size"), cursor.get("mtime"))
             open_group = cursor.get("offset", 0) < size
             if changed or (open_group and self.is_idle(cursor.get("last_seen"), mtime)):
-                work.append((transcript, cursor, size))
-        total = sum(size - min(cursor.get("offset", 0), size) for _, cursor, size in work)
+                work.append((transcript, cursor, size - min(cursor.get("offset", 0), size)))
+        total = sum(unread for _, _, unread in work)
         if not work:
             return
-        with progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar, \
-                BackgroundWriter(store.path) as background, _no_cycle_collection():
+        # The workers are forked before any thread starts (the progress bar's, the writer's).
+        with _no_cycle_collection(), self._pool(work) as pool, \
+                progress_bar(f"{self.type} {self.progress_label}", total=total or None) as bar, \
+                BackgroundWriter(store.path) as background:
             writer = Batches(background)
-            for transcript, cursor, _ in work:
-                self._read(transcript, cursor, store, writer, report, bar)
+
+            def emit(rows: list[EncodedActivity], cursors: dict[str, Any], progress: int) -> None:
+                writer.submit(Rows(rows, cursors, report), rows=len(rows))
+                bar.advance(progress)
+
+            for transcript, cursor, future in self._in_order(work, store, pool):
+                read_here = future is None
+                if not read_here:
+                    flushes, their_report, outcome = future.result()
+                    read_here = not self.same_as_here(outcome)
+                    if not read_here:
+                        for flush in flushes:
+                            emit(*flush)
+                        _merge_report(report, their_report)
+                if read_here:
+                    outcome = self._read(transcript, cursor, self._side_cursors(store, transcript), report, emit)
+                self.after_read(writer, outcome)
             writer.flush()
 
-    def _read(self, transcript: Transcript, cursor: dict[str, Any], store: Store, writer: "Batches",
-              report: SourceReport, bar) -> None:
-        """Read one transcript from its cursor; closed groups go to `writer`, `store` is only read."""
+    def _side_cursors(self, store: Store, transcript: Transcript) -> dict[Path, Any]:
+        return {side: store.cursor(self.cursor_key(side)) for side in transcript.companions}
+
+    @contextmanager
+    def _pool(self, work: list[tuple[Transcript, dict[str, Any], int]]) -> Iterator[ProcessPoolExecutor | None]:
+        """Worker processes to read transcripts in, or None when the work is too small for them to
+        pay (or the source's reads are not independent, or there is one core)."""
+        workers = min(POOL_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        pooled = [unread for _, _, unread in work if unread <= POOL_MAX_FILE_BYTES]
+        sides = [side for transcript, _, _ in work for side in transcript.companions]
+        if (not self.parallel_reads or workers < 2 or len(pooled) < POOL_MIN_FILES or sum(pooled) < POOL_MIN_BYTES
+                or len(set(sides)) < len(sides)  # a side file shared by two transcripts: read in order, here
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            yield None
+            return
+        self.before_fork()
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_start_worker, initargs=(self, os.getpid()))
+        try:
+            executor.submit(os.getpid)  # forks every worker now, while this process has one thread
+            yield executor
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _in_order(self, work: list[tuple[Transcript, dict[str, Any], int]], store: Store,
+                  pool: ProcessPoolExecutor | None) -> Iterator[tuple[Transcript, dict[str, Any], Future | None]]:
+        """Each transcript with its cursor, in order, and a worker's read of it (None: read it here).
+        The workers are kept POOL_AHEAD transcripts each ahead of the one being stored."""
+        futures: dict[int, Future] = {}
+        submitted = 0
+        ahead = POOL_AHEAD * POOL_WORKERS
+        for index, (transcript, cursor, _) in enumerate(work):
+            while pool is not None and submitted < min(len(work), index + ahead):
+                next_transcript, next_cursor, unread = work[submitted]
+                if unread <= POOL_MAX_FILE_BYTES:
+                    futures[submitted] = pool.submit(_read_in_worker, next_transcript, next_cursor,
+                                                     self._side_cursors(store, next_transcript))
+                submitted += 1
+            yield transcript, cursor, futures.pop(index, None)
+
+    def _read(self, transcript: Transcript, cursor: dict[str, Any], side_cursors: dict[Path, Any],
+              report: SourceReport, emit: Callable[[list[EncodedActivity], dict[str, Any], int], None]) -> Any:
+        """Read one transcript from its cursor (here or in a worker process): each batch of closed
+        groups goes to `emit` (rows, the cursors that follow them, bytes of progress) when it is
+        ready; nothing is stored here. Returns what `end_file` said."""
+        self.begin_file()
         path = transcript.path
         size, mtime = file_stat(path)
         offset = cursor.get("offset", 0)
@@ -339,13 +435,13 @@ class TranscriptSource(Source):
         tracker.last_seen = cursor.get("last_seen")
         reported = cursor.get("reported", 0)
         tracker.companions = [
-            CompanionStream(self, side, store.cursor(self.cursor_key(side)), report) for side in transcript.companions
+            CompanionStream(self, side, side_cursors.get(side), report) for side in transcript.companions
         ]
         try:
             file = open(path, "rb", buffering=_BUFFER)
         except OSError as exc:
             report.skip(f"{path}: cannot read: {exc.strerror or exc}")
-            return
+            return self.end_file(tracker)
         report.files_read += 1
         flushed_at = offset
         try:
@@ -364,44 +460,80 @@ class TranscriptSource(Source):
                             reported = line_no
                     tracker.line_start = end
                     if len(tracker.closed) >= FLUSH_GROUPS:
-                        self._flush(writer, report, tracker, reported, size, mtime)
-                        bar.advance(tracker.group_start - flushed_at)
+                        self._flush(emit, report, tracker, reported, size, mtime, tracker.group_start - flushed_at)
                         flushed_at = tracker.group_start
             if self.is_idle(tracker.last_seen, mtime):
                 if tracker.group.has_content:
                     tracker.close(None)
                 tracker.group = TurnGroup(cwd=state.cwd, git_branch=state.git_branch)
                 tracker.group_start, tracker.group_line = tracker.line_start, tracker.line_no
-            self._flush(writer, report, tracker, reported, size, mtime)
-            self.after_read(writer, tracker)
-            bar.advance(max(0, size - flushed_at))
+            self._flush(emit, report, tracker, reported, size, mtime, max(0, size - flushed_at))
+            return self.end_file(tracker)
         finally:
             for companion in tracker.companions:
                 companion.close()
 
-    def _flush(self, writer: "Batches", report: SourceReport, tracker: Tracker, reported: int, size: int,
-               mtime: int) -> None:
-        """Hand the closed groups and the cursors (main file and side files) to the writer: one
-        transaction, with the cursors as they are now."""
-        rows, tracker.closed = self.recent(tracker.closed, report), []
+    def _flush(self, emit: Callable[[list[EncodedActivity], dict[str, Any], int], None], report: SourceReport,
+               tracker: Tracker, reported: int, size: int, mtime: int, progress: int) -> None:
+        """Hand the closed groups and the cursors (main file and side files) on: one transaction,
+        with the cursors as they are now."""
+        rows = [encode_activity(row) for row in self.recent(tracker.closed, report)]
+        tracker.closed = []
         cursors = {self.cursor_key(tracker.path): {
             "offset": tracker.group_start, "line": tracker.group_line, "size": size, "mtime": mtime,
             "last_seen": tracker.last_seen, "reported": reported, "state": tracker.state.as_dict(),
         }}
         cursors.update((self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read)
-        writer.submit(Rows(rows, cursors, report), rows=len(rows))
+        emit(rows, cursors, progress)
+
+
+def _merge_report(report: SourceReport, read: SourceReport) -> None:
+    """Count what a worker's read of one transcript reported, as if it had been read here."""
+    report.files_read += read.files_read
+    report.too_old += read.too_old
+    for reason in read.reasons:
+        report.skip(reason)
+    report.skipped += read.skipped - len(read.reasons)
+
+
+_worker_source: TranscriptSource | None = None  # in a worker process: the source it reads for
+
+
+def _start_worker(source: TranscriptSource, parent: int) -> None:
+    """In a new worker process (forked: `source` is the collecting one, as it was then)."""
+    global _worker_source
+    _worker_source = source
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the collecting process's to handle
+    try:  # a worker of a collector killed with SIGKILL goes with it (Linux)
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _read_in_worker(transcript: Transcript, cursor: dict[str, Any],
+                    side_cursors: dict[Path, Any]) -> tuple[list[tuple], SourceReport, Any]:
+    """A worker's read of one transcript: its batches, what it reported, and `end_file`'s outcome."""
+    source = _worker_source
+    report = SourceReport(source=str(source.config.path), type=source.type)
+    flushes: list[tuple[list[EncodedActivity], dict[str, Any], int]] = []
+    outcome = source._read(transcript, cursor, side_cursors, report, lambda *flush: flushes.append(flush))
+    return flushes, report, outcome
 
 
 @dataclass
 class Rows:
     """A writer job: closed groups and the cursors that follow them (main file and side files)."""
 
-    rows: list[Activity]
+    rows: list[EncodedActivity]  # see store.encode_activity
     cursors: dict[str, Any]
     report: SourceReport
 
     def __call__(self, store: Store) -> None:
-        self.report.new_activity += store.add_activity(self.rows)
+        self.report.new_activity += store.add_encoded_activity(self.rows)
         store.set_cursors(self.cursors)
 
 

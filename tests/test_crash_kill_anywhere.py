@@ -129,7 +129,7 @@ def digest_sent_to_telegram(world: World) -> bool:
 KILL_POINTS = [
     KillPoint("collect: first activity row", lambda w: w.count("activity") >= 1),
     KillPoint("collect: 20 activity rows", lambda w: w.count("activity") >= 20),
-    KillPoint("select: first row considered", lambda w: w.count("activity", "considered_at IS NOT NULL") >= 1),
+    KillPoint("select: first row considered", lambda w: w.count("activity", "id NOT IN (SELECT activity_id FROM activity_pending)") >= 1),
     KillPoint("select: first story", lambda w: w.count("stories") >= 1),
     KillPoint("select: 4 stories", lambda w: w.count("stories") >= 4),
     KillPoint("enrich: first brief", lambda w: w.count("briefs") >= 1),
@@ -229,7 +229,7 @@ def snapshot(world: World) -> dict:
     site = world.root / "site"
     return {
         "activity": sorted(row[0] for row in world.query("SELECT fingerprint FROM activity")),
-        "unconsidered": world.count("activity", "considered_at IS NULL"),
+        "unconsidered": world.count("activity_pending"),
         "stories": sorted(world.query("SELECT fingerprint, project, status, category, tags, score FROM stories")),
         "briefs": world.count("briefs"),
         "posts": sorted(world.query(f"SELECT {story}, lang, title, slug, body_md, status FROM posts p")),

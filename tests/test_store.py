@@ -157,3 +157,31 @@ def test_the_redaction_key_is_random_per_store_and_kept(tmp_path: Path):
         assert len(key) == 32 and key != two.redaction_key()
     with Store(tmp_path / "a.sqlite") as again:
         assert again.redaction_key() == key
+
+
+def test_a_store_that_marked_rows_considered_in_place_keeps_what_select_has_not_seen(tmp_path: Path):
+    """m009: rows select decided before the pending list existed stay decided, the others stay
+    pending, and rows added afterwards are pending until marked."""
+    import sqlite3
+
+    from social_publisher.store import m009_pending_activity
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        for migration in MIGRATIONS[:MIGRATIONS.index(m009_pending_activity)]:
+            migration(db)
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(m009_pending_activity)}")
+        for n in (1, 2, 3):
+            db.execute("INSERT INTO activity (source, project, kind, occurred_at, text, fingerprint, collected_at,"
+                       " considered_at) VALUES ('git', 'p', 'commit', ?, ?, ?, 'x', ?)",
+                       (f"2026-11-2{n}T10:00:00+00:00", f"commit {n}", f"f{n}", "2026-11-25" if n == 2 else None))
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert [a.text for a in store.activity(unconsidered=True)] == ["commit 1", "commit 3"]
+        assert store.add_activity([_activity(4)]) == 1
+        assert [a.text for a in store.activity(unconsidered=True)] == ["commit 1", "commit 3", "commit 4"]
+        store.mark_considered([a.id for a in store.activity(unconsidered=True)][:2])
+        assert [a.text for a in store.activity(unconsidered=True)] == ["commit 4"]
+        assert [a.text for a in store.activity()] == ["commit 1", "commit 2", "commit 3", "commit 4"]
+        columns = {row[1] for row in store.db.execute("PRAGMA table_info(activity)")}
+        assert "considered_at" not in columns or sqlite3.sqlite_version_info < (3, 35, 0)

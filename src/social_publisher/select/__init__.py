@@ -84,9 +84,8 @@ def _select(store: Store, config: Config) -> SelectReport:
     gap = timedelta(hours=settings.session_gap_hours)
     now = clock.now()
     report = SelectReport()
-    rows = store.activity(unconsidered=True)
-    report.activity_read = len(rows)
-    if not rows:
+    report.activity_read = sum(store.unconsidered_per_project().values())
+    if not report.activity_read:
         return report
 
     stored = store.stories()
@@ -94,24 +93,25 @@ def _select(store: Store, config: Config) -> SelectReport:
     for story in stored:
         known_tags.setdefault(story.project, set()).update(story.tags)
     redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
-    builder = CandidateBuilder(rows, known_tags, redactor)
+    builder = CandidateBuilder(known_tags, redactor)
 
     decided: list[Built] = []
     held: list[Candidate] = []
     unreadable: list = []
-    built_groups = group_and_build(builder, rows, gap, unreadable=unreadable, split=settings.split_topics)
+    grouped = group_and_build(builder, store, gap, unreadable=unreadable, split=settings.split_topics)
     if unreadable:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
                                f"activity {first.id} ({first.source}, {first.project}): occurred_at={first.occurred_at!r}")
-    for group, built in built_groups:
+    for group in grouped:
+        built = group.built
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
-            built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
+            built.candidate.reason = (f"session still open: last activity {built.candidate.ended_at}, within "
                                       f"{settings.session_gap_hours:g} h of now ({clock.iso(now)}); decided next run")
             held.append(built.candidate)
             report.held_sessions += 1
-            report.activity_held += len(group.rows)
+            report.activity_held += group.rows
             continue
         decided.append(built)
 

@@ -473,23 +473,30 @@ class Store:
 
     def add_story(self, story: Story) -> int | None:
         """Store a story and its activity links; returns its id, or None if its fingerprint exists."""
+        return self.add_stories([story])[0]
+
+    def add_stories(self, stories: Iterable[Story]) -> list[int | None]:
+        """Store stories and their activity links, in the order given: each one's id, or None
+        where its fingerprint was already stored (that story is kept as it was)."""
+        created_at = clock.iso(clock.now())
+        ids: list[int | None] = []
+        links: list[tuple[int, int]] = []
         with self.transaction():
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO stories"
-                " (project, started_at, ended_at, score, category, tags, status, explain_json, fingerprint, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (story.project, story.started_at, story.ended_at, story.score, story.category,
-                 _dumps(story.tags), story.status, _dumps(story.explain), story.fingerprint,
-                 clock.iso(clock.now())),
-            )
-            if cursor.rowcount == 0:
-                return None
-            story_id = cursor.lastrowid
-            self.db.executemany(
-                "INSERT OR IGNORE INTO story_activity (story_id, activity_id) VALUES (?, ?)",
-                ((story_id, a) for a in story.activity_ids),
-            )
-        return story_id
+            cursor = self.db.cursor()
+            for story in stories:
+                cursor.execute(
+                    "INSERT OR IGNORE INTO stories (project, started_at, ended_at, score, category, tags, status,"
+                    " explain_json, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (story.project, story.started_at, story.ended_at, story.score, story.category,
+                     _dumps(story.tags), story.status, _dumps(story.explain), story.fingerprint, created_at),
+                )
+                if cursor.rowcount == 0:
+                    ids.append(None)
+                    continue
+                ids.append(cursor.lastrowid)
+                links += [(cursor.lastrowid, activity_id) for activity_id in story.activity_ids]
+            self.db.executemany("INSERT OR IGNORE INTO story_activity (story_id, activity_id) VALUES (?, ?)", links)
+        return ids
 
     def stories(self, *, status: str | Iterable[str] | None = None, ids: Iterable[int] | None = None) -> list[Story]:
         sql = "SELECT * FROM stories"

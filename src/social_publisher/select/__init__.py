@@ -119,8 +119,7 @@ def _select(store: Store, config: Config) -> SelectReport:
 
     considered = [i for b in decided for i in b.candidate.considered_ids] + [r.id for r in unreadable]
     with store.transaction():
-        for built in sorted(decided, key=lambda b: (b.candidate.started_at, b.candidate.fingerprint)):
-            _store_story(store, built, report)
+        _store_stories(store, decided, report)
         store.mark_considered(considered)
     report.activity_considered = len(considered)
     report.candidates = [b.candidate for b in _decision_order(decided)] + held
@@ -216,19 +215,23 @@ def _stored_signature(store: Store, story: Story) -> Signature:
     return signature_of([f for f in (row_facts(r, reverted) for r in rows) if not f.excluded])
 
 
-def _store_story(store: Store, built: Built, report: SelectReport) -> None:
-    c = built.candidate
-    if c.decision not in (KEPT, DROPPED):
-        return
-    story = Story(project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score,
-                  category=c.category, tags=c.tags, activity_ids=c.activity_ids,
-                  status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
-                  # a dropped story is never compared with again: its anchors are not worth reading
-                  explain=c.explain(built.signature.stored_key if c.decision == KEPT else built.signature.key),
-                  fingerprint=c.fingerprint)
-    c.story_id = store.add_story(story)
-    if c.story_id is None:
-        report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")
-    elif c.decision == KEPT:
-        report.stories_selected += 1
-
+def _store_stories(store: Store, decided: list[Built], report: SelectReport) -> None:
+    """Store the kept and dropped candidates as stories, in time order (so ids follow time)."""
+    chosen = sorted((b for b in decided if b.candidate.decision in (KEPT, DROPPED)),
+                    key=lambda b: (b.candidate.started_at, b.candidate.fingerprint))
+    stories = []
+    for built in chosen:
+        c = built.candidate
+        stories.append(Story(
+            project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score, category=c.category,
+            tags=c.tags, activity_ids=c.activity_ids, status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
+            # a dropped story is never compared with again: its anchors are not worth reading
+            explain=c.explain(built.signature.stored_key if c.decision == KEPT else built.signature.key),
+            fingerprint=c.fingerprint))
+    for built, story_id in zip(chosen, store.add_stories(stories)):
+        c = built.candidate
+        c.story_id = story_id
+        if story_id is None:
+            report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")
+        elif c.decision == KEPT:
+            report.stories_selected += 1

@@ -439,23 +439,28 @@ class Store:
                                          [value for row in chunk for value in (*row, collected_at)]).rowcount
         return added
 
-    def activity(self, *, unconsidered: bool = False, ids: Iterable[int] | None = None) -> list[Activity]:
-        """Activity rows in time order; only those select has not looked at when `unconsidered`."""
+    def activity(self, *, unconsidered: bool = False, ids: Iterable[int] | None = None,
+                 projects: Iterable[str] | None = None) -> list[Activity]:
+        """Activity rows in time order: those of `ids`, or every row; only those select has not
+        looked at when `unconsidered`, only those of `projects`."""
+        clauses: list[str] = []
         params: list[Any] = []
         if ids is not None:
             id_list = list(ids)
             if not id_list:
                 return []
-            sql = f"SELECT {_ACTIVITY_COLUMNS} FROM activity WHERE id IN ({','.join('?' * len(id_list))})" \
-                  " ORDER BY occurred_at, id"
-            params = id_list
-        elif unconsidered:
+            clauses.append(f"a.id IN ({','.join('?' * len(id_list))})")
+            params += id_list
+        if projects is not None:
+            clauses.append("a.project IN (SELECT value FROM json_each(?))")
+            params.append(_dumps(list(projects)))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        if unconsidered:
             # The pending list is read in its index's order (time, id): no sort of whole rows.
-            columns = ", ".join(f"a.{name}" for name in _ACTIVITY_COLUMNS.split(", "))
-            sql = (f"SELECT {columns} FROM activity_pending p CROSS JOIN activity a"
-                   " ON a.id = p.activity_id ORDER BY p.occurred_at, p.activity_id")
+            sql = (f"SELECT {_ACTIVITY_COLUMNS} FROM activity_pending p CROSS JOIN activity a"
+                   f" ON a.id = p.activity_id{where} ORDER BY p.occurred_at, p.activity_id")
         else:
-            sql = f"SELECT {_ACTIVITY_COLUMNS} FROM activity ORDER BY occurred_at, id"
+            sql = f"SELECT {_ACTIVITY_COLUMNS} FROM activity a{where} ORDER BY a.occurred_at, a.id"
         # Plain tuples: sqlite3.Row's lookups by name cost a quarter of reading 100,000 rows.
         cursor = self.db.cursor()
         cursor.row_factory = None
@@ -463,8 +468,10 @@ class Store:
                 for source, project, kind, occurred_at, author, text, meta, fingerprint, id
                 in cursor.execute(sql, params)]
 
-    def unconsidered_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM activity_pending").fetchone()[0]
+    def unconsidered_per_project(self) -> dict[str, int]:
+        """How many rows select has not looked at, per project."""
+        return dict(self.db.execute("SELECT a.project, count(*) FROM activity_pending p CROSS JOIN activity a"
+                                    " ON a.id = p.activity_id GROUP BY a.project").fetchall())
 
     def mark_considered(self, activity_ids: Iterable[int]) -> None:
         with self.transaction():
@@ -476,23 +483,30 @@ class Store:
 
     def add_story(self, story: Story) -> int | None:
         """Store a story and its activity links; returns its id, or None if its fingerprint exists."""
+        return self.add_stories([story])[0]
+
+    def add_stories(self, stories: Iterable[Story]) -> list[int | None]:
+        """Store stories and their activity links, in the order given: each one's id, or None
+        where its fingerprint was already stored (that story is kept as it was)."""
+        created_at = clock.iso(clock.now())
+        ids: list[int | None] = []
+        links: list[tuple[int, int]] = []
         with self.transaction():
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO stories"
-                " (project, started_at, ended_at, score, category, tags, status, explain_json, fingerprint, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (story.project, story.started_at, story.ended_at, story.score, story.category,
-                 _dumps(story.tags), story.status, _dumps(story.explain), story.fingerprint,
-                 clock.iso(clock.now())),
-            )
-            if cursor.rowcount == 0:
-                return None
-            story_id = cursor.lastrowid
-            self.db.executemany(
-                "INSERT OR IGNORE INTO story_activity (story_id, activity_id) VALUES (?, ?)",
-                ((story_id, a) for a in story.activity_ids),
-            )
-        return story_id
+            cursor = self.db.cursor()
+            for story in stories:
+                cursor.execute(
+                    "INSERT OR IGNORE INTO stories (project, started_at, ended_at, score, category, tags, status,"
+                    " explain_json, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (story.project, story.started_at, story.ended_at, story.score, story.category,
+                     _dumps(story.tags), story.status, _dumps(story.explain), story.fingerprint, created_at),
+                )
+                if cursor.rowcount == 0:
+                    ids.append(None)
+                    continue
+                ids.append(cursor.lastrowid)
+                links += [(cursor.lastrowid, activity_id) for activity_id in story.activity_ids]
+            self.db.executemany("INSERT OR IGNORE INTO story_activity (story_id, activity_id) VALUES (?, ?)", links)
+        return ids
 
     def stories(self, *, status: str | Iterable[str] | None = None, ids: Iterable[int] | None = None) -> list[Story]:
         sql = "SELECT * FROM stories"
@@ -1001,7 +1015,7 @@ class Store:
         return out
 
 
-_ACTIVITY_COLUMNS = "source, project, kind, occurred_at, author, text, meta_json, fingerprint, id"
+_ACTIVITY_COLUMNS = "a.source, a.project, a.kind, a.occurred_at, a.author, a.text, a.meta_json, a.fingerprint, a.id"
 
 
 def _activity(row: sqlite3.Row) -> Activity:

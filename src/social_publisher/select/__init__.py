@@ -84,9 +84,8 @@ def _select(store: Store, config: Config) -> SelectReport:
     gap = timedelta(hours=settings.session_gap_hours)
     now = clock.now()
     report = SelectReport()
-    rows = store.activity(unconsidered=True)
-    report.activity_read = len(rows)
-    if not rows:
+    report.activity_read = sum(store.unconsidered_per_project().values())
+    if not report.activity_read:
         return report
 
     stored = store.stories()
@@ -94,24 +93,25 @@ def _select(store: Store, config: Config) -> SelectReport:
     for story in stored:
         known_tags.setdefault(story.project, set()).update(story.tags)
     redactor = Redactor.for_config(config)  # what select stores (explain_json) and prints keeps no secret
-    builder = CandidateBuilder(rows, known_tags, redactor)
+    builder = CandidateBuilder(known_tags, redactor)
 
     decided: list[Built] = []
     held: list[Candidate] = []
     unreadable: list = []
-    built_groups = group_and_build(builder, rows, gap, unreadable=unreadable, split=settings.split_topics)
+    grouped = group_and_build(builder, store, gap, unreadable=unreadable, split=settings.split_topics)
     if unreadable:
         first = unreadable[0]
         report.warnings.append(f"{len(unreadable)} activity row(s) with an unreadable time were skipped; first: "
                                f"activity {first.id} ({first.source}, {first.project}): occurred_at={first.occurred_at!r}")
-    for group, built in built_groups:
+    for group in grouped:
+        built = group.built
         if settings.hold_open_sessions and group.is_open(now, gap):
             built.candidate.decision = HELD
-            built.candidate.reason = (f"session still open: last activity {group.ended_at}, within "
+            built.candidate.reason = (f"session still open: last activity {built.candidate.ended_at}, within "
                                       f"{settings.session_gap_hours:g} h of now ({clock.iso(now)}); decided next run")
             held.append(built.candidate)
             report.held_sessions += 1
-            report.activity_held += len(group.rows)
+            report.activity_held += group.rows
             continue
         decided.append(built)
 
@@ -119,8 +119,7 @@ def _select(store: Store, config: Config) -> SelectReport:
 
     considered = [i for b in decided for i in b.candidate.considered_ids] + [r.id for r in unreadable]
     with store.transaction():
-        for built in sorted(decided, key=lambda b: (b.candidate.started_at, b.candidate.fingerprint)):
-            _store_story(store, built, report)
+        _store_stories(store, decided, report)
         store.mark_considered(considered)
     report.activity_considered = len(considered)
     report.candidates = [b.candidate for b in _decision_order(decided)] + held
@@ -216,19 +215,23 @@ def _stored_signature(store: Store, story: Story) -> Signature:
     return signature_of([f for f in (row_facts(r, reverted) for r in rows) if not f.excluded])
 
 
-def _store_story(store: Store, built: Built, report: SelectReport) -> None:
-    c = built.candidate
-    if c.decision not in (KEPT, DROPPED):
-        return
-    story = Story(project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score,
-                  category=c.category, tags=c.tags, activity_ids=c.activity_ids,
-                  status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
-                  # a dropped story is never compared with again: its anchors are not worth reading
-                  explain=c.explain(built.signature.stored_key if c.decision == KEPT else built.signature.key),
-                  fingerprint=c.fingerprint)
-    c.story_id = store.add_story(story)
-    if c.story_id is None:
-        report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")
-    elif c.decision == KEPT:
-        report.stories_selected += 1
-
+def _store_stories(store: Store, decided: list[Built], report: SelectReport) -> None:
+    """Store the kept and dropped candidates as stories, in time order (so ids follow time)."""
+    chosen = sorted((b for b in decided if b.candidate.decision in (KEPT, DROPPED)),
+                    key=lambda b: (b.candidate.started_at, b.candidate.fingerprint))
+    stories = []
+    for built in chosen:
+        c = built.candidate
+        stories.append(Story(
+            project=c.project, started_at=c.started_at, ended_at=c.ended_at, score=c.score, category=c.category,
+            tags=c.tags, activity_ids=c.activity_ids, status=STORY_SELECTED if c.decision == KEPT else STORY_DROPPED,
+            # a dropped story is never compared with again: its anchors are not worth reading
+            explain=c.explain(built.signature.stored_key if c.decision == KEPT else built.signature.key),
+            fingerprint=c.fingerprint))
+    for built, story_id in zip(chosen, store.add_stories(stories)):
+        c = built.candidate
+        c.story_id = story_id
+        if story_id is None:
+            report.warnings.append(f"story {c.fingerprint} for {c.project} {c.day} was already stored; kept as it was")
+        elif c.decision == KEPT:
+            report.stories_selected += 1

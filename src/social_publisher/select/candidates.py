@@ -9,7 +9,7 @@ from social_publisher.enrich.redact import Redactor
 from social_publisher.records import NOTE, SESSION, fingerprint
 from social_publisher.select.categories import classify
 from social_publisher.select.dedupe import Signature
-from social_publisher.select.facts import RowFacts, reverted_hashes, row_facts
+from social_publisher.select.facts import RowFacts, row_facts
 from social_publisher.select.features import GOAL_RE, IDLE_FACTOR, extract_features, idle_reason, total
 from social_publisher.select.grouping import Group
 from social_publisher.select.topics import file_name_parts
@@ -34,13 +34,13 @@ class CandidateBuilder:
     """Builds candidates in time order, remembering per project which technologies it has seen,
     so "new technologies" means new to that project."""
 
-    def __init__(self, all_rows, known_tags: dict[str, set[str]], redactor: Redactor | None = None):
-        self._reverted = reverted_hashes(all_rows)
+    def __init__(self, known_tags: dict[str, set[str]], redactor: Redactor | None = None):
         self._known_tags = known_tags
         self._redactor = redactor
 
-    def build(self, group: Group) -> Built:
-        facts = [row_facts(row, self._reverted) for row in group.rows]
+    def build(self, group: Group, reverted: set[str] = frozenset()) -> Built:
+        """`reverted`: the commit hashes the project's reverts name (facts.reverted_hashes)."""
+        facts = [row_facts(row, reverted) for row in group.rows]
         substance = [f for f in facts if not f.excluded]
         excluded = Counter(f.excluded for f in facts if f.excluded)
         found, installed = _detect_tags(substance)

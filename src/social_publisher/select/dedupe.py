@@ -233,13 +233,16 @@ class DuplicateIndex:
         # Dice >= t needs at least t/200 * (|a| + |b|) shared stems; the ratio can forgive some
         # misses, so the prefilter asks for a third of that before paying for rapidfuzz.
         best: tuple[Known, float] | None = None
+        stems, lang, threshold = signature.stems, signature.lang, self.threshold
+        size = len(stems)
+        # This loop runs for every pair of a project's candidates: what it looks up is held in locals.
         for known in self.by_project.get(project, ()):
-            if tag_set and known.tags and not (tag_set & known.tags):
+            if tag_set and known.tags and tag_set.isdisjoint(known.tags):
                 continue
-            score = cross_language_similarity(signature, known.signature)  # 0 at once for one language
-            shared = len(signature.stems & known.signature.stems)
-            if shared * 600 >= self.threshold * (len(signature.stems) + len(known.signature.stems)):
-                score = max(score, similarity(signature, known.signature))
-            if score >= self.threshold and (best is None or score > best[1]):
+            other = known.signature
+            score = cross_language_similarity(signature, other) if lang != other.lang else 0.0
+            if len(stems & other.stems) * 600 >= threshold * (size + len(other.stems)):
+                score = max(score, similarity(signature, other))
+            if score >= threshold and (best is None or score > best[1]):
                 best = (known, score)
         return best

@@ -53,3 +53,20 @@ def test_the_switch_interval_is_given_back(store: Store, fails: bool):
                 raise RuntimeError("collector failed")
     assert sys.getswitchinterval() == before
 
+
+
+def test_after_a_failed_job_no_later_job_runs_even_once_the_error_was_raised(store: Store):
+    """A later batch committed after a failed one would move the cursors past the failed batch's rows."""
+    ran: list[str] = []
+
+    def fail(_store: Store) -> None:
+        raise RuntimeError("disk full")
+
+    background = BackgroundWriter(store.path)
+    background.submit(fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        while True:  # until the writer has met the error (jobs queued meanwhile come after the failed one)
+            background.submit(lambda s: ran.append("queued before the error was raised"))
+    background.submit(lambda s: ran.append("submitted after"))
+    background.close()
+    assert ran == []

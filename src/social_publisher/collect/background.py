@@ -32,7 +32,8 @@ WRITER_SWITCH_INTERVAL = 0.0005  # seconds (short-turns bench: 5 ms 0.85-0.91 s,
 class BackgroundWriter:
     def __init__(self, path: Path):
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=QUEUED_JOBS)
-        self._error: BaseException | None = None
+        self._error: BaseException | None = None  # to raise in the collector's thread (once)
+        self._failed = False  # a job failed: every later one is dropped, even once the error is raised
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, WRITER_SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._run, args=(path,), name="store-writer", daemon=True)
@@ -70,16 +71,16 @@ class BackgroundWriter:
         try:
             store = Store(path)
         except BaseException as exc:  # noqa: BLE001 - handed to the collector's thread
-            self._error = exc
+            self._error, self._failed = exc, True
             store = None
         try:
             while (job := self._jobs.get()) is not None:
-                if store is not None and self._error is None:
+                if store is not None and not self._failed:
                     try:
                         with store.transaction():
                             job(store)
                     except BaseException as exc:  # noqa: BLE001 - handed to the collector's thread
-                        self._error = exc
+                        self._error, self._failed = exc, True
         finally:
             if store is not None:
                 store.close()

@@ -224,13 +224,15 @@ def orjson_loop(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def run_collect(root: Path, db: Path) -> dict:
+def run_collect(root: Path, db: Path, workers: int | None = None) -> dict:
     """In this (child) process: collect the set into a fresh store, report time and peak RSS."""
-    from social_publisher.collect import SourceReport
+    from social_publisher.collect import SourceReport, transcripts
     from social_publisher.collect.claude_code import ClaudeCodeSource
     from social_publisher.config import SourceConfig
-    from social_publisher.collect.transcripts import POOL_WORKERS
     from social_publisher.store import Store
+
+    if workers is not None:  # --workers: 1 reads every transcript in this process
+        transcripts.POOL_WORKERS = workers
 
     start = time.perf_counter()
     with Store(db) as store:
@@ -243,12 +245,12 @@ def run_collect(root: Path, db: Path) -> dict:
     # worker shares with this process after the fork are counted twice).
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    workers = POOL_WORKERS if worker else 0
+    workers = transcripts.POOL_WORKERS if worker else 0
     return {"seconds": seconds, "rows": report.new_activity, "skipped": report.skipped, "files": report.files_read,
             "own_rss_mb": own, "worker_rss_mb": worker, "workers": workers, "peak_rss_mb": own + workers * worker}
 
 
-def measure(root: Path, shape: str, size_mb: int, files: int, rounds: int) -> bool:
+def measure(root: Path, shape: str, size_mb: int, files: int, rounds: int, workers: int | None = None) -> bool:
     """Generate (or reuse) one shape's set, measure the three contenders, print; True when goals are met."""
     root.mkdir(parents=True, exist_ok=True)
     print(f"{shape} transcript set: {root}", file=sys.stderr)
@@ -263,7 +265,8 @@ def measure(root: Path, shape: str, size_mb: int, files: int, rounds: int) -> bo
         with tempfile.TemporaryDirectory() as scratch:
             env = {**os.environ, "SOCIAL_PUBLISHER_NOW": "2027-01-01T00:00:00+00:00"}
             child = subprocess.run(
-                [sys.executable, __file__, "--run-collect", str(root / "set"), str(Path(scratch) / "b.db")],
+                [sys.executable, __file__, "--run-collect", str(root / "set"), str(Path(scratch) / "b.db"),
+                 *(["--workers", str(workers)] if workers else [])],
                 capture_output=True, text=True, env=env, check=True)
         run = json.loads(child.stdout)
         ours = run if run["seconds"] < ours["seconds"] else ours
@@ -291,17 +294,19 @@ def main() -> None:
     parser.add_argument("--files", type=int, help="number of transcript files (default: the shape's)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved measuring rounds, best kept (default 3)")
     parser.add_argument("--dir", type=Path, help="where to generate (default bench/.data/claude-<shape>-<size>mb)")
+    parser.add_argument("--workers", type=int, help="the collector's worker processes (default: its own, "
+                        "transcripts.POOL_WORKERS; 1 reads in one process)")
     parser.add_argument("--run-collect", nargs=2, metavar=("ROOT", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_collect:
-        print(json.dumps(run_collect(Path(args.run_collect[0]), Path(args.run_collect[1]))))
+        print(json.dumps(run_collect(Path(args.run_collect[0]), Path(args.run_collect[1]), args.workers)))
         return
     ok = True
     for shape in (SHAPES if args.shape == "both" else [args.shape]):
         size_mb = args.size_mb or max(1, round(SHAPES[shape]["size_mb"] * args.scale))
         files = args.files or SHAPES[shape]["files"]
         root = (args.dir / shape) if args.dir else HERE / ".data" / f"claude-{shape}-{size_mb}mb"
-        ok = measure(root, shape, size_mb, files, args.rounds) and ok
+        ok = measure(root, shape, size_mb, files, args.rounds, args.workers) and ok
     sys.exit(0 if ok else 1)
 
 

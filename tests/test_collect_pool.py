@@ -111,8 +111,10 @@ def setup(tmp_path, monkeypatch):
     return root, files, pooled, use_pool
 
 
-def test_workers_store_what_one_process_stores(setup, tmp_path):
+@pytest.mark.parametrize("task_bytes", [1, transcripts.POOL_TASK_BYTES])  # a transcript a task, all in one
+def test_workers_store_what_one_process_stores(setup, tmp_path, monkeypatch, task_bytes):
     root, files, pooled, use_pool = setup
+    monkeypatch.setattr(transcripts, "POOL_TASK_BYTES", task_bytes)
     use_pool(False)
     alone = collect(tmp_path / "alone.db", root)
     assert pooled == []

@@ -28,7 +28,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
+import tempfile
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -67,6 +70,7 @@ POOL_MAX_FILE_BYTES = 256 << 20
 POOL_TASK_BYTES = 4 << 20  # a worker reads consecutive transcripts until it has this much (a task
 # costs ~1-2 ms of handing over: small transcripts go a few together)
 POOL_AHEAD = 2  # tasks handed to the workers ahead of the one being stored, per worker
+POOL_AHEAD_BYTES = 96 << 20  # and at most this much transcript in them (their rows wait in memory)
 
 
 @dataclass
@@ -385,7 +389,7 @@ class TranscriptSource(Source):
         return {side: store.cursor(self.cursor_key(side)) for side in transcript.companions}
 
     @contextmanager
-    def _pool(self, work: list[tuple[Transcript, dict[str, Any], int]]) -> Iterator[ProcessPoolExecutor | None]:
+    def _pool(self, work: list[tuple[Transcript, dict[str, Any], int]]) -> Iterator["_Pool | None"]:
         """Worker processes to read transcripts in, or None when the work is too small for them to
         pay (or the source's reads are not independent, or there is one core)."""
         workers = min(POOL_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
@@ -396,17 +400,23 @@ class TranscriptSource(Source):
                 or "fork" not in multiprocessing.get_all_start_methods()):
             yield None
             return
+        try:
+            spool = tempfile.mkdtemp(prefix="social-publisher-collect-")
+        except OSError:  # no temporary folder to write to: read here
+            yield None
+            return
         self.before_fork()
         executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                        initializer=_start_worker, initargs=(self, os.getpid()))
         try:
             executor.submit(os.getpid)  # forks every worker now, while this process has one thread
-            yield executor
+            yield _Pool(executor, spool)
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(spool, ignore_errors=True)
 
     def _in_order(self, work: list[tuple[Transcript, dict[str, Any], int]], store: Store,
-                  pool: ProcessPoolExecutor | None) -> Iterator[tuple[Transcript, dict[str, Any], tuple | None]]:
+                  pool: "_Pool | None") -> Iterator[tuple[Transcript, dict[str, Any], tuple | None]]:
         """Each transcript with its cursor, in order, and a worker's read of it (None: read it here).
         Consecutive transcripts go to a worker together, POOL_TASK_BYTES a task, and the workers are
         kept POOL_AHEAD tasks each ahead of the one being stored."""
@@ -415,12 +425,14 @@ class TranscriptSource(Source):
                 yield transcript, cursor, None
             return
         tasks: list[list[int]] = []  # indexes into work
+        sizes: list[int] = []  # unread bytes of each task
         task_of: dict[int, int] = {}
         current, size = [], 0
         for index, (_, _, unread) in enumerate(work):
             if unread > POOL_MAX_FILE_BYTES:  # read here; the next task begins after it
                 if current:
                     tasks.append(current)
+                    sizes.append(size)
                 current, size = [], 0
                 continue
             task_of[index] = len(tasks)
@@ -428,23 +440,39 @@ class TranscriptSource(Source):
             size += unread
             if size >= POOL_TASK_BYTES:
                 tasks.append(current)
+                sizes.append(size)
                 current, size = [], 0
         if current:
             tasks.append(current)
+            sizes.append(size)
         futures: dict[int, Future] = {}
-        submitted, reads, reading = 0, iter(()), -1
-        for index, (transcript, cursor, _) in enumerate(work):
-            task = task_of.get(index)
-            if task is None:
-                yield transcript, cursor, None
-                continue
-            while submitted < min(len(tasks), task + 1 + POOL_AHEAD * POOL_WORKERS):
-                futures[submitted] = pool.submit(_read_in_worker, [
-                    (work[i][0], work[i][1], self._side_cursors(store, work[i][0])) for i in tasks[submitted]])
-                submitted += 1
-            if task != reading:
-                reads, reading = iter(futures.pop(task).result()), task
-            yield transcript, cursor, next(reads)
+        submitted, reads, reading, spooled = 0, iter(()), -1, None
+        try:
+            for index, (transcript, cursor, _) in enumerate(work):
+                task = task_of.get(index)
+                if task is None:
+                    yield transcript, cursor, None
+                    continue
+                ahead = sum(sizes[t] for t in futures if t > task)
+                while submitted < min(len(tasks), task + 1 + POOL_AHEAD * POOL_WORKERS) and \
+                        (submitted <= task or ahead + sizes[submitted] <= POOL_AHEAD_BYTES):
+                    futures[submitted] = pool.executor.submit(_read_in_worker, [
+                        (work[i][0], work[i][1], self._side_cursors(store, work[i][0])) for i in tasks[submitted]
+                    ], pool.spool_path(submitted))
+                    if submitted > task:
+                        ahead += sizes[submitted]
+                    submitted += 1
+                if task != reading:
+                    reads, reading = iter(futures.pop(task).result()), task
+                    if spooled is not None:
+                        spooled.close()
+                    spooled = open(pool.spool_path(task), "rb")
+                    os.unlink(pool.spool_path(task))  # gone once read
+                start, end, their_report, outcome = next(reads)
+                yield transcript, cursor, (_spooled_flushes(spooled, start, end), their_report, outcome)
+        finally:
+            if spooled is not None:
+                spooled.close()
 
     def _read(self, transcript: Transcript, cursor: dict[str, Any], side_cursors: dict[Path, Any],
               report: SourceReport, emit: Callable[[list[EncodedActivity], dict[str, Any], int], None]) -> Any:
@@ -543,17 +571,40 @@ def _start_worker(source: TranscriptSource, parent: int) -> None:
         os._exit(1)
 
 
-def _read_in_worker(reads: list[tuple[Transcript, dict[str, Any], dict[Path, Any]]]) -> list[tuple]:
-    """A worker's read of consecutive transcripts (each with its cursor and its side files' cursors):
-    for each, its batches, what it reported and `end_file`'s outcome."""
+def _read_in_worker(reads: list[tuple[Transcript, dict[str, Any], dict[Path, Any]]], spool: str) -> list[tuple]:
+    """A worker's read of consecutive transcripts (each with its cursor and its side files' cursors).
+    Their batches are written to the file `spool` one after the other as they are made (so neither
+    process holds more than a batch, and the collecting process reads them from the page cache
+    instead of a pipe); returned, for each transcript: where its batches are in `spool`, what it
+    reported and `end_file`'s outcome."""
     source = _worker_source
     done = []
-    for transcript, cursor, side_cursors in reads:
-        report = SourceReport(source=str(source.config.path), type=source.type)
-        flushes: list[tuple[list[EncodedActivity], dict[str, Any], int]] = []
-        outcome = source._read(transcript, cursor, side_cursors, report, lambda *flush: flushes.append(flush))
-        done.append((flushes, report, outcome))
+    with open(spool, "wb") as file:
+        def emit(*flush: Any) -> None:
+            pickle.dump(flush, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+        for transcript, cursor, side_cursors in reads:
+            report = SourceReport(source=str(source.config.path), type=source.type)
+            start = file.tell()
+            outcome = source._read(transcript, cursor, side_cursors, report, emit)
+            done.append((start, file.tell(), report, outcome))
     return done
+
+
+def _spooled_flushes(file: IO[bytes], start: int, end: int) -> Iterator[tuple]:
+    """The batches a worker wrote to `file` between those offsets."""
+    file.seek(start)
+    while file.tell() < end:
+        yield pickle.load(file)
+
+
+@dataclass
+class _Pool:
+    executor: ProcessPoolExecutor
+    spool: str  # a folder for the workers' batches, a file a task
+
+    def spool_path(self, task: int) -> str:
+        return os.path.join(self.spool, f"{task}.pickle")
 
 
 @dataclass

@@ -107,6 +107,7 @@ def setup(tmp_path, monkeypatch):
     def use_pool(on: bool) -> None:
         monkeypatch.setattr(transcripts, "POOL_MIN_FILES", 1 if on else 10**9)
         monkeypatch.setattr(transcripts, "POOL_MIN_BYTES", 0 if on else 10**12)
+        monkeypatch.setattr(transcripts, "_running_elsewhere", lambda: 0)  # however busy the machine running the tests
 
     return root, files, pooled, use_pool
 
@@ -141,6 +142,23 @@ def test_small_collections_are_read_here(setup, tmp_path):
     root, _, pooled, _ = setup  # the real thresholds: seven small files are not worth two processes
     report = collect(tmp_path / "small.db", root)
     assert report.new_activity > 0 and pooled == []
+
+
+def test_without_a_core_to_spare_transcripts_are_read_here(setup, tmp_path, monkeypatch):
+    root, _, pooled, use_pool = setup
+    use_pool(True)
+    monkeypatch.setattr(transcripts, "_running_elsewhere", lambda: len(os.sched_getaffinity(0)))
+    report = collect(tmp_path / "busy.db", root)
+    assert report.new_activity > 0 and pooled == []
+
+
+def test_threads_running_elsewhere_are_read_from_proc_stat(tmp_path, monkeypatch):
+    stat = tmp_path / "stat"
+    stat.write_bytes(b"cpu  1 2 3\nprocs_running 5\nprocs_blocked 0\n")
+    monkeypatch.setattr(transcripts, "PROC_STAT", str(stat))
+    assert transcripts._running_elsewhere() == 4  # this thread is one of them
+    monkeypatch.setattr(transcripts, "PROC_STAT", str(tmp_path / "missing"))
+    assert transcripts._running_elsewhere() == 0
 
 
 def test_a_run_failing_halfway_resumes_as_in_one_process(setup, tmp_path, monkeypatch):

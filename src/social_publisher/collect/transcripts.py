@@ -32,6 +32,7 @@ import pickle
 import shutil
 import signal
 import tempfile
+import time
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -63,7 +64,11 @@ _BUFFER = 1 << 20
 # idle while it writes the last (short-turns bench, one process vs two: 21 MB 0.10 vs 0.13 s,
 # 50 MB 0.19 vs 0.17-0.19 s, 100 MB 0.34 vs 0.28 s). Files larger than POOL_MAX_FILE_BYTES are
 # read here as they come, so their rows stream to the store as before.
+# They also need a core to spare: with as many other threads running as there are cores, the
+# workers' extra work (their rows pickled, the handing over) makes the collection slower, not
+# faster (short-turns, 2 cores, two other busy processes: 0.96 s with the workers, 0.86 s without).
 POOL_WORKERS = 2
+PROC_STAT = "/proc/stat"
 POOL_MIN_FILES = 4
 POOL_MIN_BYTES = 64 << 20
 POOL_MAX_FILE_BYTES = 256 << 20
@@ -392,12 +397,14 @@ class TranscriptSource(Source):
     def _pool(self, work: list[tuple[Transcript, dict[str, Any], int]]) -> Iterator["_Pool | None"]:
         """Worker processes to read transcripts in, or None when the work is too small for them to
         pay (or the source's reads are not independent, or there is one core)."""
-        workers = min(POOL_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        workers = min(POOL_WORKERS, cores)
         pooled = [unread for _, _, unread in work if unread <= POOL_MAX_FILE_BYTES]
         sides = [side for transcript, _, _ in work for side in transcript.companions]
         if (not self.parallel_reads or workers < 2 or len(pooled) < POOL_MIN_FILES or sum(pooled) < POOL_MIN_BYTES
                 or len(set(sides)) < len(sides)  # a side file shared by two transcripts: read in order, here
-                or "fork" not in multiprocessing.get_all_start_methods()):
+                or "fork" not in multiprocessing.get_all_start_methods()
+                or _running_elsewhere() >= cores):
             yield None
             return
         try:
@@ -542,6 +549,21 @@ class TranscriptSource(Source):
         }}
         cursors.update((self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read)
         emit(rows, cursors, progress)
+
+
+def _running_elsewhere() -> int:
+    """How many other threads are running or ready to run now (Linux: /proc/stat's procs_running,
+    less this one; the least of three looks a millisecond apart). 0 where it cannot be known."""
+    try:
+        counts = []
+        for look in range(3):
+            if look:
+                time.sleep(0.001)
+            with open(PROC_STAT, "rb") as stat:
+                counts.extend(int(line.split()[1]) for line in stat if line.startswith(b"procs_running "))
+        return max(0, min(counts) - 1) if counts else 0
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _merge_report(report: SourceReport, read: SourceReport) -> None:

@@ -8,7 +8,11 @@ same files in the same run:
   raw read       `cat FILES > /dev/null`
   orjson loop    a bare `for line in file: orjson.loads(line)` (the anchor to beat)
   our collect    ClaudeCodeSource.collect into a fresh SQLite store, in a child process
-                 (so its peak RSS is its own)
+                 (so its peak RSS is its own). With 64 MB or more to read and a core to spare,
+                 the collector reads transcripts in two worker processes (collect/transcripts.py,
+                 POOL_*): the peak RSS printed is then the child's own plus each worker's counted
+                 at the largest worker's peak (RUSAGE_CHILDREN), an upper bound: pages a worker
+                 shares with its parent since the fork are counted twice
 
 Each is measured --rounds times, interleaved, and the best time of each is kept.
 
@@ -20,15 +24,20 @@ Two shapes, each against its own orjson loop:
 
 Goals: our rate >= 75% of the orjson loop on both; peak RSS under 200 MB.
 
-Measured 2026-12-02 (2 cores shared with other work; --rounds 5-7, best of each; load average given):
-  large-lines   548 MB/s vs 423 MB/s, 130%, 78 MB RSS (load 0.7-0.9)
-  short-turns   266-302 MB/s vs 401-421 MB/s, 62-72% (MISSED), 51 MB RSS (load 0.01-0.2; 51-61% for the code before the
-                writer's batches were merged and its switch interval shortened); on a busy machine
-                (load 2-8) 58-66%: the store's SQLite work then shares the one core left with parsing
+Measured 2026-12-02 (2 cores shared with other work; --rounds 3-5, best of each; load average given):
+  large-lines   770-870 MB/s vs 451-483 MB/s, 171-181%, 176-177 MB RSS (77 MB + 2 workers x 50 MB)
+                (load 1.2-2.4); in one process (--workers 1) 510-646 MB/s, 112-133%, 91 MB
+  short-turns   350-373 MB/s vs 449-474 MB/s, 75-83%, 123-125 MB RSS (52 MB + 2 workers x 36 MB)
+                (load 0.6-1.2: one core free); in one process 292-311 MB/s, 62-69%, 56-58 MB.
+                With no core to spare the workers do not pay (load 2-3, two other busy processes:
+                0.96 s with them, 0.86 s without, 56-57% vs 66%), so the collector then reads in
+                one process: 58-66% as before. Measured without the workers' spool files (rows
+                sent through the pipe), large-lines needed 225-235 MB
 
     .venv/bin/python bench/collect_claude.py                       # both shapes, full size
     .venv/bin/python bench/collect_claude.py --scale 0.1           # both, a tenth of the size
     .venv/bin/python bench/collect_claude.py --shape short-turns   # one shape
+    .venv/bin/python bench/collect_claude.py --workers 1           # the collector in one process
 """
 
 from __future__ import annotations

@@ -21,6 +21,14 @@ its end instead of being held back, and re-read, forever. Blank lines are skippe
 reported once as `path:line: reason` (the cursor remembers which lines were reported) and
 skipped; the rest of the file is read. A line longer than MAX_LINE_BYTES is skipped without
 being loaded, so memory stays flat whatever the file holds.
+
+Where a source's transcripts read independently of each other (`parallel_reads`) and there is
+enough to read (POOL_*), they are read in two forked worker processes, a few consecutive ones a
+task; each worker spools its batches to a file and this process stores them in transcript order,
+exactly as if it had read them itself (same rows, same order, same cursors). What a source keeps
+across transcripts is merged here in that order through the `begin_file`/`end_file`/`after_read`
+hooks, and a transcript a worker read from an out-of-date copy of it is read again here
+(`same_as_here`).
 """
 
 from __future__ import annotations

@@ -9,12 +9,15 @@ failures and errors, notes; numbers and before/after pairs in the text), then ti
 The CPU figure counts this process and its workers (select groups and builds candidates on
 every core: select/parallel.py); on a busy machine wall time says little, compare CPU.
 
-Figures (2 cores, AMD EPYC VM shared with other jobs; before = 2f80438, after = issue 11's
-perf-select work, which changed no decision: same kept stories, scores and explanations):
-- quiet machine, before: 14.7 s wall, 21.1 s CPU for 100,000 rows;
-- back to back at load 5: before 24.3 s wall / 25.5 s CPU, after 13.9 s / 19.2 s;
-  at load 8: before 51.3 s / 33.1 s, after 26.5 s / 25.2 s (wall x0.52, CPU x0.76);
-- 20,000 rows at load 5: before 4.3 s / 5.3 s, after 3.7 s / 3.8 s.
+Figures (2 cores, AMD EPYC VM shared with other jobs; wall and CPU with workers):
+- 2f80438 (before issue 11): quiet machine 14.7 s / 21.1 s; at load 5 24.3 s / 25.5 s.
+- 0602304 (issue 11's first perf-select work: faster splitter, grouping in the workers):
+  12.7 s quiet; 12.1-13.7 s / 17.3-17.8 s at load 1.1-1.8.
+- now (2026-12-02: the pending table of store m009 instead of rewriting every row to mark it
+  considered; each process reads its own projects' rows; stories stored in one batch):
+  7.5-8.0 s / 13.5 s at load 1.0-1.4 (another job on the second core part of the time);
+  8.2-14 s when that job takes a whole core. Same decisions as 0602304 (every story's fields,
+  ids and activity links) on 100k/30k/20k/5k rows, seeds 1-4.
 """
 
 from __future__ import annotations
@@ -177,8 +180,14 @@ def main() -> int:
     args = parser.parse_args()
     os.environ["SOCIAL_PUBLISHER_NOW"] = "2027-06-01T00:00:00+00:00"  # every session has closed
 
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-select-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.keep is None:
+        with tempfile.TemporaryDirectory(prefix="bench-select-") as folder:
+            return run(args, Path(folder))
+    args.keep.mkdir(parents=True, exist_ok=True)
+    return run(args, args.keep)
+
+
+def run(args: argparse.Namespace, folder: Path) -> int:
     db = folder / "bench.db"
     if db.exists():
         db.unlink()

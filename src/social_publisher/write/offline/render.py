@@ -169,7 +169,8 @@ def _commit_notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
         return []
     prose = [n for n in notes if n.endswith((".", "!", "?"))]
     items = [n for n in notes if n not in prose]
-    return [frames.pick("commit_notes"), *([" ".join(prose)] if prose else []),
+    # A list alone (a squash merge's steps) explains nothing: it is introduced as the steps it is.
+    return [frames.pick("commit_notes" if prose else "commit_steps"), *([" ".join(prose)] if prose else []),
             *(["\n".join(f"- {n}" for n in items)] if items else [])]
 
 

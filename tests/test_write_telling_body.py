@@ -226,3 +226,15 @@ def test_a_squash_merges_list_of_steps_is_introduced_as_steps_not_as_an_explanat
     facts["commit_notes"] = ["Client docs now live in one folder.", "Add client docs"]
     en = render(make_plan(Brief(1, facts)), "en").body_md
     assert re.search(r"^(From the commit messages|The commit messages explain):$", en, re.MULTILINE), en
+
+
+def test_the_russian_post_names_the_code_the_commit_notes_add_in_plain_russian() -> None:
+    from social_publisher.records import Brief
+
+    facts = {"project": "httpx", "category": "feature", "tags": [], "headline": "Define the API in one place",
+             "actions": [{"text": "Define the API in one place", "source": "commit"},
+                         {"text": "Test `same_origin` via public api", "source": "commit"}],
+             "files": ["httpx/__init__.py"], "commit_notes": ["Use the type MutableMapping instead of Dict."]}
+    ru = render(make_plan(Brief(1, facts)), "ru").body_md
+    assert "В описаниях коммитов упоминается также `MutableMapping`" in ru, ru
+    assert "называют" not in ru

@@ -259,8 +259,9 @@ def _explained_names(plan: Plan, shown: set[str]) -> list[str]:
     names = list(dict.fromkeys(names))
     if not names:
         return []
-    lead = "Описания коммитов называют также" if plan.commit_notes else "В объяснениях упомянуты также"
-    return [f"{lead} {join_words(names, 'ru')}"]
+    where = "В описаниях коммитов" if plan.commit_notes else "В объяснениях"
+    verb = "упоминается" if len(names) == 1 else "упоминаются"  # a code name has no gender to agree with
+    return [f"{where} {verb} также {join_words(names, 'ru')}"]
 
 
 # Verbs whose Russian reads right with a bare code name as object ("Исправил `delete_where()`");

@@ -27,6 +27,17 @@ def test_starter_names_the_repos_and_found_transcripts_and_loads(tmp_path: Path)
     assert config.store.path == tmp_path / "cfg" / "state" / "publisher.db"
 
 
+def test_a_repository_with_an_aider_chat_history_gets_an_aider_source(tmp_path: Path):
+    with_aider, without = GitRepo(tmp_path / "with"), GitRepo(tmp_path / "without")
+    for repo in (with_aider, without):
+        repo.commit("Add a parser", {"a.py": "x = 1\n"}, when=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    (with_aider.path / ".aider.chat.history.md").write_text("\n# aider chat started at 2026-11-20 10:00:00\n")
+    path = write_starter(tmp_path / "cfg", [with_aider.path, without.path], None, home=tmp_path / "home")
+    config = load_config(path, check_sources=False)
+    assert [(s.type, s.path) for s in config.sources] == [
+        ("git", with_aider.path), ("git", without.path), ("aider", with_aider.path / ".aider.chat.history.md")]
+
+
 def test_starter_never_overwrites(tmp_path: Path):
     (tmp_path / "publisher.toml").write_text("[site]\n")
     with pytest.raises(UsageError, match="already exists"):

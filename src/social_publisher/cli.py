@@ -382,7 +382,8 @@ def init(git_repos: tuple[Path, ...], notes: Path | None, directory: Path) -> No
     """Write a starter publisher.toml for your own projects.
 
     Claude Code (~/.claude/projects) and Codex (~/.codex/sessions) transcripts are added
-    when those folders exist. Then: social-publisher run.
+    when those folders exist, and a repository's Aider chat history (.aider.chat.history.md)
+    when it has one. Then: social-publisher run.
     """
     from social_publisher.starter import write_starter
 

@@ -1,7 +1,8 @@
 """`social-publisher init`: write a starter publisher.toml for the user's own projects.
 
 It names the sources it can find (the git repositories given, Claude Code and Codex
-transcript folders in their default places, a notes folder) and leaves every other
+transcript folders in their default places, the Aider chat history a repository holds, a
+notes folder) and leaves every other
 setting at its documented default, with a comment, so the file explains itself.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from social_publisher.collect.aider import HISTORY_FILE
 from social_publisher.config import DEFAULT_CONFIG
 from social_publisher.errors import UsageError
 
@@ -34,6 +36,9 @@ def starter_config(git_repos: list[Path], notes: Path | None, home: Path) -> str
     for repo in git_repos:
         lines += ["[[sources]]", 'type = "git"', f"path = {_toml_string(str(repo))}",
                   "# authors = [\"you@example.org\"]   # only your own commits make stories", ""]
+    for repo in git_repos:
+        if (repo / HISTORY_FILE).is_file():  # aider writes its chat history at the repository's root
+            lines += ["[[sources]]", 'type = "aider"', f"path = {_toml_string(str(repo / HISTORY_FILE))}", ""]
     for kind, folder in (("claude-code", CLAUDE_PROJECTS), ("codex", CODEX_SESSIONS)):
         if (home / folder.relative_to("~")).is_dir():
             lines += ["[[sources]]", f'type = "{kind}"', f"path = {_toml_string(str(folder))}", ""]

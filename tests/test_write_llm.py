@@ -23,13 +23,12 @@ from social_publisher.demo import PLANTED_SECRETS, make_workspace
 from social_publisher.enrich import enrich
 from social_publisher.pipeline import run_stages
 from social_publisher.store import Store
-from social_publisher.write import write
+from social_publisher.write import checks, write
 from social_publisher.write.llm.prompt import MAX_PROMPT_TOKENS, estimate_tokens
 from test_write import BOT_TOKEN, add_story, commit, fetcher_rows, session
 
 BACKENDS = ("claude-cli", "anthropic", "openai")
 TEST_KEY = "sk-ant-api03-test-key-for-the-loopback-server"
-FAKE_MODEL_NOW = "2026-12-02T12:00:00+00:00"
 
 
 @pytest.fixture
@@ -41,11 +40,6 @@ def bench(tmp_path: Path, monkeypatch) -> llm_fakes.Workbench:
     monkeypatch.setenv("FAKE_LLM_DIR", str(workbench.folder))
     monkeypatch.setenv("ANTHROPIC_API_KEY", TEST_KEY)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    # The fake model writes with the offline writer from the prompt's brief, which holds fewer words
-    # than the stored one: it may aim at a third of min_words where the checks ask for all of it,
-    # and which stories fall a word short depends on the demo's dates. A fixed moment keeps these
-    # demo-wide tests about the backends, not about that gap of the fake.
-    monkeypatch.setenv("SOCIAL_PUBLISHER_NOW", FAKE_MODEL_NOW)
     return workbench
 
 
@@ -97,7 +91,8 @@ def test_the_demo_workspace_written_with_each_backend_publishes_both_languages(
         assert len(stories) >= 5 and reports["write"].failed == 0
         for story in stories:
             mine = {p.lang: p for p in posts if p.story_id == story.id}
-            assert set(mine) == {"en", "ru"} and {p.status for p in mine.values()} == {"published"}, story.id
+            assert set(mine) == {"en", "ru"} and {p.status for p in mine.values()} == {"published"}, [
+                (story.id, p.lang, store.post_check_errors(p.id)) for p in mine.values()]
             assert {p.backend for p in mine.values()} == {backend}
             for post in mine.values():
                 assert (config.site.out_dir / store.publication(post.id, "site").remote_id).is_file()
@@ -107,6 +102,10 @@ def test_the_demo_workspace_written_with_each_backend_publishes_both_languages(
         assert sum(p.llm_calls for p in posts) == len(stories)
         record = bench.record()
         assert len(record) == len(stories)
+        # Each prompt asks the length the checks will ask: a thin story is not asked for min_words.
+        asked = sorted(int(n) for n in llm_fakes.ASKED_LENGTH.findall(received(bench)))
+        assert asked == sorted(checks.required_words(store.brief(s.id).facts, config.writer.min_words) for s in stories)
+        assert len(set(asked)) == 2  # the demo holds both kinds of story
         for secret in (*PLANTED_SECRETS, "sk-ant-", "auth.json"):
             assert secret not in received(bench)
         for entry in record:

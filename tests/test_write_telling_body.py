@@ -209,3 +209,32 @@ def test_a_subject_keeps_its_call_whole_and_the_project_its_spelling() -> None:
     assert re.search(r"^- sqlite-utils install `-e`$", en, re.MULTILINE), en
     assert "sqlite-utils rename-table is a new command" in en and "Sqlite-utils" not in en
     assert "table.create(..., replace=True / ignore = True)\n" in en and "#568" not in en
+
+
+def test_a_squash_merges_list_of_steps_is_introduced_as_steps_not_as_an_explanation() -> None:
+    from social_publisher.records import Brief
+
+    facts = {"project": "httpx", "category": "docs", "tags": [], "headline": "Docs restructuring",
+             "actions": [{"text": "Docs restructuring", "source": "commit"},
+                         {"text": "Drop outdated section", "source": "commit"}],
+             "files": ["docs/advanced.md"],
+             "commit_notes": ["Tweak docs layout", "Move client docs into folder", "Add client docs"]}
+    for attempt in range(3):
+        en = render(make_plan(Brief(1, facts), attempt=attempt), "en").body_md
+        assert "- Move client docs into folder" in en, en
+        assert "explain" not in en and re.search(r"^(Along the way|Step by step):$", en, re.MULTILINE), en
+    facts["commit_notes"] = ["Client docs now live in one folder.", "Add client docs"]
+    en = render(make_plan(Brief(1, facts)), "en").body_md
+    assert re.search(r"^(From the commit messages|The commit messages explain):$", en, re.MULTILINE), en
+
+
+def test_the_russian_post_names_the_code_the_commit_notes_add_in_plain_russian() -> None:
+    from social_publisher.records import Brief
+
+    facts = {"project": "httpx", "category": "feature", "tags": [], "headline": "Define the API in one place",
+             "actions": [{"text": "Define the API in one place", "source": "commit"},
+                         {"text": "Test `same_origin` via public api", "source": "commit"}],
+             "files": ["httpx/__init__.py"], "commit_notes": ["Use the type MutableMapping instead of Dict."]}
+    ru = render(make_plan(Brief(1, facts)), "ru").body_md
+    assert "В описаниях коммитов упоминается также `MutableMapping`" in ru, ru
+    assert "называют" not in ru

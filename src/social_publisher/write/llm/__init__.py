@@ -18,6 +18,7 @@ from typing import ClassVar, Mapping, Sequence
 from social_publisher.enrich import jokes
 from social_publisher.enrich.redact import Redactor
 from social_publisher.records import Brief
+from social_publisher.write import checks
 from social_publisher.write.base import Draft, WriteFailed, Writer
 from social_publisher.write.llm import budget, series
 from social_publisher.write.llm.parse import AnswerError, parse_answer
@@ -67,7 +68,10 @@ class LLMWriter(Writer):
         writer = self.config.writer
         earlier = series.earlier_posts(self.store, brief.facts.get("project", ""), brief.story_id, langs)
         redactor = Redactor.for_config(self.config, self.store)  # the brief is redacted already: a second net
-        return build_prompt(brief, langs, min_words=writer.min_words, max_words=writer.max_words,
+        # The length the checks will ask, from all the sources (a model can retell English sources in
+        # Russian): a thin story is not asked for min_words, which would invite padding.
+        asked = checks.required_words(brief.facts, writer.min_words)
+        return build_prompt(brief, langs, min_words=asked, max_words=writer.max_words,
                             proofread=writer.proofread, feedback=feedback, earlier_posts=earlier,
                             scrub=lambda text: redactor.scrub(text).text)
 

@@ -169,7 +169,8 @@ def _commit_notes(plan: Plan, lang: str, frames: Frames) -> list[str]:
         return []
     prose = [n for n in notes if n.endswith((".", "!", "?"))]
     items = [n for n in notes if n not in prose]
-    return [frames.pick("commit_notes"), *([" ".join(prose)] if prose else []),
+    # A list alone (a squash merge's steps) explains nothing: it is introduced as the steps it is.
+    return [frames.pick("commit_notes" if prose else "commit_steps"), *([" ".join(prose)] if prose else []),
             *(["\n".join(f"- {n}" for n in items)] if items else [])]
 
 
@@ -258,8 +259,9 @@ def _explained_names(plan: Plan, shown: set[str]) -> list[str]:
     names = list(dict.fromkeys(names))
     if not names:
         return []
-    lead = "Описания коммитов называют также" if plan.commit_notes else "В объяснениях упомянуты также"
-    return [f"{lead} {join_words(names, 'ru')}"]
+    where = "В описаниях коммитов" if plan.commit_notes else "В объяснениях"
+    verb = "упоминается" if len(names) == 1 else "упоминаются"  # a code name has no gender to agree with
+    return [f"{where} {verb} также {join_words(names, 'ru')}"]
 
 
 # Verbs whose Russian reads right with a bare code name as object ("Исправил `delete_where()`");

@@ -310,6 +310,9 @@ LINES = st.sampled_from([
     "> Attempt to fix test errors? (Y)es/(N)o [Yes]: y  ", "> Edit the files? (Y)es/(N)o [Yes]: y  ",
     "> The LLM did not conform to the edit format.  ", "```python", "````", "```", "<<<<<<< SEARCH", "=======",
     ">>>>>>> REPLACE", "a.py", "Done: went from 3 s to 1 s.", "> quoted", "plain prose",
+    "<source>python", "</source>", "src\\a.py", "> Applied edit to src\\a.py  ", "#### /architect go  ", "#### go  ",
+    "<thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>", "</thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>",
+    "> litellm.RateLimitError: RateLimitError: x  ", "> Retrying in 0.2 seconds...  ",
 ]) | st.text(alphabet="#> `abc\t", max_size=12)
 
 
@@ -331,3 +334,153 @@ def test_reading_a_growing_history_in_two_parts_equals_reading_it_whole(tmp_path
     with Store(folder / "whole.db") as whole:
         collect(whole, path)
         assert {a.fingerprint: (a.text, a.meta) for a in whole.activity()} == in_parts
+
+
+def session(when: str = "2025-08-06 14:06:30", model: str = "openrouter/horizon-beta with diff edit format") -> list[str]:
+    return ["", f"# aider chat started at {when}", "", *tool("Aider v0.85.2", f"Model: {model}", "Git repo: .git with 29 files")]
+
+
+def test_ask_with_a_message_is_one_group_though_aider_logs_the_message_twice(store, tmp_path):
+    # aider runs `/ask X` (and /architect, /code, /context) by sending X in that mode, logging X again
+    write(tmp_path / "docs", [
+        *session(),
+        *user("/ask  is nodes.py used in the backend?"), *user("is nodes.py used in the backend?"),
+        *reply("No: the nodes live in backend/flow_nodes.py, which app.py imports."),
+        *tool("Tokens: 9.1k sent, 60 received."),
+        *user("/architect save that list into task.md"), *user("save that list into task.md"),
+        *reply("I will have the editor create `task.md` with the list."),
+        *tool("Tokens: 2.4k sent, 30 received.", "Edit the files? (Y)es/(N)o [Yes]: y"),
+        *user("I will have the editor create `task.md` with the list."),
+        *reply("task.md\n```\n- [ ] block 1\n```"),
+        *tool("Tokens: 1.0k sent, 20 received.", "task.md", "Create new file? (Y)es/(N)o [Yes]: y",
+              "Applied edit to task.md"),
+        *user("is nodes.py used in the backend?"),  # asked again later: a new group
+        *reply("Still no."),
+    ])
+    assert collect(store, tmp_path / "docs").new_activity == 3
+    ask, architect, again = rows(store)
+    assert ask.meta["prompt"] == "is nodes.py used in the backend?"
+    assert ask.text.count("is nodes.py used") == 1
+    assert ask.meta["assistant_text"] == ["No: the nodes live in backend/flow_nodes.py, which app.py imports."]
+    assert architect.meta["prompt"] == "save that list into task.md"
+    assert architect.meta["files_written"] == ["task.md"]
+    assert architect.meta["assistant_text"] == ["I will have the editor create `task.md` with the list."]
+    assert again.meta["prompt"] == "is nodes.py used in the backend?" and again.meta["assistant_text"] == ["Still no."]
+
+
+SOURCE_FENCES = '''backend/settings.py
+<source>python
+import os
+
+DB_PATH = os.getenv("DB_PATH", "example.db")
+</source>
+
+README.md
+<source>
+Run it:
+
+```bash
+uvicorn backend.app:app --reload
+```
+</source>
+
+Settings now come from the environment; the README shows how to start the server.'''
+
+
+def test_source_tag_fences_are_code_not_prose(store, tmp_path):
+    # aider fences a file that itself contains ``` with <source>…</source> (or <code>, <pre>, …)
+    write(tmp_path / "t2sql", [
+        *session(model="openrouter/horizon-beta with whole edit format"),
+        *user("Read the DB path from the environment and document how to run the server."),
+        *reply("I'll add a settings module and a README section.\n\n" + SOURCE_FENCES),
+        *tool("Tokens: 7.6k sent, 442 received.", "Applied edit to backend/settings.py", "Applied edit to README.md",
+              "Commit d4c06d0 feat: settings from env"),
+    ])
+    collect(store, tmp_path / "t2sql")
+    [row] = rows(store)
+    assert row.meta["assistant_text"] == [
+        "I'll add a settings module and a README section.",
+        "Settings now come from the environment; the README shows how to start the server."]
+    assert "DB_PATH" not in row.text and "uvicorn" not in row.text
+    assert row.meta["files_edited"] == ["backend/settings.py", "README.md"]
+
+
+def test_windows_paths_are_read_as_files_with_forward_slashes(store, tmp_path):
+    # aider on Windows: CRLF line ends, backslashes in the file names it prints and the model writes
+    lines = [
+        *session(),
+        *user("The tests cannot open the database file."),
+        *reply("The adapter builds a wrong sqlite URL for relative paths.\n\n"
+               "backend\\db_adapters.py\n```python\n<<<<<<< SEARCH\n    return path\n=======\n"
+               "    return Path(path).resolve().as_posix()\n>>>>>>> REPLACE\n```\n\n"
+               "backend\\tests\\test_schema.py\n```python\n<<<<<<< SEARCH\n=======\ndef test_schema(): ...\n"
+               ">>>>>>> REPLACE\n```\n\nRelative paths now resolve against the working directory."),
+        *tool("Tokens: 12k sent, 900 received.", "backend\\tests\\test_schema.py",
+              "Create new file? (Y)es/(N)o [Yes]: y", "Applied edit to backend\\db_adapters.py",
+              "Applied edit to backend\\tests\\test_schema.py", "Commit 5e2f1a9 fix: resolve relative sqlite paths"),
+    ]
+    write(tmp_path / "t2sql", "\r\n".join(lines).encode() + b"\r\n")
+    collect(store, tmp_path / "t2sql")
+    [row] = rows(store)
+    assert row.meta["files_edited"] == ["backend/db_adapters.py"]
+    assert row.meta["files_written"] == ["backend/tests/test_schema.py"]
+    assert row.meta["assistant_text"] == ["The adapter builds a wrong sqlite URL for relative paths.",
+                                          "Relative paths now resolve against the working directory."]
+
+
+def test_provider_errors_and_retries_are_not_the_work_failing(store, tmp_path):
+    rate_limited = ('litellm.RateLimitError: RateLimitError: OpenrouterException - {"error":{"message":'
+                    '"Provider returned error","code":429}}')
+    write(tmp_path / "t2sql", [
+        *session(),
+        *user("Add a .gitignore for the backend and the frontend."),
+        *tool(rate_limited, "The API provider has rate limited you. Try again later or check your quotas.",
+              "Retrying in 0.2 seconds...", rate_limited,
+              "The API provider has rate limited you. Try again later or check your quotas.",
+              "Retrying in 0.5 seconds..."),
+        *reply("Added a root .gitignore covering Python caches, virtualenvs and node_modules."),
+        *tool("Tokens: 7.6k sent, 442 received.", "Applied edit to .gitignore", "Commit cdaedb7 chore: add .gitignore"),
+        *user("Fetch the schema from the server"),
+        *tool("litellm.APIConnectionError: APIConnectionError: OpenrouterException - Server disconnected",
+              "Retrying in 0.2 seconds...", "The LLM did not conform to the edit format."),
+        *reply("Added a /schema endpoint."),
+        *tool("Applied edit to backend/app.py"),
+        *user("Summarise https://example.org/api"),
+        *tool("Scraping https://example.org/api...", "Install playwright? (Y)es/(N)o [Yes]: n",
+              "Unable to initialize playwright."),
+        *reply("The page documents one POST endpoint."),
+    ])
+    collect(store, tmp_path / "t2sql")
+    gitignore, schema, scrape = rows(store)
+    assert gitignore.meta["errors"] == [] and gitignore.meta["files_edited"] == [".gitignore"]
+    assert gitignore.meta["assistant_text"] == [
+        "Added a root .gitignore covering Python caches, virtualenvs and node_modules."]
+    assert "litellm" not in gitignore.text and "rate limited" not in gitignore.text
+    assert schema.meta["errors"] == ["The LLM did not conform to the edit format."]  # aider's own errors still count
+    assert scrape.meta["errors"] == [] and scrape.meta["assistant_text"] == ["The page documents one POST endpoint."]
+
+
+def test_the_models_reasoning_block_is_counted_not_told(store, tmp_path):
+    tag = "thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b"  # what aider wraps a model's reasoning in
+    reasoning = "Here's a thinking process:\n\n1.  **Analyze User Input:**\n   - The user asks about the hotkey.\n"
+    write(tmp_path / "dictation", [
+        *session(model="lm_studio/qwen3 with whole edit format"),
+        *user("Why is the same text inserted every time?"),
+        "", f"<{tag}>", "", *reasoning.split("\n"), "```ts", "const x = 1", f"</{tag}>", "", "",
+        "The session id is reused after release: reset it in `handleRelease`.", "",
+        *tool("Tokens: 1.9k sent, 2.4k received."),
+        *user("Did you find the cause?"),
+        "", f"<{tag}>", "", "Let's look at `handleRelease` again.", "",  # interrupted: never closed
+        *tool("", "^C KeyboardInterrupt"),
+        *user("Stop and write the report"),
+        *reply("Report written to report.md."),
+    ])
+    collect(store, tmp_path / "dictation")
+    cause, interrupted, report = rows(store)
+    assert cause.meta["assistant_text"] == ["The session id is reused after release: reset it in `handleRelease`."]
+    assert "thinking process" not in cause.text
+    assert cause.meta["thinking_bytes"] >= len(reasoning)
+    assert interrupted.meta["prompt"] == "Did you find the cause?" and interrupted.meta["assistant_text"] == []
+    assert interrupted.meta["thinking_bytes"] > 0
+    assert report.meta["prompt"] == "Stop and write the report"
+    assert report.meta["assistant_text"] == ["Report written to report.md."]

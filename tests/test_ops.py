@@ -196,6 +196,17 @@ def test_daemon_runs_and_records_its_rounds(demo: Path, tmp_path: Path):
         assert store.last_runs(1)[0]["command"] == "daemon" and store.last_runs(1)[0]["status"] == "ok"
 
 
+def test_daemon_on_a_store_it_cannot_open_fails_at_once_instead_of_waiting_for_its_time(demo: Path, tmp_path: Path):
+    config = fresh_copy(demo, tmp_path)
+    store_path = tmp_path / "demo" / "state" / "publisher.db"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store_path}{suffix}").unlink(missing_ok=True)
+    store_path.write_bytes(b"this is not a SQLite database" * 100)
+    result = run_cli("--config", str(config), "daemon", "--at", "03:00")  # without --now it would sleep till 03:00
+    assert result.returncode != 0 and "cannot open the store" in result.stderr, result.stderr
+    assert str(store_path) in result.stderr and "Traceback" not in result.stderr
+
+
 def test_next_daily_time_is_today_or_tomorrow():
     from datetime import datetime, timezone
 

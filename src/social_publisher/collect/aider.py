@@ -6,8 +6,10 @@ The file is Markdown that aider appends to as the chat goes on:
   without a zone: read as this machine's local time);
 - what the user typed is written as `#### ` lines, one per line of the message, each ending in
   two spaces (a Markdown line break), preceded by a blank line;
-- the model's reply is plain Markdown between blank lines; edits are fenced blocks (or bare
-  SEARCH/REPLACE blocks), usually with the file name on the line before the fence;
+- the model's reply is plain Markdown between blank lines; edits are fenced blocks (``` or
+  ````, or `<source>`…`</source>` and the other tags aider fences with when a file holds ```; or
+  bare SEARCH/REPLACE blocks), usually with the file name on the line before the fence; a
+  reasoning model's thinking comes first, between `<thinking-content-…>` tags (or `<think>`);
 - aider's own output (tool messages, questions with their answers) is `> ` lines, also ending
   in two spaces: `> Applied edit to src/app.py`, `> Commit 1a2b3c4 fix: ...`, `> Running pytest -q`,
   `> Tokens: ...`, `> Create new file? (Y)es/(N)o [Yes]: y`. A multi-line message may show only
@@ -16,16 +18,21 @@ The file is Markdown that aider appends to as the chat goes on:
 A `#### ` line is a user line when it ends in the two spaces, or (for a file whose trailing
 spaces an editor removed) when it follows aider's output rather than the model's prose — so a
 `#### Heading` in a reply stays prose. Inside a fence only a session header or one of aider's
-unmistakable lines (`> Tokens:`, `> Applied edit to`, `> Commit`) ends an unclosed block.
+unmistakable lines (`> Tokens:`, `> Applied edit to`, `> Commit`) ends an unclosed block; an
+unclosed reasoning block (the reply was interrupted) ends at any user or aider line.
 
 What a row holds: the prompt (slash commands are not prompts, except `/ask`, `/code`,
-`/architect` and `/context` with a message; `/run`, `/test` and `!cmd` are commands of the open
+`/architect` and `/context` with a message, which aider logs a second time as the next message:
+that copy is not a new prompt; `/run`, `/test` and `!cmd` are commands of the open
 group; the architect's plan that aider passes on to the editor as a `####` message belongs to
-the group it came from); the reply's prose without code blocks and file-name lines; files from
-`Applied edit to` (`files_written` for those aider asked to create); commands from `Running`,
+the group it came from); the reply's prose without code blocks, file-name lines and reasoning
+(counted in `thinking_bytes`); files from `Applied edit to` (`files_written` for those aider
+asked to create), with forward slashes (aider on Windows prints `src\\app.py`); commands from `Running`,
 `/run`, `/test`; a `/test` is failed when aider added its output to the chat (it does that only
 on a non-zero exit); errors from aider's error lines and its "Attempt to fix test/lint errors?"
-questions; `tool_calls` counts edits, commits, commands and the slash commands that do work.
+questions, not from the model provider's (`> litellm.RateLimitError: …`, "The API provider has
+rate limited you", `Retrying in …`) nor a failed web-scraper setup: that is aider's plumbing,
+not the work failing; `tool_calls` counts edits, commits, commands and the slash commands that do work.
 
 Times: aider writes no time per message, so every row of a session has the session's start as
 `started_at` and `ended_at` (a file without a header uses the file's modification time).
@@ -62,6 +69,8 @@ SKIP_FOLDERS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 _HEADER = re.compile(r"# aider chat started at\b\s*(.*?)\s*$", re.IGNORECASE)
 _HEADER_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_TAG_FENCE = re.compile(r" {0,3}<(source|code|pre|codeblock|sourcecode)>[\w+#.-]*\s*$", re.IGNORECASE)
+_THINKING = re.compile(r"\s*<(thinking-content-[0-9a-f]{32}|think)>")
 _SEARCH = "<<<<<<< SEARCH"
 _REPLACE = ">>>>>>> REPLACE"
 _FENCE_BREAKER = re.compile(r"> (Tokens: |Applied edit to |Commit [0-9a-f]{7,40} )")
@@ -72,8 +81,9 @@ _COMMIT = re.compile(r"Commit [0-9a-f]{7,40} ")
 _RUNNING = re.compile(r"Running (.+)$")
 _OUTPUT_ADDED = re.compile(r"Added (\d+) lines? of output to the chat")
 _ERROR = re.compile(r"The LLM did not conform|# \d+ SEARCH/REPLACE blocks? failed to match|Unable to |Error\b"
-                    r"|Exception while|litellm\.\w*(?:Error|Exception)|Model .+ has hit a token limit"
+                    r"|Exception while|Model .+ has hit a token limit"
                     r"|Empty response received|Only \d+ reflections allowed")
+_PLUMBING = re.compile(r"litellm\.|The API provider |Retrying in [\d.]+ seconds|Unable to initialize playwright")
 _SLASH = re.compile(r"/([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
 _PROMPT_COMMANDS = {"ask", "code", "architect", "context"}
 _RUN_COMMANDS = {"run", "test", "git"}
@@ -101,6 +111,7 @@ class _Reader:
     preamble: bool = False  # between a session header and the session's first user message
     reply_head: str | None = None  # first line of the latest reply (the architect's plan comes back as a message)
     handoff: bool = False  # "Edit the files?" answered yes: the next message is the architect's plan
+    echo: str | None = None  # `/ask X` began a group: aider logs X again as the next message
     message: _Message | None = None
     subject: str | None = None  # the line aider showed before its latest question
     created: set[str] = field(default_factory=set)
@@ -163,10 +174,11 @@ class AiderSource(TranscriptSource):
             self._session(header.group(1), line, reader)
             return
         if _is_user_line(line, reader):
+            reader.fence = None  # only an interrupted reasoning block can be open here
             self._user(line[5:].rstrip() if len(line) > 4 else "", reader)
             kind = "user"
         else:
-            reader.message = None
+            reader.message, reader.echo = None, None
             if _is_tool_line(line, reader):
                 reader.fence = None
                 reader.flush()
@@ -175,9 +187,7 @@ class AiderSource(TranscriptSource):
             elif reader.preamble or (reader.last in ("tool", "more") and not reader.blank):
                 kind = "more"  # the rest of a multi-line aider message (or the command line that started it)
             else:
-                if reader.last != "text":
-                    reader.reply_head = line.strip()
-                _text(line, reader)
+                _text(line, reader, reader.last != "text")
                 kind = "text"
         reader.last, reader.blank = kind, False
 
@@ -228,6 +238,9 @@ class AiderSource(TranscriptSource):
 def _message(text: str, reader: _Reader) -> str:
     """Act on a user message's first line; "prompt" when it begins a turn group."""
     tracker = reader.tracker
+    echo, reader.echo = reader.echo, None
+    if text == echo:  # aider runs `/ask X` by sending X in ask mode, and logs X again
+        return "other"
     if reader.handoff or text == reader.reply_head:
         reader.handoff = False  # the architect's plan, handed to the editor: same group
         return "other"
@@ -242,7 +255,7 @@ def _message(text: str, reader: _Reader) -> str:
     if slash := _SLASH.match(text):
         name, rest = slash.group(1).lower(), slash.group(2).strip()
         if name in _PROMPT_COMMANDS and rest:
-            text = rest
+            text = reader.echo = rest
         else:
             if name in _RUN_COMMANDS:
                 _command(name, rest, reader)
@@ -269,10 +282,12 @@ def _command(name: str, rest: str, reader: _Reader) -> None:
 def _tool(text: str, reader: _Reader) -> None:
     """One line of aider's own output."""
     group = reader.tracker.group
+    if _PLUMBING.match(text):  # the model provider's errors and aider's retries: not the work failing
+        return
     if question := _QUESTION.match(text):
         _answer(question.group("question"), question.group("answer"), reader)
     elif applied := _APPLIED.match(text):
-        path = applied.group(1).strip()
+        path = _file_name(applied.group(1))
         group.add_call("edit", None)
         if path in reader.created:
             group.written(path)
@@ -295,7 +310,15 @@ def _tool(text: str, reader: _Reader) -> None:
     elif _ERROR.match(text):
         group.add_error(text)
     elif text:
-        reader.subject = text
+        reader.subject = _file_name(text)
+
+
+def _file_name(text: str) -> str:
+    """A file name as aider printed it, with forward slashes (aider on Windows prints `src\\app.py`)."""
+    name = text.strip().replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name or text.strip()
 
 
 def _answer(question: str, answer: str, reader: _Reader) -> None:
@@ -313,36 +336,57 @@ def _answer(question: str, answer: str, reader: _Reader) -> None:
         group.add_error("lint errors in the edited files")
 
 
-def _text(line: str, reader: _Reader) -> None:
-    """A line of the model's reply: prose is kept by paragraph; code blocks and file names are not."""
-    if reader.fence is not None:
+def _text(line: str, reader: _Reader, starts_reply: bool) -> None:
+    """A line of the model's reply: prose is kept by paragraph; code blocks, file names and the
+    model's reasoning (aider's `<thinking-content-…>` block, counted in `thinking_bytes`) are not."""
+    fence = reader.fence
+    if fence is not None and fence.startswith("</think"):
+        reader.tracker.group.thinking_bytes += len(line.encode()) + 1
+        if fence in line:
+            reader.fence = reader.reply_head = None  # the answer's first line is the reply's head
+        return
+    if starts_reply or reader.reply_head is None:
+        reader.reply_head = line.strip()
+    if fence is not None:
         stripped = line.strip()
-        if reader.fence == _SEARCH:
+        if fence == _SEARCH:
             closed = stripped.startswith(_REPLACE)
+        elif fence.startswith("</"):
+            closed = stripped.lower().startswith(fence)
         else:
-            closed = len(stripped) >= len(reader.fence) and set(stripped) == {reader.fence[0]}
+            closed = len(stripped) >= len(fence) and set(stripped) == {fence[0]}
         if closed:
             reader.fence = None
         return
-    fence = _FENCE.match(line)
-    if fence or line.startswith(_SEARCH):
+    if thinking := _THINKING.match(line):
+        reader.flush()
+        reader.fence, reader.reply_head = f"</{thinking.group(1)}>", None
+        reader.tracker.group.thinking_bytes += len(line.encode()) + 1
+        if reader.fence in line[thinking.end():]:
+            reader.fence = None
+        return
+    opening = _FENCE.match(line)
+    tag = None if opening else _TAG_FENCE.match(line)
+    if opening or tag or line.startswith(_SEARCH):
         if reader.paragraph and _is_path(reader.paragraph[-1]):
             reader.paragraph.pop()  # the file name aider puts before an edit block
         reader.flush()
-        reader.fence = fence.group(1) if fence else _SEARCH
+        reader.fence = opening.group(1) if opening else f"</{tag.group(1).lower()}>" if tag else _SEARCH
         return
     reader.paragraph.append(line.rstrip())
 
 
 def _is_path(line: str) -> bool:
     text = line.strip().strip("`*")
-    return (_PATH_LINE.fullmatch(text) is not None and ("/" in text or "." in text.strip("."))
+    return (_PATH_LINE.fullmatch(text) is not None and ("/" in text or "\\" in text or "." in text.strip("."))
             and not text.endswith((".", ":")))
 
 
 def _is_user_line(line: str, reader: _Reader) -> bool:
-    if not line.startswith("####") or (len(line) > 4 and line[4] != " ") or reader.fence is not None:
+    if not line.startswith("####") or (len(line) > 4 and line[4] != " "):
         return False
+    if reader.fence is not None:  # a reasoning block ends where an interrupted reply left it unclosed
+        return reader.fence.startswith("</think") and line.endswith("  ")
     return line.endswith("  ") or reader.last in ("start", "header", "tool") or (
         reader.last == "user" and not reader.blank)
 
@@ -351,7 +395,7 @@ def _is_tool_line(line: str, reader: _Reader) -> bool:
     if not line.startswith(">") or (len(line) > 1 and line[1] != " "):
         return False
     if reader.fence is not None:
-        return line.endswith("  ") and _FENCE_BREAKER.match(line) is not None
+        return line.endswith("  ") and (reader.fence.startswith("</think") or _FENCE_BREAKER.match(line) is not None)
     return line.endswith("  ") or reader.last in ("start", "header", "tool", "more") or (
         reader.last == "user" and not reader.blank)
 

@@ -128,7 +128,14 @@ def daemon(state, at: str, run_now: bool, max_runs: int) -> None:
     """Run in the foreground and `run` every day at --at (for a container). Stops on SIGTERM or Ctrl+C."""
     from social_publisher.cli import run_recorded
 
+    from social_publisher.pipeline import open_store
+
     hour, minute = scheduling.parse_at(at)
+    # What cannot heal by itself fails now, with the exit code a supervisor acts on, instead of
+    # being found at the first round hours later and then again every day: a config that does not
+    # load, a store that cannot be opened (a store error in a later round is logged and retried).
+    with open_store(state.config()):
+        pass
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     runs = 0

@@ -313,6 +313,7 @@ LINES = st.sampled_from([
     "<source>python", "</source>", "src\\a.py", "> Applied edit to src\\a.py  ", "#### /architect go  ", "#### go  ",
     "<thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>", "</thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>",
     "> litellm.RateLimitError: RateLimitError: x  ", "> Retrying in 0.2 seconds...  ",
+    "> # 1 SEARCH/REPLACE block failed to match!", "Just reply with fixed versions.  ",
 ]) | st.text(alphabet="#> `abc\t", max_size=12)
 
 
@@ -484,3 +485,49 @@ def test_the_models_reasoning_block_is_counted_not_told(store, tmp_path):
     assert interrupted.meta["thinking_bytes"] > 0
     assert report.meta["prompt"] == "Stop and write the report"
     assert report.meta["assistant_text"] == ["Report written to report.md."]
+
+
+def failed_edit_history() -> list[str]:
+    return [
+        *session(),
+        *user("Make the bubble drift across the screen"),
+        *reply("I'll move the bubble with a CSS animation.\n\nsrc/Bubble.jsx\n```jsx\n<<<<<<< SEARCH\nconst SIZE = 60;\n"
+               "=======\nconst SIZE = 60;\nconst MIN_DELAY = 5000;\n>>>>>>> REPLACE\n```\n\nThe bubble now drifts left to right."),
+        *tool("Tokens: 13k sent, 2.3k received.", "The LLM did not conform to the edit format.",
+              "https://aider.chat/docs/troubleshooting/edit-errors.html"),
+        # aider's multi-line message: `> ` and no trailing spaces on its first line, blank lines inside,
+        # the two spaces only on its last line
+        "> # 1 SEARCH/REPLACE block failed to match!", "",
+        "## SearchReplaceNoExactMatch: This SEARCH block failed to exactly match lines in src/Bubble.jsx",
+        "<<<<<<< SEARCH", "const SIZE = 60;", "=======", "const SIZE = 64;", ">>>>>>> REPLACE", "",
+        "The SEARCH section must exactly match an existing block of lines including all white space",
+        "", "# The other 2 SEARCH/REPLACE blocks were applied successfully.", "Don't re-send them.",
+        "Just reply with fixed versions of the block above that failed to match.  ",
+        *tool("Scraping https://example.org/docs..."), "> For the best web scraping, install Playwright:",
+        "", "/usr/bin/python3 -m playwright install --with-deps chromium", "",
+        "See https://aider.chat/docs/install/optional.html#enable-playwright for more info.  ",
+        *tool("Install playwright? (Y)es/(N)o [Yes]: n"),
+        *reply("Here is the fixed block: the SEARCH part now matches `const SIZE = 60;` exactly."),
+        *tool("Tokens: 14k sent, 300 received.", "Applied edit to src/Bubble.jsx"),
+    ]
+
+
+def test_a_multi_line_aider_message_with_blank_lines_is_not_the_reply(store, tmp_path):
+    write(tmp_path / "bubble", failed_edit_history())
+    collect(store, tmp_path / "bubble")
+    [row] = rows(store)
+    assert row.meta["assistant_text"] == [
+        "I'll move the bubble with a CSS animation.", "The bubble now drifts left to right.",
+        "Here is the fixed block: the SEARCH part now matches `const SIZE = 60;` exactly."]
+    assert row.meta["errors"] == ["The LLM did not conform to the edit format.",
+                                  "# 1 SEARCH/REPLACE block failed to match!"]
+    assert row.meta["files_edited"] == ["src/Bubble.jsx"]
+
+    # an editor removed the trailing spaces: no line can end the message, so none opens one; replies stay
+    with Store(tmp_path / "stripped.db") as stripped:
+        write(tmp_path / "stripped", [line.rstrip() for line in failed_edit_history()])
+        collect(stripped, tmp_path / "stripped")
+        [row] = rows(stripped)
+        assert row.meta["assistant_text"][0] == "I'll move the bubble with a CSS animation."
+        assert row.meta["assistant_text"][-1] == (
+            "Here is the fixed block: the SEARCH part now matches `const SIZE = 60;` exactly.")

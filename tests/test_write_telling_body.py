@@ -238,3 +238,16 @@ def test_the_russian_post_names_the_code_the_commit_notes_add_in_plain_russian()
     ru = render(make_plan(Brief(1, facts)), "ru").body_md
     assert "В описаниях коммитов упоминается также `MutableMapping`" in ru, ru
     assert "называют" not in ru
+
+
+def test_the_russian_opening_does_not_name_the_kind_of_work_as_its_own_topic() -> None:
+    from social_publisher.records import Brief
+
+    facts = {"project": "httpx", "category": "docs", "tags": ["docs"], "headline": "Docs restructuring",
+             "actions": [{"text": "Docs restructuring", "source": "commit"},
+                         {"text": "Fix authentication example in the docs", "source": "commit"},
+                         {"text": "Drop outdated section", "source": "commit"}],
+             "files": ["docs/advanced.md", "docs/authentication.md"], "commit_notes": []}
+    for attempt in range(3):
+        opening = render(make_plan(Brief(1, facts), attempt=attempt), "ru").body_md.split("\n\n")[0]
+        assert "документаци" in opening and not re.search(r"документаци\w*:.*документаци", opening), opening

@@ -13,7 +13,9 @@ The file is Markdown that aider appends to as the chat goes on:
 - aider's own output (tool messages, questions with their answers) is `> ` lines, also ending
   in two spaces: `> Applied edit to src/app.py`, `> Commit 1a2b3c4 fix: ...`, `> Running pytest -q`,
   `> Tokens: ...`, `> Create new file? (Y)es/(N)o [Yes]: y`. A multi-line message may show only
-  its first line with `> `; the lines right after it (no blank line between) belong to it.
+  its first line with `> `; the lines right after it (no blank line between) belong to it, and
+  when its first line lacks the two spaces that the lines before it have, so do the lines after
+  blank lines up to the one ending in two spaces (an edit that failed to match, with its blocks).
 
 A `#### ` line is a user line when it ends in the two spaces, or (for a file whose trailing
 spaces an editor removed) when it follows aider's output rather than the model's prose — so a
@@ -112,6 +114,8 @@ class _Reader:
     reply_head: str | None = None  # first line of the latest reply (the architect's plan comes back as a message)
     handoff: bool = False  # "Edit the files?" answered yes: the next message is the architect's plan
     echo: str | None = None  # `/ask X` began a group: aider logs X again as the next message
+    spaced: bool = False  # the last non-blank line ended in two spaces
+    message_open: bool = False  # in a multi-line aider message, till its line ending in two spaces
     message: _Message | None = None
     subject: str | None = None  # the line aider showed before its latest question
     created: set[str] = field(default_factory=set)
@@ -173,6 +177,12 @@ class AiderSource(TranscriptSource):
         if header and (reader.fence is None or _HEADER_TIME.fullmatch(header.group(1))):
             self._session(header.group(1), line, reader)
             return
+        spaced = line.endswith("  ")
+        if reader.message_open:  # an aider message over several lines and blank lines: to the one ending in "  "
+            reader.message_open = not spaced
+            if not spaced or not line.startswith((">", "####")):
+                reader.last, reader.blank, reader.spaced = "more", False, spaced
+                return
         if _is_user_line(line, reader):
             reader.fence = None  # only an interrupted reasoning block can be open here
             self._user(line[5:].rstrip() if len(line) > 4 else "", reader)
@@ -183,13 +193,16 @@ class AiderSource(TranscriptSource):
                 reader.fence = None
                 reader.flush()
                 _tool(line[1:].strip(), reader)
+                # aider ends a message with two spaces: a first line without them after lines with them
+                # (the file kept its trailing spaces) opens a message that may hold blank lines
+                reader.message_open = not spaced and reader.spaced and reader.last in ("user", "tool", "more")
                 kind = "tool"
             elif reader.preamble or (reader.last in ("tool", "more") and not reader.blank):
                 kind = "more"  # the rest of a multi-line aider message (or the command line that started it)
             else:
                 _text(line, reader, reader.last != "text")
                 kind = "text"
-        reader.last, reader.blank = kind, False
+        reader.last, reader.blank, reader.spaced = kind, False, spaced
 
     def _reader(self, tracker: Tracker) -> _Reader:
         if self._reading is None or self._reading.tracker is not tracker:

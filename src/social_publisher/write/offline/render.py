@@ -81,7 +81,7 @@ def _opening(plan: Plan, lang: str, frames: Frames) -> list[str]:
         else:
             first = frames.pick(f"open_bare:{kind}", P=project)
     else:
-        subjects = _topics(plan)
+        subjects = [t for t in _topics(plan) if t != _KIND_TOPIC.get(kind)]  # "писал документацию: документация"
         first = (frames.pick(f"open_topic:{kind}", P=project, t=join_words(subjects, "ru")) if subjects
                  else frames.pick(f"open:{kind}", P=project))
     paragraphs = [first]

@@ -531,3 +531,25 @@ def test_a_multi_line_aider_message_with_blank_lines_is_not_the_reply(store, tmp
         assert row.meta["assistant_text"][0] == "I'll move the bubble with a CSS animation."
         assert row.meta["assistant_text"][-1] == (
             "Here is the fixed block: the SEARCH part now matches `const SIZE = 60;` exactly.")
+
+
+def test_files_aider_could_not_read_into_the_chat_are_not_errors(store, tmp_path):
+    # `/add *` on Windows: aider tries to read .git's binary files into the chat and says it could not
+    write(tmp_path / "jobs", [
+        *session(),
+        *user("/add *"),
+        *tool("Added .git\\HEAD to the chat",
+              "C:\\dev\\jobs\\.git\\index: 'utf-8' codec can't decode byte 0xec in position 13: invalid continuation byte",
+              "Use --encoding to set the unicode encoding.", "Unable to read .git\\index", "Added src\\App.jsx to the chat"),
+        *user("Make both buttons black"),
+        *reply("Both buttons now use `bg-black`."),
+        *tool("Tokens: 9k sent, 100 received.", "Applied edit to src\\App.jsx"),
+        *user("/add *"),
+        *tool("Unable to read .git\\index"),
+        *user("Make the upload button open a file picker"),
+        *tool("Tokens: 275k sent, 0 received.", "Model anthropic/claude-3-7-sonnet-20250219 has hit a token limit!"),
+    ])
+    collect(store, tmp_path / "jobs")
+    black, upload = rows(store)
+    assert black.meta["errors"] == [] and black.meta["files_edited"] == ["src/App.jsx"]
+    assert upload.meta["errors"] == ["Model anthropic/claude-3-7-sonnet-20250219 has hit a token limit!"]

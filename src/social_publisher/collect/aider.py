@@ -33,8 +33,9 @@ asked to create), with forward slashes (aider on Windows prints `src\\app.py`); 
 `/run`, `/test`; a `/test` is failed when aider added its output to the chat (it does that only
 on a non-zero exit); errors from aider's error lines and its "Attempt to fix test/lint errors?"
 questions, not from the model provider's (`> litellm.RateLimitError: …`, "The API provider has
-rate limited you", `Retrying in …`) nor a failed web-scraper setup: that is aider's plumbing,
-not the work failing; `tool_calls` counts edits, commits, commands and the slash commands that do work.
+rate limited you", `Retrying in …`), a failed web-scraper setup or a file aider could not read
+into the chat (`Unable to read .git\\index` after `/add *`): that is aider's plumbing, not the
+work failing; `tool_calls` counts edits, commits, commands and the slash commands that do work.
 
 Times: aider writes no time per message, so every row of a session has the session's start as
 `started_at` and `ended_at` (a file without a header uses the file's modification time).
@@ -85,7 +86,8 @@ _OUTPUT_ADDED = re.compile(r"Added (\d+) lines? of output to the chat")
 _ERROR = re.compile(r"The LLM did not conform|# \d+ SEARCH/REPLACE blocks? failed to match|Unable to |Error\b"
                     r"|Exception while|Model .+ has hit a token limit"
                     r"|Empty response received|Only \d+ reflections allowed")
-_PLUMBING = re.compile(r"litellm\.|The API provider |Retrying in [\d.]+ seconds|Unable to initialize playwright")
+_PLUMBING = re.compile(r"litellm\.|The API provider |Retrying in [\d.]+ seconds|Unable to initialize playwright"
+                       r"|Unable to read ")
 _SLASH = re.compile(r"/([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
 _PROMPT_COMMANDS = {"ask", "code", "architect", "context"}
 _RUN_COMMANDS = {"run", "test", "git"}

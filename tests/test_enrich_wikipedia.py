@@ -63,6 +63,12 @@ class FakeWikipedia:
         self.requests: list[str] = []
         self.user_agents: set[str] = set()
         self.delay = 0.0
+        # With a value, an answer is held (at most `gather_timeout` s) until that many requests were in
+        # flight at once: a loaded machine may start the client's threads late, which a fixed delay
+        # would count as sending them one after the other.
+        self.gather: int | None = None
+        self.gather_timeout = 5.0
+        self.gathered = threading.Event()
         self.slow: set[str] = set()  # titles answered after `slow_delay`
         self.slow_delay = 2.0
         self.broken: set[str] = set()  # titles answered with 503
@@ -79,6 +85,10 @@ class FakeWikipedia:
                     fake.user_agents.add(self.headers.get("User-Agent", ""))
                     fake.in_flight += 1
                     fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                    if fake.gather is not None and fake.in_flight >= fake.gather:
+                        fake.gathered.set()
+                if fake.gather is not None:
+                    fake.gathered.wait(fake.gather_timeout)
                 try:
                     status, body = fake.answer(self.path)
                     data = json.dumps(body).encode()
@@ -280,6 +290,7 @@ def test_no_network_at_all_is_one_warning_and_exit_0(tmp_path, write_config):
 
 def test_fetches_of_one_run_go_out_together_at_most_four_at_a_time(store, wiki_config, fake):
     fake.delay = 0.15
+    fake.gather = wikipedia.MAX_IN_FLIGHT
     tags = ["python", "rust", "redis", "sqlite", "nginx", "linux", "docker", "numpy", "pytorch", "kubernetes"]
     for tag in tags:
         add_story(store, [tag])

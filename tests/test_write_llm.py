@@ -22,6 +22,7 @@ from social_publisher.config import load_config
 from social_publisher.demo import PLANTED_SECRETS, make_workspace
 from social_publisher.enrich import enrich
 from social_publisher.pipeline import run_stages
+from social_publisher.publish import publish
 from social_publisher.store import Store
 from social_publisher.write import checks, write
 from social_publisher.write.llm.prompt import MAX_PROMPT_TOKENS, estimate_tokens
@@ -169,8 +170,12 @@ def test_a_post_failing_twice_is_rejected_with_its_reasons_and_review_shows_it(b
     report = write(briefed, config)
     assert report.llm_calls == 2 and report.rejected == 1
     posts = {p.lang: p for p in briefed.posts()}
-    assert posts["ru"].status == "rejected" and posts["en"].status == "approved"
+    # A story goes out in every language or in none: the passing English post waits for review.
+    assert posts["ru"].status == "rejected" and posts["en"].status == "checked"
     assert any("repeats the title as a heading" in r for r in briefed.post_check_errors(posts["ru"].id))
+    assert any(f"post {posts['en'].id} (en" in w and "held for review: its ru version was rejected" in w
+               for w in report.warnings), report.warnings
+    assert publish(briefed, config).published == 0
     shown = CliRunner().invoke(cli, ["--config", str(config.config_path), "review"])
     assert shown.exit_code == 0 and "rejected" in shown.output and "repeats the title as a heading" in shown.output
 
@@ -182,7 +187,7 @@ def test_a_link_the_brief_does_not_hold_is_rejected_and_asked_again(briefed: Sto
     assert report.llm_calls == 2 and report.rejected == 1
     assert "link not in the brief: 'https://blog.example.net/fetcher-benchmarks'" in prompts[1]
     posts = {p.lang: p for p in briefed.posts()}
-    assert posts["en"].status == "rejected" and posts["ru"].status == "approved"
+    assert posts["en"].status == "rejected" and posts["ru"].status == "checked"  # held: never one language alone
 
 
 @pytest.mark.parametrize("backend, script, settings", [

@@ -6,8 +6,10 @@ LLM call for all of them); `checks.py` judges each draft and the pair (same
 numbers in en and ru). A language that fails a check is asked again once, with
 the reasons (an LLM writer asks for that language only); a draft that still fails
 is stored as "rejected" with its reasons and is never published. Passing posts are
-"checked", then "approved" when `[review] auto_approve` is on. Every post gets the
-sources footer (`provenance.py`) after its checks.
+"checked", then "approved" when `[review] auto_approve` is on — except beside a rejected
+sibling: a story goes out in every language or in none, so its other languages stay
+"checked" for `review` (the owner may fix the rejected one with `review --edit`, or approve
+a language alone). Every post gets the sources footer (`provenance.py`) after its checks.
 
 A story whose sources are too thin for a post (`checks.thin_story`), or that the writer
 cannot tell at the checked length in every language without padding (`Writer.too_thin`), is
@@ -174,16 +176,20 @@ def _write_story(store: Store, config: Config, writer: Writer, story: Story, bri
         ask = todo if writer.retry_all_languages else failed
     sources = provenance.footer
     activity = store.activity(ids=story.activity_ids)
+    rejected = [lang for lang in todo if reasons[lang]]
+    held = f"its {'/'.join(rejected)} version was rejected ({reasons[rejected[0]][0]})" if rejected else None
     with store.transaction():  # every language of the story, or none
         for lang in todo:
             draft = drafts[lang]
             body = provenance.with_footer(draft.body_md, sources(brief.facts.get("project", story.project), activity, lang))
-            _store_post(store, config, writer, brief, lang, Draft(draft.title, body, calls[lang]), reasons[lang], report)
+            _store_post(store, config, writer, brief, lang, Draft(draft.title, body, calls[lang]), reasons[lang], report,
+                        held=held)
     covers.make_post_covers(store, config, brief.story_id)  # a card per language with the post's title
 
 
 def _store_post(store: Store, config: Config, writer: Writer, brief: Brief, lang: str, draft: Draft,
-                reasons: list[str], report: WriteReport) -> None:
+                reasons: list[str], report: WriteReport, *, held: str | None = None) -> None:
+    """Store one language's post; `held`: why a passing post waits for review instead of being approved."""
     status = POST_REJECTED if reasons else POST_CHECKED
     post = Post(story_id=brief.story_id, lang=lang, title=draft.title.strip(), slug=unique_slug(store, lang, draft.title),
                 body_md=draft.body_md, status=status, llm_calls=draft.llm_calls, backend=writer.name)
@@ -197,7 +203,10 @@ def _store_post(store: Store, config: Config, writer: Writer, brief: Brief, lang
             report.warnings.append(f"post {post_id} ({lang}, story {brief.story_id}) rejected: {reasons[0]}")
         return
     report.checked += 1
-    if config.review.auto_approve:
+    if held:
+        report.warnings.append(f"post {post_id} ({lang}, story {brief.story_id}) held for review: {held}; "
+                               f"`social-publisher review --edit ID` the rejected one, or approve this one alone")
+    elif config.review.auto_approve:
         store.set_post_status(post_id, POST_APPROVED)
         report.approved += 1
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
@@ -457,21 +457,21 @@ class Store:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         if unconsidered:
             # The pending list is read in its index's order (time, id): no sort of whole rows.
-            sql = (f"SELECT {_ACTIVITY_COLUMNS} FROM activity_pending p CROSS JOIN activity a"
-                   f" ON a.id = p.activity_id{where} ORDER BY p.occurred_at, p.activity_id")
-        else:
-            sql = f"SELECT {_ACTIVITY_COLUMNS} FROM activity a{where} ORDER BY a.occurred_at, a.id"
+            return self._activities(f"FROM {_PENDING_ROWS}{where} ORDER BY p.occurred_at, p.activity_id", params)
+        return self._activities(f"FROM activity a{where} ORDER BY a.occurred_at, a.id", params)
+
+    def _activities(self, rest: str, params: Sequence[Any] = ()) -> list[Activity]:
+        """The rows of `SELECT <every activity column of a> <rest>`, as records."""
         # Plain tuples: sqlite3.Row's lookups by name cost a quarter of reading 100,000 rows.
         cursor = self.db.cursor()
         cursor.row_factory = None
         return [Activity(source, project, kind, occurred_at, author, text, _loads(meta) or {}, fingerprint, id)
                 for source, project, kind, occurred_at, author, text, meta, fingerprint, id
-                in cursor.execute(sql, params)]
+                in cursor.execute(f"SELECT {_ACTIVITY_COLUMNS} {rest}", params)]
 
     def unconsidered_per_project(self) -> dict[str, int]:
         """How many rows select has not looked at, per project."""
-        return dict(self.db.execute("SELECT a.project, count(*) FROM activity_pending p CROSS JOIN activity a"
-                                    " ON a.id = p.activity_id GROUP BY a.project").fetchall())
+        return dict(self.db.execute(f"SELECT a.project, count(*) FROM {_PENDING_ROWS} GROUP BY a.project").fetchall())
 
     def mark_considered(self, activity_ids: Iterable[int]) -> None:
         with self.transaction():
@@ -815,9 +815,8 @@ class Store:
 
     def activity_between(self, start: str, end: str) -> list[Activity]:
         """Activity with start <= occurred_at < end (ISO-8601 UTC strings, as stored), in time order."""
-        rows = self.db.execute("SELECT * FROM activity WHERE occurred_at >= ? AND occurred_at < ?"
-                               " ORDER BY occurred_at, id", (start, end))
-        return [_activity(row) for row in rows]
+        return self._activities("FROM activity a WHERE a.occurred_at >= ? AND a.occurred_at < ?"
+                                " ORDER BY a.occurred_at, a.id", (start, end))
 
     # -- cursors, cache, budget ------------------------------------------------
 
@@ -1016,12 +1015,7 @@ class Store:
 
 
 _ACTIVITY_COLUMNS = "a.source, a.project, a.kind, a.occurred_at, a.author, a.text, a.meta_json, a.fingerprint, a.id"
-
-
-def _activity(row: sqlite3.Row) -> Activity:
-    return Activity(source=row["source"], project=row["project"], kind=row["kind"], occurred_at=row["occurred_at"],
-                    author=row["author"], text=row["text"], meta=_loads(row["meta_json"]) or {},
-                    fingerprint=row["fingerprint"], id=row["id"])
+_PENDING_ROWS = "activity_pending p CROSS JOIN activity a ON a.id = p.activity_id"  # the rows select has not decided
 
 
 def _story(row: sqlite3.Row, activity_ids: list[int]) -> Story:

@@ -127,7 +127,6 @@ def schedule_remove() -> None:
 def daemon(state, at: str, run_now: bool, max_runs: int) -> None:
     """Run in the foreground and `run` every day at --at (for a container). Stops on SIGTERM or Ctrl+C."""
     from social_publisher.cli import run_recorded
-
     from social_publisher.pipeline import open_store
 
     hour, minute = scheduling.parse_at(at)

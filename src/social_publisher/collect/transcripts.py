@@ -439,27 +439,9 @@ class TranscriptSource(Source):
             for transcript, cursor, _ in work:
                 yield transcript, cursor, None
             return
-        tasks: list[list[int]] = []  # indexes into work
-        sizes: list[int] = []  # unread bytes of each task
-        task_of: dict[int, int] = {}
-        current, size = [], 0
-        for index, (_, _, unread) in enumerate(work):
-            if unread > POOL_MAX_FILE_BYTES:  # read here; the next task begins after it
-                if current:
-                    tasks.append(current)
-                    sizes.append(size)
-                current, size = [], 0
-                continue
-            task_of[index] = len(tasks)
-            current.append(index)
-            size += unread
-            if size >= POOL_TASK_BYTES:
-                tasks.append(current)
-                sizes.append(size)
-                current, size = [], 0
-        if current:
-            tasks.append(current)
-            sizes.append(size)
+        tasks = _tasks(work)  # indexes into work
+        sizes = [sum(work[i][2] for i in task) for task in tasks]  # unread bytes of each task
+        task_of = {index: number for number, task in enumerate(tasks) for index in task}
         futures: dict[int, Future] = {}
         submitted, reads, reading, spooled = 0, iter(()), -1, None
         try:
@@ -557,6 +539,25 @@ class TranscriptSource(Source):
         }}
         cursors.update((self.cursor_key(c.path), c.cursor()) for c in tracker.companions if c.read)
         emit(rows, cursors, progress)
+
+
+def _tasks(work: list[tuple[Transcript, dict[str, Any], int]]) -> list[list[int]]:
+    """The workers' tasks: runs of consecutive transcripts (their indexes in `work`), each closed
+    once it holds POOL_TASK_BYTES unread; a transcript over POOL_MAX_FILE_BYTES is in none (it is
+    read here) and the next task begins after it."""
+    tasks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for index, (_, _, unread) in enumerate(work):
+        if unread <= POOL_MAX_FILE_BYTES:
+            current.append(index)
+            size += unread
+        if current and (unread > POOL_MAX_FILE_BYTES or size >= POOL_TASK_BYTES):
+            tasks.append(current)
+            current, size = [], 0
+    if current:
+        tasks.append(current)
+    return tasks
 
 
 def _running_elsewhere() -> int:

@@ -161,3 +161,15 @@ def test_the_opening_and_the_section_heads_follow_the_category() -> None:
             assert heads[0] in EN["head_work:docs"], heads
         if category == "feature" and heads:
             assert heads[0] in EN["head_work:feature"], heads
+
+
+def test_an_english_title_never_shows_a_bare_count_pair_without_what_it_counts() -> None:
+    subjects = ["Keep upstream connections to Authelia alive", "Add the compose stack"]
+    pair = {"before": "6,277", "after": "2,745",
+            "context": "Throughput falls from 6,277 to 2,745 requests per second through auth_request."}
+    for headline in ("Put Grafana and whoami behind Authelia forward auth", "Add forward auth"):
+        brief_facts = {**facts("homelab-auth", "infra", subjects, headline), "before_after": [pair]}
+        title = draft(brief_facts, "en").title
+        assert "6,277" not in title or "requests per second" in title, title
+    short = {**facts("homelab-auth", "infra", subjects, "Add forward auth"), "before_after": [pair]}
+    assert "6,277 → 2,745 requests per second" in draft(short, "en").title or "From 6,277 to 2,745 requests per second" in draft(short, "en").title

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from social_publisher.enrich.sentences import without_references
 from social_publisher.write import text as measure
 from social_publisher.write.offline.actions import Action, gerund, parse, past
-from social_publisher.write.offline.metrics import metric_label, shown_value
+from social_publisher.write.offline.metrics import metric_label, shown_value, value_kind
 from social_publisher.write.offline.phrases import PHRASES
 from social_publisher.write.offline import russian
 from social_publisher.write.offline.plan import MIN_PAGE_SHARE, Plan, told_action
@@ -189,6 +189,10 @@ def _title_candidates_en(plan: Plan) -> tuple[list[_Title], list[str]]:
     fallbacks: list[str] = []
     if pair:
         b, a = shown_value(pair["before"], "en"), shown_value(pair["after"], "en")
+        # Bare counts say nothing alone ("…forward auth: 6,277 → 2,745"): the metric goes with them.
+        label = metric_label(pair.get("context", ""), pair["before"]) if value_kind(pair["before"]) == "count" else None
+        if label:
+            a = f"{a} {label[0]}"
         for phrase in (g, noun):
             if phrase:
                 out += [_fit(f"From {b} to {a}: {{X}}", phrase), _fit(f"{{X}}: {b} → {a}", phrase)]
